@@ -1,0 +1,29 @@
+"""The plant simulation engine: pure Python + NumPy, no Django.
+
+Public interface (the game app integrates against these names):
+levers and validation, scenarios, disruptions, batched state, the round step, KPIs,
+mistake detectors and the what-if preview.
+"""
+from .disruptions import DISRUPTION_KINDS, Disruption
+from .levers import (LEVERS, PROJECTS, ROLES, DecisionError, LeverSpec, default_levers, lever_specs_json,
+                     validate_lever, validate_levers, validate_package)
+from .model import simulate_round
+from .scenario import Scenario, load_scenario, scenario_names
+from .state import PlantState, initial_state, state_from_team_dicts, state_to_team_dicts
+
+__all__ = [
+    "ROLES", "LEVERS", "PROJECTS", "LeverSpec", "lever_specs_json", "DecisionError", "validate_lever",
+    "validate_levers", "validate_package", "default_levers", "Scenario", "load_scenario", "scenario_names",
+    "Disruption", "DISRUPTION_KINDS", "PlantState", "initial_state", "state_to_team_dicts",
+    "state_from_team_dicts", "simulate_round", "detect_mistakes", "preview",
+]
+
+
+def __getattr__(name):  # keep import light; these pull in more modules
+    if name == "detect_mistakes":
+        from .mistakes import detect_mistakes
+        return detect_mistakes
+    if name == "preview":
+        from .preview import preview
+        return preview
+    raise AttributeError(name)

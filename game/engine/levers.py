@@ -1,0 +1,251 @@
+"""The decision schema: every lever, who owns it, its range, and package-level checks.
+
+One table (LEVERS) drives validation, defaults, the UI forms and docs/model.md, so the
+four views cannot drift apart.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, asdict
+from typing import Any
+
+ROLES = ("director", "finance", "engineering", "hr")
+N_STATIONS = 5
+PRIORITY_AXES = ("throughput", "quality", "reliability", "resilience", "cost")
+
+
+class DecisionError(ValueError):
+    """A decision that breaks the schema; names the field and what is allowed."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass(frozen=True)
+class ProjectSpec:
+    code: str
+    label: str
+    effort_hours: float  # engineering hours to complete
+    capex: float  # money, spent in proportion to progress
+    nominal_rounds: int  # planned duration when engineering is not overloaded
+    station: int | None = None  # station index for station projects
+
+
+def _projects() -> dict[str, ProjectSpec]:
+    out: dict[str, ProjectSpec] = {}
+    for s in range(N_STATIONS):
+        out[f"debottleneck_s{s + 1}"] = ProjectSpec(
+            f"debottleneck_s{s + 1}", f"Debottleneck station {s + 1} (+20% rate)", 420.0, 160_000.0, 2, s)
+    for s in range(N_STATIONS):
+        out[f"new_equipment_s{s + 1}"] = ProjectSpec(
+            f"new_equipment_s{s + 1}", f"New equipment at station {s + 1} (+25% rate, new, ramp-up)",
+            720.0, 420_000.0, 3, s)
+    out["backup_line"] = ProjectSpec("backup_line", "Backup line at a second site", 480.0, 260_000.0, 2)
+    out["second_supplier"] = ProjectSpec("second_supplier", "Qualify a second supplier", 240.0, 50_000.0, 2)
+    out["automation"] = ProjectSpec("automation", "Line automation (+8% performance, -20% crew)",
+                                    720.0, 380_000.0, 3)
+    return out
+
+
+PROJECTS: dict[str, ProjectSpec] = _projects()
+PROJECT_CODES: tuple[str, ...] = tuple(PROJECTS)
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    name: str
+    role: str
+    kind: str  # "int" | "float" | "int_list" | "choice" | "multichoice"
+    label: str
+    unit: str
+    help: str
+    default: Any
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
+    length: int | None = None
+    cost_note: str = field(default="", compare=False)
+
+
+def _L(name, role, kind, label, unit, help, default, min=None, max=None, choices=None, length=None):
+    return name, LeverSpec(name, role, kind, label, unit, help, default, min, max,
+                           tuple(choices) if choices else None, length)
+
+
+LEVERS: dict[str, LeverSpec] = dict([
+    # director
+    _L("production_target", "director", "int", "Production target", "units/round",
+       "Units released to the line this round; the line stops releasing when reached.",
+       11_000, 0, 30_000),
+    _L("priority_weights", "director", "int_list", "Priority weights", "%",
+       "Weights of throughput, quality, reliability, resilience, cost; they must sum to 100.",
+       [20, 20, 20, 20, 20], 0, 100, length=len(PRIORITY_AXES)),
+    _L("projects", "director", "multichoice", "Project portfolio", "",
+       "Projects to work on this round, in order of priority; dropping an unfinished project cancels it "
+       "(money spent is sunk). Completed projects are ignored.",
+       [], choices=PROJECT_CODES),
+    # finance
+    _L("maintenance_budget", "finance", "float", "Maintenance envelope", "money/round",
+       "Cap on technician wages plus PM parts.", 40_000.0, 0, 200_000),
+    _L("training_budget", "finance", "float", "Training envelope", "money/round",
+       "Cap on training hours and cross-training.", 10_000.0, 0, 200_000),
+    _L("quality_budget", "finance", "float", "Quality envelope", "money/round",
+       "Cap on the quality program and inspection.", 20_000.0, 0, 200_000),
+    _L("capex_budget", "finance", "float", "Capex envelope", "money/round",
+       "Cap on project spending and engineering hours this round.", 0.0, 0, 1_500_000),
+    _L("outsourcing_units", "finance", "int", "Outsourced units", "units/round",
+       "Finished units bought from a subcontractor at a premium (quality not ours to control).",
+       0, 0, 3_000),
+    _L("raw_material_cover_days", "finance", "float", "Raw material cover", "days",
+       "Raw material stock target, in days of demand; protects against supplier failures, costs holding.",
+       3.0, 0.5, 20),
+    # engineering
+    _L("pm_hours", "engineering", "int_list", "Preventive maintenance hours", "h/round per station",
+       "Planned PM hours per station; PM lowers equipment virtual age (imperfect repair).",
+       [8, 8, 8, 8, 8], 0, 120, length=N_STATIONS),
+    _L("technicians", "engineering", "int", "Maintenance technicians", "people",
+       "Technicians share their hours between repairs (first) and PM (what is left).", 3, 1, 12),
+    _L("quality_program", "engineering", "float", "Quality program intensity", "0-1",
+       "Root-cause and SPC effort; builds a capability stock over 2-3 rounds.", 0.0, 0, 1),
+    _L("inspection_level", "engineering", "choice", "Inspection level", "",
+       "Share of defects caught before shipping: light 50%, standard 75%, full 92%.",
+       "standard", choices=("light", "standard", "full")),
+    _L("engineering_hours", "engineering", "int", "Engineering hours for projects", "h/round",
+       "Engineering hours given to projects and ramp-up support this round.", 200, 0, 2_000),
+    # hr
+    _L("hires", "hr", "int", "Hires", "people",
+       "Production workers hired now; they arrive next round with low skill.", 0, 0, 30),
+    _L("exits", "hr", "int", "Exits", "people", "Production workers let go now (severance paid).", 0, 0, 30),
+    _L("overtime_share", "hr", "float", "Overtime share", "share of planned hours",
+       "Extra hours on top of the planned schedule.", 0.0, 0, 0.3),
+    _L("shift_pattern", "hr", "choice", "Shift pattern", "",
+       "5x2: five days, two shifts. 6x2: adds Saturday shifts (more hours, structural fatigue).",
+       "5x2", choices=("5x2", "6x2")),
+    _L("training_hours", "hr", "int", "Training hours", "h per worker per round",
+       "Classroom and on-the-job training; raises target skill, takes hours off the line.", 2, 0, 16),
+    _L("cross_training", "hr", "float", "Cross-training target", "share of workers",
+       "Share of workers trained on a second station; lets the plant staff the bottleneck first.",
+       0.1, 0, 1),
+    _L("temp_labor", "hr", "int", "Temporary workers", "people",
+       "Agency workers for this round only: immediate, lower skill, higher cost.", 0, 0, 20),
+])
+
+
+def lever_specs_json() -> list[dict]:
+    out = []
+    for spec in LEVERS.values():
+        d = asdict(spec)
+        d.pop("cost_note", None)
+        d["choices"] = list(spec.choices) if spec.choices else None
+        d["default"] = list(spec.default) if isinstance(spec.default, list) else spec.default
+        if spec.name == "projects":
+            d["choice_labels"] = {c: p.label for c, p in PROJECTS.items()}
+        out.append(d)
+    return out
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _range_msg(spec: LeverSpec, what: str) -> str:
+    return f"must be {what} between {_fmt(spec.min)} and {_fmt(spec.max)}"
+
+
+def _fmt(x) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def validate_lever(name: str, value):
+    """Coerce one JSON value for lever `name`; raise DecisionError naming the field."""
+    spec = LEVERS.get(name)
+    if spec is None:
+        raise DecisionError(name, f"unknown lever (known: {', '.join(LEVERS)})")
+    k = spec.kind
+    if k in ("int", "float"):
+        what = "an integer" if k == "int" else "a number"
+        if not _is_number(value) or (k == "int" and float(value) != int(value)):
+            raise DecisionError(name, _range_msg(spec, what))
+        value = int(value) if k == "int" else float(value)
+        if not (spec.min <= value <= spec.max):
+            raise DecisionError(name, _range_msg(spec, what))
+        return value
+    if k == "int_list":
+        msg = f"must be a list of {spec.length} integers, each between {_fmt(spec.min)} and {_fmt(spec.max)}"
+        if not isinstance(value, (list, tuple)) or len(value) != spec.length:
+            raise DecisionError(name, msg)
+        out = []
+        for v in value:
+            if not _is_number(v) or float(v) != int(v) or not (spec.min <= v <= spec.max):
+                raise DecisionError(name, msg)
+            out.append(int(v))
+        return out
+    if k == "choice":
+        if not isinstance(value, str) or value not in spec.choices:
+            raise DecisionError(name, f"must be one of {', '.join(spec.choices)}")
+        return value
+    if k == "multichoice":
+        msg = f"must be a list of distinct items from {', '.join(spec.choices)}"
+        if not isinstance(value, (list, tuple)):
+            raise DecisionError(name, msg)
+        if any(not isinstance(v, str) or v not in spec.choices for v in value) or len(set(value)) != len(value):
+            raise DecisionError(name, msg)
+        return list(value)
+    raise AssertionError(f"lever {name} has unknown kind {k}")  # pragma: no cover
+
+
+def default_levers(scenario=None) -> dict:
+    """The 'do nothing different' package; scenarios may override defaults."""
+    out = {n: (list(s.default) if isinstance(s.default, list) else s.default) for n, s in LEVERS.items()}
+    if scenario is not None:
+        for n, v in scenario.default_levers.items():
+            out[n] = validate_lever(n, v)
+    return out
+
+
+def validate_levers(levers: dict) -> dict:
+    """Validate every lever of a full package (each must be present) and return the coerced copy."""
+    if not isinstance(levers, dict):
+        raise DecisionError("package", "must be an object mapping lever names to values")
+    unknown = [k for k in levers if k not in LEVERS]
+    if unknown:
+        raise DecisionError(unknown[0], f"unknown lever (known: {', '.join(LEVERS)})")
+    missing = [k for k in LEVERS if k not in levers]
+    if missing:
+        raise DecisionError(missing[0], "is missing from the package")
+    return {k: validate_lever(k, levers[k]) for k in LEVERS}
+
+
+def planned_spend(levers: dict, params: dict) -> dict[str, float]:
+    """Money each finance envelope must cover for this package (state-free, so the UI can check it)."""
+    p = params
+    tech = levers["technicians"] * p["tech_hours_per_month"] * p["tech_wage"]
+    pm_parts = sum(levers["pm_hours"]) * p["pm_parts_per_hour"]
+    heads = p["initial_headcount"]
+    train = levers["training_hours"] * heads * (p["wage"] + p["trainer_cost_per_hour"])
+    cross = levers["cross_training"] * heads * p["cross_training_cost_per_worker"]
+    quality = levers["quality_program"] * p["quality_program_cost"] + \
+        p["inspection_cost"][levers["inspection_level"]] * p["demand"]
+    capex = levers["engineering_hours"] * p["engineering_cost_per_hour"]
+    for code in levers["projects"]:
+        spec = PROJECTS[code]
+        capex += spec.capex / spec.nominal_rounds
+    return {"maintenance_budget": tech + pm_parts, "training_budget": train + cross,
+            "quality_budget": quality, "capex_budget": capex}
+
+
+def validate_package(levers: dict, scenario) -> None:
+    """Whole-package rules: each lever valid, weights sum to 100, spending fits the envelopes."""
+    lv = validate_levers(levers)
+    w = lv["priority_weights"]
+    if sum(w) != 100:
+        raise DecisionError("priority_weights", f"must sum to 100 (they sum to {sum(w)})")
+    if lv["exits"] > 0 and lv["hires"] > 0:
+        raise DecisionError("exits", "must be 0 when hiring in the same round")
+    need = planned_spend(lv, scenario.params)
+    for env, amount in need.items():
+        if amount > lv[env] + 1e-6:
+            raise DecisionError(env, f"must be at least {amount:,.0f} to cover the spending the other levers "
+                                     f"imply (allowed range {_fmt(LEVERS[env].min)} to {_fmt(LEVERS[env].max)})")

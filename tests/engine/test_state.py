@@ -1,0 +1,30 @@
+"""State serialisation: JSON-safe, compact, exact round trip."""
+import json
+
+import numpy as np
+
+from game.engine import default_levers, initial_state, load_scenario, simulate_round, state_from_team_dicts, state_to_team_dicts
+from game.engine.state import STATE_SHAPES
+
+SC = load_scenario("demo")
+
+
+def test_round_trip_is_exact_after_a_round():
+    st = initial_state(SC, 3)
+    lv = default_levers(SC)
+    st, _ = simulate_round(st, [lv] * 3, SC, [[]] * 3, seed=5, round_number=1)
+    dicts = json.loads(json.dumps(state_to_team_dicts(st)))
+    back = state_from_team_dicts(dicts, SC)
+    for k in STATE_SHAPES:
+        np.testing.assert_array_equal(getattr(back, k), getattr(st, k), err_msg=k)
+
+
+def test_missing_field_is_named():
+    d = state_to_team_dicts(initial_state(SC, 1))[0]
+    del d["fatigue"]
+    try:
+        state_from_team_dicts([d], SC)
+    except ValueError as e:
+        assert "fatigue" in str(e)
+    else:
+        raise AssertionError("accepted a state without fatigue")
