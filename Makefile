@@ -1,0 +1,38 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+PYTHON ?= python3
+
+.PHONY: run test browser services-check bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+# Embedded default: SQLite (WAL), in-memory channel layer, Celery tasks in-process.
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py collectstatic --noinput -v 0
+	@echo "Decision Lab on http://127.0.0.1:$(PORT)/  (console: http://127.0.0.1:$(PORT)/console/)"
+	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) config.asgi:application
+
+# Chromium for the browser tests, from Debian's packages (needs root, as in CI).
+browser:
+	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: /usr/bin/chromium is missing and I am not root: browser tests will be skipped"; fi; }
+
+# Runs against PostgreSQL, Redis and a real Celery worker when they answer on 127.0.0.1,
+# else on the embedded default (config/services_probe.py prints which).
+test: $(VENV)/.installed browser
+	@eval "$$($(PY) config/services_probe.py)" && $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) bench/engine/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3* staticfiles

@@ -1,0 +1,130 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+ROLE_CHOICES = [
+    ("director", "Director"),
+    ("finance", "Finance"),
+    ("engineering", "Engineering"),
+    ("hr", "HR"),
+]
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud from a projector
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+
+
+def new_rejoin_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Session(models.Model):
+    class State(models.TextChoices):
+        LOBBY = "lobby", "Lobby"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    name = models.CharField(max_length=120)
+    scenario_name = models.CharField(max_length=60)
+    seed = models.BigIntegerField()
+    rounds = models.PositiveSmallIntegerField()
+    minutes_per_round = models.PositiveSmallIntegerField()
+    join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.LOBBY)
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
+    # Sequence of events sent to the facilitator group; clients use gaps to ask for a resync.
+    seq = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.join_code})"
+
+
+class Team(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="teams")
+    number = models.PositiveSmallIntegerField()
+    # Sequence of events sent to this team's group.
+    seq = models.BigIntegerField(default=0)
+    # Engine state after the last closed round (JSON from game.engine.state_to_team_dicts).
+    engine_state = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["session", "number"], name="team_number_unique")]
+
+    @property
+    def name(self) -> str:
+        return f"Team {self.number}"
+
+    def __str__(self):
+        return self.name
+
+
+class Participant(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(max_length=60)
+    email = models.EmailField(blank=True)
+    employee_id = models.CharField(max_length=40, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
+    rejoin_token = models.CharField(max_length=64, unique=True, default=new_rejoin_token)
+    # Open WebSocket connections; presence is "connections > 0".
+    connections = models.PositiveIntegerField(default=0)
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Seat(models.Model):
+    """One role in one team, held by one participant (a participant may hold several)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="seats")
+    role = models.CharField(max_length=12, choices=ROLE_CHOICES)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="seats")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "role"], name="seat_team_role_unique")]
+
+
+class LedgerEntry(models.Model):
+    """Append-only record of everything a person did; the single source of participation reports."""
+
+    class Kind(models.TextChoices):
+        JOIN = "join"
+        REJOIN = "rejoin"
+        CONNECT = "connect"
+        DISCONNECT = "disconnect"
+        EDIT = "edit"
+        APPROVE = "approve"
+        CHAT = "chat"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ledger")
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ledger")
+    role = models.CharField(max_length=12, blank=True)
+    round_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The client's message id: a retried message is recorded (and applied) once.
+    client_msg_id = models.CharField(max_length=64, null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "client_msg_id"], name="ledger_client_msg_once",
+                condition=models.Q(client_msg_id__isnull=False),
+            )
+        ]
+        indexes = [models.Index(fields=["session", "at"])]

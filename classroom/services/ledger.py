@@ -1,0 +1,16 @@
+"""Helpers for the participation ledger's once-only client message ids."""
+from classroom.errors import LabError
+from classroom.models import LedgerEntry, Participant
+
+CLIENT_ID_MAX = 64
+
+
+def client_id_clean(client_msg_id) -> str:
+    if not isinstance(client_msg_id, str) or not 1 <= len(client_msg_id) <= CLIENT_ID_MAX:
+        raise LabError("invalid_message", f"Every message needs an 'id' string of 1 to {CLIENT_ID_MAX} characters.",
+                       field="id")
+    return client_msg_id
+
+
+def ledger_has_applied(*, participant: Participant, client_msg_id: str) -> bool:
+    return LedgerEntry.objects.filter(participant=participant, client_msg_id=client_msg_id).exists()

@@ -1,0 +1,83 @@
+"""Seating: teams of four with one of each role; in a smaller team someone holds two roles.
+
+Rules: every role of a team always has an owner; a newcomer joins the team with the fewest
+members (a new team when all hold four) and takes a role from whoever holds the most; at start
+the lab evens team sizes out (4+1 becomes 3+2) so nobody plays a whole plant alone.
+"""
+import math
+
+from classroom.models import Participant, Seat, Session, Team
+from game.engine import ROLES
+
+TEAM_SIZE = len(ROLES)
+
+
+def _members(team: Team) -> list[Participant]:
+    return list(team.members.order_by("joined_at", "id"))
+
+
+def team_cover_roles(*, team: Team) -> None:
+    """Give every uncovered role an owner and every member at least one role."""
+    members = _members(team)
+    if not members:
+        return
+    seats = {s.role: s for s in team.seats.select_related("participant")}
+    held = {m.id: [r for r, s in seats.items() if s.participant_id == m.id] for m in members}
+    for role in ROLES:
+        if role not in seats:
+            owner = min(members, key=lambda m: len(held[m.id]))
+            seats[role] = Seat.objects.create(team=team, role=role, participant=owner)
+            held[owner.id].append(role)
+    for member in members:
+        if held[member.id]:
+            continue
+        donor = max(members, key=lambda m: len(held[m.id]))
+        if len(held[donor.id]) < 2:
+            break
+        role = held[donor.id].pop()  # the donor keeps the roles it got first
+        Seat.objects.filter(team=team, role=role).update(participant=member)
+        held[member.id].append(role)
+
+
+def seat_newcomer(*, session: Session, participant: Participant) -> Team:
+    teams = list(session.teams.all())
+    sizes = {t.id: t.members.count() for t in teams}
+    open_teams = [t for t in teams if sizes[t.id] < TEAM_SIZE]
+    if open_teams:
+        team = min(open_teams, key=lambda t: (sizes[t.id], t.number))
+    else:
+        team = Team.objects.create(session=session, number=len(teams) + 1)
+    participant.team = team
+    participant.save(update_fields=["team"])
+    team_cover_roles(team=team)
+    return team
+
+
+def teams_balance(*, session: Session) -> None:
+    """Even team sizes out, moving the latest joiners of the largest teams."""
+    people = list(session.participants.order_by("joined_at", "id"))
+    if not people:
+        return
+    n_teams = math.ceil(len(people) / TEAM_SIZE)
+    teams = list(session.teams.all())
+    while len(teams) < n_teams:
+        teams.append(Team.objects.create(session=session, number=len(teams) + 1))
+    base, extra = divmod(len(people), n_teams)
+    targets = [base + (1 if i < extra else 0) for i in range(n_teams)]
+    members = {t.id: _members(t) for t in teams}
+    movers = []
+    for i, team in enumerate(teams):
+        target = targets[i] if i < n_teams else 0
+        while len(members[team.id]) > target:
+            movers.append(members[team.id].pop())
+    for i, team in enumerate(teams[:n_teams]):
+        while len(members[team.id]) < targets[i] and movers:
+            person = movers.pop()
+            Seat.objects.filter(participant=person).delete()
+            person.team = team
+            person.save(update_fields=["team"])
+            members[team.id].append(person)
+    for team in teams[n_teams:]:
+        team.delete()
+    for team in teams[:n_teams]:
+        team_cover_roles(team=team)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from classroom import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("join/", views.join, name="join"),
+    path("join/<str:join_code>/", views.join, name="join-code"),
+    path("play/<str:join_code>/", views.room, name="room"),
+]

@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from facilitator import views
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.session_list, name="console"),
+    path("sessions/new/", views.session_new, name="session-new"),
+    path("s/<int:session_id>/", views.session_console, name="session-console"),
+    path("s/<int:session_id>/qr.svg", views.session_qr, name="session-qr"),
+    path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
+]

@@ -1,0 +1,97 @@
+"""The facilitator console: list and create sessions, the live console page, its commands."""
+import json
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from classroom.errors import LabError
+from classroom.services.sessions import session_create
+from game import engine
+from game.services import rounds
+from game.services.access import session_for_facilitator
+
+COMMANDS = {
+    "start": lambda session_id, user, body: rounds.session_start(session_id=session_id, user=user),
+    "pause": lambda session_id, user, body: rounds.round_pause(session_id=session_id, user=user),
+    "resume": lambda session_id, user, body: rounds.round_resume(session_id=session_id, user=user),
+    "extend": lambda session_id, user, body: rounds.round_extend(session_id=session_id, user=user,
+                                                                 minutes=body.get("minutes", 2)),
+    "advance": lambda session_id, user, body: rounds.round_advance(session_id=session_id, user=user),
+}
+
+
+def _scenarios():
+    return [engine.load_scenario(name) for name in engine.scenario_names()]
+
+
+@login_required
+def session_list(request):
+    sessions = request.user.sessions.all() if not request.user.is_superuser else \
+        type(request.user.sessions.model).objects.all()
+    demo = engine.load_scenario("demo")
+    form = {"name": "", "scenario_name": "demo", "rounds": demo.rounds,
+            "minutes_per_round": demo.minutes_per_round, "seed": 42}
+    return render(request, "frontend/console_list.html",
+                  {"sessions": sessions, "scenarios": _scenarios(), "form": form})
+
+
+@login_required
+@require_POST
+def session_new(request):
+    form = {k: request.POST.get(k, "") for k in ("name", "scenario_name", "rounds", "minutes_per_round", "seed")}
+    try:
+        session = session_create(facilitator=request.user, **form)
+    except LabError as exc:
+        return render(request, "frontend/console_list.html",
+                      {"sessions": request.user.sessions.all(), "scenarios": _scenarios(), "form": form,
+                       "error": exc}, status=exc.http_status)
+    return redirect("session-console", session_id=session.id)
+
+
+def _join_url(request, session) -> str:
+    return request.build_absolute_uri(reverse("join-code", kwargs={"join_code": session.join_code}))
+
+
+@login_required
+def session_console(request, session_id: int):
+    try:
+        session = session_for_facilitator(session_id=session_id, user=request.user)
+    except LabError as exc:
+        return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
+    return render(request, "frontend/console.html", {"session": session, "join_url": _join_url(request, session)})
+
+
+@login_required
+def session_qr(request, session_id: int):
+    try:
+        session = session_for_facilitator(session_id=session_id, user=request.user)
+    except LabError as exc:
+        return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain")
+    qr = segno.make(_join_url(request, session), error="m")
+    return HttpResponse(qr.svg_inline(scale=8, border=2), content_type="image/svg+xml")
+
+
+@login_required
+@require_POST
+def session_command(request, session_id: int, action: str):
+    command = COMMANDS.get(action)
+    if command is None:
+        return JsonResponse({"error": {"code": "unknown_command", "message": f"Unknown command {action!r}."}},
+                            status=404)
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
+                            status=400)
+    try:
+        command(session_id, request.user, body)
+    except LabError as exc:
+        return JsonResponse({"error": {"code": exc.code, "message": exc.message, "field": exc.field}},
+                            status=exc.http_status)
+    return JsonResponse({"ok": True})

@@ -1,0 +1,97 @@
+// The facilitator console: live view of every team, and the round commands.
+(function () {
+  "use strict";
+  var root = document.getElementById("console");
+  var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var ROLES = ["director", "finance", "engineering", "hr"];
+  var ROLE_LABEL = { director: "Director", finance: "Finance", engineering: "Engineering", hr: "HR" };
+  var state = null;
+  var deadlineAt = null;
+  var esc = window.labEscape;
+
+  var socket = new LabSocket(root.dataset.ws, {
+    onState: function (s) { state = s; render(); },
+    onEvent: applyEvent,
+    onError: function (e) { showError(e.message); },
+    onStatus: function (text, ok) {
+      var el = document.getElementById("conn"); el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
+    }
+  });
+
+  function team(id) { return state.teams.filter(function (t) { return t.id === id; })[0]; }
+
+  function applyEvent(e) {
+    if (!state) return;
+    switch (e.type) {
+      case "package.updated": var t = team(e.team_id); if (t) { t.package = e.package; } else { socket.resync(); } break;
+      case "round.changed": state.round = e.round; break;
+      case "round.results": state.leaderboard = e.leaderboard; break;
+      case "team.changed":
+        var known = team(e.team.id);
+        if (known) { known.members = e.team.members; } else { e.team.package = null; state.teams.push(e.team); }
+        break;
+      case "presence.changed":
+        state.teams.forEach(function (tm) { tm.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; }); });
+        break;
+      case "session.changed": socket.resync(); return;
+    }
+    render();
+  }
+
+  function showError(message) {
+    var el = document.getElementById("console-error");
+    el.hidden = !message; el.textContent = message || "";
+  }
+
+  function render() {
+    var s = state.session, r = state.round;
+    var label = s.state === "lobby" ? "Lobby: waiting for people" : s.state === "finished" ? "Session finished" :
+      "Round " + r.number + " of " + r.total + " · " + r.state;
+    document.getElementById("round-label").textContent = label;
+    deadlineAt = r && r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
+    if (r && r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
+    if (!r || (r.state !== "open" && r.state !== "paused")) document.getElementById("timer").textContent = "--:--";
+    var enabled = {
+      start: s.state === "lobby", pause: !!r && r.state === "open", resume: !!r && r.state === "paused",
+      extend: !!r && (r.state === "open" || r.state === "paused"), advance: !!r && (r.state === "open" || r.state === "paused")
+    };
+    root.querySelectorAll("button[data-cmd]").forEach(function (b) { b.disabled = !enabled[b.dataset.cmd]; });
+    var people = 0;
+    document.getElementById("teams").innerHTML = state.teams.map(function (t) {
+      people += t.members.length;
+      var p = t.package;
+      var approvals = ROLES.map(function (role) {
+        var ok = p && p.approvals[role];
+        return '<span class="badge ' + (ok ? "yes" : "no") + '" data-role="' + role + '">' + ROLE_LABEL[role] + (ok ? " ✓" : "") + "</span>";
+      }).join(" ");
+      return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
+        (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok">aligned</span>' : "") + "</h3>" +
+        '<ul class="people">' + t.members.map(function (m) {
+          return '<li class="' + (m.connected ? "on" : "off") + '">' + esc(m.name) + " <small>" + m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + "</small></li>";
+        }).join("") + "</ul><div>" + approvals + "</div></div>";
+    }).join("") || '<p class="muted">Nobody has joined yet.</p>';
+    document.getElementById("people-count").textContent = "(" + people + " people)";
+    document.querySelector("#leaderboard tbody").innerHTML = (state.leaderboard || []).map(function (row, i) {
+      return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
+        "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
+        "</td><td>" + (row.aligned ? "yes" : "no") + "</td></tr>";
+    }).join("");
+  }
+
+  setInterval(function () {
+    if (deadlineAt !== null) document.getElementById("timer").textContent = labFormatSeconds((deadlineAt - Date.now()) / 1000);
+  }, 500);
+
+  root.querySelectorAll("button[data-cmd]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
+      b.disabled = true;
+      fetch(root.dataset.commands + b.dataset.cmd + "/", {
+        method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)
+      }).then(function (res) { return res.json(); }).then(function (data) {
+        showError(data.error ? data.error.message : null);
+      }).catch(function () { showError("The server did not answer; check the connection and try again."); })
+        .then(function () { if (state) render(); });
+    });
+  });
+})();

@@ -1,0 +1,246 @@
+// The team room: renders the snapshot, patches it with events, sends edits/approvals/chat.
+(function () {
+  "use strict";
+  var root = document.getElementById("room");
+  var SPECS = JSON.parse(document.getElementById("lever-specs").textContent);
+  var ROLES = JSON.parse(document.getElementById("role-list").textContent);
+  var ROLE_LABEL = { director: "Director", finance: "Finance", engineering: "Engineering", hr: "HR" };
+  var state = null;
+  var deadlineAt = null;
+  var chart = null;
+  var esc = window.labEscape;
+
+  var socket = new LabSocket(root.dataset.ws, {
+    onState: function (s) { state = s; renderAll(); },
+    onEvent: applyEvent,
+    onAck: function () { showError(null); },
+    onError: function (e) { showError(e); if (state) renderPackage(true); },
+    onStatus: function (text, ok) {
+      var el = document.getElementById("conn");
+      el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
+    },
+    onDenied: function () { location.href = "/join/" + root.dataset.code + "/"; }
+  }, "lab-outbox-" + root.dataset.code);
+
+  function applyEvent(e) {
+    if (!state) return;
+    switch (e.type) {
+      case "package.updated": state.package = e.package; renderPackage(); break;
+      case "round.changed": state.round = e.round; renderRound(); renderPackage(); break;
+      case "round.results":
+        state.results = state.results.filter(function (r) { return r.round !== e.result.round; });
+        state.results.push(e.result); renderResults(); break;
+      case "team.changed": state.team.members = e.members; renderTeam(); break;
+      case "presence.changed":
+        state.team.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
+        renderTeam(); break;
+      case "chat.message": state.chat.push(e.message); renderChat(); break;
+      case "session.changed": socket.resync(); break;
+    }
+  }
+
+  function showError(e) {
+    var el = document.getElementById("room-error");
+    if (!e) { el.hidden = true; return; }
+    el.hidden = false; el.textContent = e.message; el.dataset.code = e.code;
+  }
+
+  function myRoles() { return state ? state.you.roles : []; }
+  function roundOpen() { return state && state.round && state.round.state === "open"; }
+
+  function renderAll() {
+    document.getElementById("you").textContent = state.you.name;
+    document.getElementById("your-roles").innerHTML = state.you.roles.map(function (r) {
+      return '<span class="role role-' + r + '">' + ROLE_LABEL[r] + "</span>";
+    }).join(" ");
+    buildLevers();
+    renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat();
+  }
+
+  function renderTeam() {
+    document.getElementById("team-name").textContent = state.team.name;
+    document.getElementById("team-members").innerHTML = state.team.members.map(function (m) {
+      return '<span class="member ' + (m.connected ? "on" : "off") + '" title="' + (m.connected ? "connected" : "offline") +
+        '">' + esc(m.name) + " <small>" + m.roles.map(function (r) { return ROLE_LABEL[r]; }).join(", ") + "</small></span>";
+    }).join("");
+  }
+
+  function renderRound() {
+    var r = state.round;
+    var label = document.getElementById("round-label");
+    var st = document.getElementById("round-state");
+    if (!r) { label.textContent = "Waiting for the facilitator to start"; deadlineAt = null; st.textContent = ""; return; }
+    label.textContent = "Round " + r.number + " of " + r.total;
+    deadlineAt = r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
+    var words = { open: "open: decide and approve", paused: "paused by the facilitator", closing: "closing: the plant is running the month…", closed: "closed" };
+    st.textContent = words[r.state] || r.state;
+    if (state.session.state === "finished") st.textContent = "The workshop has ended. Thank you!";
+    if (r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
+    tick();
+  }
+
+  function tick() {
+    if (deadlineAt !== null) document.getElementById("timer").textContent = labFormatSeconds((deadlineAt - Date.now()) / 1000);
+    else if (state && state.round && state.round.state !== "paused") document.getElementById("timer").textContent = "--:--";
+  }
+  setInterval(tick, 500);
+
+  function fieldFor(spec) {
+    var id = "lever-" + spec.name;
+    if (spec.kind === "choice") {
+      return '<select id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
+        return '<option value="' + esc(c) + '">' + esc(c) + "</option>"; }).join("") + "</select>";
+    }
+    if (spec.kind === "multichoice") {
+      return '<div class="multi" id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
+        return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> ' + esc(c) + "</label>"; }).join("") + "</div>";
+    }
+    if (spec.kind === "int_list") {
+      var cells = [];
+      for (var i = 0; i < spec.length; i++) {
+        cells.push('<input type="number" aria-label="' + esc(spec.label) + " " + (i + 1) + '" data-index="' + i + '" min="' + spec.min + '" max="' + spec.max + '" step="1">');
+      }
+      return '<div class="int-list" id="' + id + '" data-lever="' + spec.name + '">' + cells.join("") + "</div>";
+    }
+    var step = spec.kind === "int" ? "1" : "any";
+    return '<input type="number" id="' + id + '" data-lever="' + spec.name + '" min="' + spec.min + '" max="' + spec.max + '" step="' + step + '">';
+  }
+
+  function buildLevers() {
+    var html = ROLES.map(function (role) {
+      var mine = myRoles().indexOf(role) >= 0;
+      var rows = SPECS.filter(function (s) { return s.role === role; }).map(function (s) {
+        var range = s.kind === "choice" || s.kind === "multichoice" ? "" : " <small class='muted'>" + s.min + "–" + s.max + " " + esc(s.unit || "") + "</small>";
+        return '<div class="lever" data-row="' + s.name + '"><label for="lever-' + s.name + '" title="' + esc(s.help) + '">' + esc(s.label) + range +
+          "</label>" + fieldFor(s) + '<span class="lever-status" id="status-' + s.name + '"></span></div>';
+      }).join("");
+      return '<fieldset class="role-levers ' + (mine ? "mine" : "theirs") + '"><legend>' + ROLE_LABEL[role] + (mine ? " (yours)" : "") + "</legend>" + rows + "</fieldset>";
+    }).join("");
+    var box = document.getElementById("levers");
+    box.innerHTML = html;
+    box.querySelectorAll("[data-lever]").forEach(function (el) {
+      el.addEventListener("change", function () { sendEdit(el.dataset.lever); });
+    });
+  }
+
+  function readValue(spec) {
+    var el = document.getElementById("lever-" + spec.name);
+    if (spec.kind === "multichoice") {
+      return Array.prototype.filter.call(el.querySelectorAll("input"), function (i) { return i.checked; }).map(function (i) { return i.value; });
+    }
+    if (spec.kind === "int_list") {
+      return Array.prototype.map.call(el.querySelectorAll("input"), function (i) { return i.value === "" ? null : Number(i.value); });
+    }
+    if (spec.kind === "choice") return el.value;
+    if (el.value === "") return null;
+    return Number(el.value);
+  }
+
+  function writeValue(spec, value) {
+    var el = document.getElementById("lever-" + spec.name);
+    if (spec.kind === "multichoice") {
+      el.querySelectorAll("input").forEach(function (i) { i.checked = (value || []).indexOf(i.value) >= 0; });
+    } else if (spec.kind === "int_list") {
+      el.querySelectorAll("input").forEach(function (i, k) { i.value = value ? value[k] : ""; });
+    } else {
+      el.value = value;
+    }
+  }
+
+  function sendEdit(name) {
+    var spec = SPECS.filter(function (s) { return s.name === name; })[0];
+    socket.send({ type: "package.edit", lever: name, value: readValue(spec), base_version: state.package.version });
+    document.getElementById("status-" + name).textContent = "saving…";
+  }
+
+  function renderPackage(force) {
+    var p = state.package;
+    var editable = roundOpen() && p && !p.aligned;
+    document.getElementById("package-version").textContent = p ? "version " + p.version : "";
+    var pendingLevers = socket.pending(function (m) { return m.type === "package.edit"; }).map(function (m) { return m.lever; });
+    SPECS.forEach(function (spec) {
+      var mine = myRoles().indexOf(spec.role) >= 0;
+      var el = document.getElementById("lever-" + spec.name);
+      if (!el) return;
+      var inputs = el.tagName === "DIV" ? el.querySelectorAll("input") : [el];
+      Array.prototype.forEach.call(inputs, function (i) { i.disabled = !(mine && editable); });
+      var pending = pendingLevers.indexOf(spec.name) >= 0;
+      var focused = el.contains(document.activeElement);
+      if (p && (force || (!pending && !focused))) writeValue(spec, p.levers[spec.name]);
+      var status = document.getElementById("status-" + spec.name);
+      status.textContent = pending ? "saving…" : (p && p.changed_lever === spec.name && p.author ? "changed by " + p.author : "");
+    });
+    var list = document.getElementById("approvals");
+    list.innerHTML = ROLES.map(function (r) {
+      var a = p && p.approvals[r];
+      return '<li class="' + (a ? "yes" : "no") + '" data-role="' + r + '">' + ROLE_LABEL[r] + ": " + (a ? "approved by " + esc(a.name) : "not yet") + "</li>";
+    }).join("");
+    var mineAll = p && myRoles().every(function (r) { return p.approvals[r]; });
+    var btn = document.getElementById("approve");
+    btn.disabled = !editable || mineAll;
+    btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
+    document.getElementById("aligned").hidden = !(p && p.aligned);
+  }
+
+  document.getElementById("approve").addEventListener("click", function () {
+    socket.send({ type: "package.approve", version: state.package.version });
+  });
+
+  document.getElementById("chat-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var input = document.getElementById("chat-text");
+    if (!input.value.trim()) return;
+    socket.send({ type: "chat.send", text: input.value });
+    input.value = "";
+  });
+
+  function renderChat() {
+    var log = document.getElementById("chat-log");
+    log.innerHTML = state.chat.map(function (m) {
+      return '<div class="chat-line"><b>' + esc(m.name) + "</b> <small class='muted'>" + esc(m.role) + "</small> " + esc(m.text) + "</div>";
+    }).join("");
+    log.scrollTop = log.scrollHeight;
+  }
+
+  var KPI_ROWS = [
+    ["good_units", "Good units shipped", 0], ["demand", "Demand", 0], ["throughput_strength", "Throughput strength", 2],
+    ["oee_line", "OEE (line)", 2], ["first_pass_yield", "First-pass yield", 3], ["unplanned_hours", "Unplanned downtime (h)", 1],
+    ["maintenance_backlog", "Maintenance backlog (h)", 0], ["fatigue", "Fatigue", 2], ["cash", "Cash", 0],
+    ["margin", "Margin", 0], ["operational_risk", "Operational risk (0-100)", 0], ["scorecard", "Balanced scorecard", 1]
+  ];
+
+  function fmt(v, digits) {
+    if (typeof v !== "number") return v == null ? "–" : esc(v);
+    return v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+
+  function renderResults() {
+    var card = document.getElementById("results-card");
+    if (!state.results.length) { card.hidden = true; return; }
+    card.hidden = false;
+    var rs = state.results.slice().sort(function (a, b) { return a.round - b.round; });
+    var head = "<tr><th>KPI</th>" + rs.map(function (r) { return "<th>Round " + r.round + (r.aligned ? "" : " <small>(not aligned)</small>") + "</th>"; }).join("") + "</tr>";
+    var body = KPI_ROWS.map(function (row) {
+      return "<tr><td>" + row[1] + "</td>" + rs.map(function (r) { return '<td data-kpi="' + row[0] + '">' + fmt(r.kpis[row[0]], row[2]) + "</td>"; }).join("") + "</tr>";
+    }).join("");
+    var mistakes = rs[rs.length - 1].mistakes || [];
+    var warn = mistakes.length ? "<h3>What the plant is telling you</h3><ul>" + mistakes.map(function (m) {
+      return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "";
+    document.getElementById("results").innerHTML = '<table class="table" id="results-table"><thead>' + head + "</thead><tbody>" + body + "</tbody></table>" + warn;
+    if (!window.Chart) return;
+    var labels = rs.map(function (r) { return "R" + r.round; });
+    var data = {
+      labels: labels,
+      datasets: [
+        { label: "Good units", data: rs.map(function (r) { return r.kpis.good_units; }), yAxisID: "y" },
+        { label: "Demand", data: rs.map(function (r) { return r.kpis.demand; }), yAxisID: "y" },
+        { label: "Scorecard", data: rs.map(function (r) { return r.kpis.scorecard; }), yAxisID: "y1" }
+      ]
+    };
+    if (chart) { chart.data = data; chart.update(); return; }
+    chart = new Chart(document.getElementById("results-chart"), {
+      type: "line", data: data,
+      options: { animation: false, scales: { y: { beginAtZero: true }, y1: { position: "right", min: 0, max: 100 } } }
+    });
+  }
+})();

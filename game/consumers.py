@@ -1,0 +1,78 @@
+"""The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service."""
+from channels.db import database_sync_to_async
+
+from classroom.consumer_base import LabConsumer
+from classroom.errors import LabError
+from classroom.events import team_group
+from classroom.identity import cookie_name, unsign_token
+from classroom.services.sessions import participant_by_token, presence_change
+from game.deadlines import ticker_ensure_started
+from game.services.chat import chat_send
+from game.services.packages import package_approve, package_edit
+from game.snapshots import team_snapshot
+
+CLOSE_UNAUTHENTICATED = 4401
+
+
+class TeamConsumer(LabConsumer):
+    participant_id: int | None = None
+    group: str | None = None
+
+    async def connect(self):
+        code = self.scope["url_route"]["kwargs"]["join_code"]
+        token = unsign_token(self.scope.get("cookies", {}).get(cookie_name(code.upper())))
+        participant = await database_sync_to_async(participant_by_token)(join_code=code, rejoin_token=token)
+        if participant is None or participant.team_id is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.participant_id = participant.id
+        await self.accept()
+        await database_sync_to_async(presence_change)(participant_id=self.participant_id, connected=True)
+        await self._send_snapshot()
+        ticker_ensure_started()
+
+    async def disconnect(self, code):
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.participant_id:
+            await database_sync_to_async(presence_change)(participant_id=self.participant_id, connected=False)
+
+    async def _send_snapshot(self):
+        snapshot = await database_sync_to_async(team_snapshot)(participant_id=self.participant_id)
+        group = team_group(snapshot["team"]["id"])
+        if group != self.group:  # first connect, or the person was moved to another team
+            if self.group:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.group = group
+            # Events sent between the snapshot read and the group join would be missed: re-read.
+            snapshot = await database_sync_to_async(team_snapshot)(participant_id=self.participant_id)
+        await self.send_json(snapshot)
+
+    async def receive_json(self, content, **kwargs):
+        kind, ref = content.get("type"), content.get("id")
+        try:
+            if kind == "package.edit":
+                package = await database_sync_to_async(package_edit)(
+                    participant_id=self.participant_id, lever=content.get("lever"), value=content.get("value"),
+                    base_version=content.get("base_version"), client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref, "package": package})
+            elif kind == "package.approve":
+                package = await database_sync_to_async(package_approve)(
+                    participant_id=self.participant_id, version=content.get("version"), client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref, "package": package})
+            elif kind == "chat.send":
+                await database_sync_to_async(chat_send)(
+                    participant_id=self.participant_id, text=content.get("text"), client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref})
+            elif kind == "resync":
+                await self._send_snapshot()
+            elif kind == "ping":
+                await self.send_json({"type": "pong", "ref": ref})
+            else:
+                raise LabError("unknown_type", f"Unknown message type {kind!r}.", field="type")
+        except LabError as exc:
+            await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
+
+    async def chat_message(self, event):
+        await self.send_json(event)

@@ -1,0 +1,88 @@
+"""Read-side views of rounds, packages and results, shared by snapshots and events."""
+from django.utils import timezone
+
+from classroom.models import Session, Team
+from game.models import PackageVersion, Round, RoundResult
+
+
+def round_current(*, session: Session) -> Round | None:
+    """The open/paused/closing round, else the last closed one, else None."""
+    active = session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+    return active
+
+
+def round_payload(*, game_round: Round | None, total: int) -> dict | None:
+    if game_round is None:
+        return None
+    if game_round.state == Round.State.PAUSED:
+        remaining = game_round.paused_remaining or 0.0
+    elif game_round.state == Round.State.OPEN and game_round.deadline:
+        remaining = max(0.0, (game_round.deadline - timezone.now()).total_seconds())
+    else:
+        remaining = 0.0
+    return {
+        "number": game_round.number,
+        "total": total,
+        "state": game_round.state,
+        "deadline": game_round.deadline.isoformat() if game_round.deadline else None,
+        "remaining_seconds": round(remaining, 1),
+        "closed_by": game_round.closed_by or None,
+    }
+
+
+def package_latest(*, team: Team, game_round: Round) -> PackageVersion | None:
+    return team.package_versions.filter(round=game_round).order_by("-version").first()
+
+
+def package_payload(*, package: PackageVersion | None) -> dict | None:
+    if package is None:
+        return None
+    approvals = {
+        a.role: {"participant_id": a.participant_id, "name": a.participant.display_name}
+        for a in package.approvals.select_related("participant")
+    }
+    return {
+        "version": package.version,
+        "levers": package.levers,
+        "aligned": package.aligned_at is not None,
+        "approvals": approvals,
+        "author": package.author.display_name if package.author_id else None,
+        "author_role": package.author_role or None,
+        "changed_lever": package.changed_lever or None,
+    }
+
+
+def result_payload(*, result: RoundResult) -> dict:
+    return {
+        "round": result.round.number,
+        "aligned": result.aligned,
+        "kpis": result.kpis,
+        "decisions": result.decisions,
+        "mistakes": result.mistakes,
+    }
+
+
+def team_results(*, team: Team) -> list[dict]:
+    return [result_payload(result=r) for r in team.results.select_related("round").order_by("round__number")]
+
+
+def leaderboard(*, session: Session) -> list[dict]:
+    """Teams ranked by the scorecard of the last closed round (ties: cumulative good units)."""
+    last = session.round_set.filter(state=Round.State.CLOSED).order_by("-number").first()
+    if last is None:
+        return []
+    rows = []
+    for result in last.results.select_related("team"):
+        cumulative = sum(
+            (r.kpis.get("good_units") or 0) for r in result.team.results.filter(round__number__lte=last.number)
+        )
+        rows.append({
+            "team_id": result.team_id,
+            "team": result.team.name,
+            "scorecard": result.kpis.get("scorecard"),
+            "cash": result.kpis.get("cash"),
+            "cumulative_good_units": cumulative,
+            "aligned": result.aligned,
+        })
+    rows.sort(key=lambda r: (-(r["scorecard"] or 0), -r["cumulative_good_units"]))
+    return rows

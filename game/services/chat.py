@@ -1,0 +1,38 @@
+"""Team chat: stored once in the participation ledger, broadcast to the team."""
+from django.db import transaction
+
+from classroom.errors import LabError
+from classroom.events import emit_team_event
+from classroom.models import LedgerEntry, Participant
+from classroom.services.ledger import client_id_clean, ledger_has_applied
+from game.services.access import participant_roles
+
+CHAT_MAX = 500
+
+
+def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
+    if not isinstance(text, str) or not text.strip():
+        raise LabError("invalid_message", "A chat message needs some text.", field="text")
+    text = text.strip()
+    if len(text) > CHAT_MAX:
+        raise LabError("invalid_message", f"A chat message has at most {CHAT_MAX} characters.", field="text")
+    client_msg_id = client_id_clean(client_msg_id)
+    with transaction.atomic():
+        participant = Participant.objects.select_related("session").get(pk=participant_id)
+        if participant.team_id is None:
+            raise LabError("not_seated", "You are not seated in a team yet.")
+        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+            return None
+        entry = LedgerEntry.objects.create(
+            session=participant.session, team_id=participant.team_id, participant=participant,
+            role=",".join(sorted(participant_roles(participant=participant))), kind=LedgerEntry.Kind.CHAT,
+            client_msg_id=client_msg_id, detail={"text": text},
+        )
+        message = chat_payload(entry=entry, name=participant.display_name)
+        emit_team_event(participant.team_id, "chat.message", {"message": message})
+    return message
+
+
+def chat_payload(*, entry: LedgerEntry, name: str) -> dict:
+    return {"id": entry.id, "participant_id": entry.participant_id, "name": name, "role": entry.role,
+            "text": entry.detail.get("text", ""), "at": entry.at.isoformat()}

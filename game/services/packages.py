@@ -1,0 +1,126 @@
+"""Decision packages: every edit makes a version, approvals are per version, alignment locks.
+
+Levers belong to roles (game.engine.LEVERS[name].role); a participant edits only levers of
+roles they hold in their own team. Edits of different levers merge onto the latest version, so
+two roles typing at once never block each other; an edit based on a version older than the last
+change of the same lever is refused as stale. Every message carries a client id: a retry is
+applied once and answered again.
+"""
+from django.db import transaction
+from django.utils import timezone
+
+from classroom.errors import Forbidden, LabError
+from classroom.events import emit_session_event, emit_team_event
+from classroom.models import LedgerEntry, Participant, Team
+from classroom.services.ledger import client_id_clean, ledger_has_applied
+from game import engine
+from game.models import Approval, PackageVersion, Round
+from game.selectors import package_latest, package_payload
+from game.services.access import participant_roles
+
+def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
+    if participant.team_id is None:
+        raise LabError("not_seated", "You are not seated in a team yet.")
+    team = Team.objects.select_for_update().select_related("session").get(pk=participant.team_id)
+    game_round = team.session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+    if game_round is None:
+        raise LabError("round_not_open", "The session has not started yet: wait for the facilitator.")
+    if game_round.state == Round.State.PAUSED:
+        raise LabError("round_paused", "The facilitator has paused the round; your change was not saved.")
+    if game_round.state != Round.State.OPEN:
+        raise LabError("round_closed", f"Round {game_round.number} is closed; changes are no longer accepted.")
+    return team, game_round
+
+
+def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, client_msg_id: str,
+            role: str = "", detail: dict | None = None) -> None:
+    LedgerEntry.objects.create(session_id=team.session_id, team=team, participant=participant, role=role,
+                               round_number=game_round.number, kind=kind, client_msg_id=client_msg_id,
+                               detail=detail or {})
+
+
+def package_edit(*, participant_id: int, lever: str, value, base_version, client_msg_id) -> dict:
+    client_msg_id = client_id_clean(client_msg_id)
+    with transaction.atomic():
+        participant = Participant.objects.get(pk=participant_id)
+        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+            return _current_package(participant)
+        team, game_round = _lock_team_round(participant)
+        spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
+        if spec is None:
+            raise LabError("unknown_lever", f"There is no lever called {lever!r}.", field="lever")
+        if spec.role not in participant_roles(participant=participant):
+            raise Forbidden("not_your_lever", f"{spec.label} belongs to the {spec.role} role.", field=lever)
+        try:
+            value = engine.validate_lever(lever, value)
+        except engine.DecisionError as exc:
+            raise LabError("invalid_value", str(exc), field=lever)
+        latest = package_latest(team=team, game_round=game_round)
+        if latest.aligned_at:
+            raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
+        if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
+            raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
+                           field="base_version")
+        if team.package_versions.filter(round=game_round, version__gt=base_version, changed_lever=lever).exists():
+            raise LabError("stale_version", f"{spec.label} was changed by a teammate since version {base_version}; "
+                           "review the new value and edit again.", field=lever)
+        _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
+                {"lever": lever, "value": value, "version": latest.version + 1})
+        if latest.levers.get(lever) == value:
+            return package_payload(package=latest)
+        package = PackageVersion.objects.create(
+            team=team, round=game_round, version=latest.version + 1, levers={**latest.levers, lever: value},
+            author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
+        )
+        payload = package_payload(package=package)
+        _emit_package(team, payload)
+    return payload
+
+
+def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
+    client_msg_id = client_id_clean(client_msg_id)
+    from game.services.rounds import round_close_if_all_aligned
+
+    with transaction.atomic():
+        participant = Participant.objects.get(pk=participant_id)
+        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+            return _current_package(participant)
+        team, game_round = _lock_team_round(participant)
+        latest = package_latest(team=team, game_round=game_round)
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise LabError("invalid_message", "version must be the package version number you reviewed.",
+                           field="version")
+        if version != latest.version:
+            raise LabError("stale_version", f"The package changed: you reviewed version {version}, the latest is "
+                           f"version {latest.version}. Review it and approve again.")
+        if latest.aligned_at:
+            return package_payload(package=latest)
+        try:
+            engine.validate_package(latest.levers, engine.load_scenario(team.session.scenario_name))
+        except engine.DecisionError as exc:
+            raise LabError("invalid_package", str(exc), field=exc.field)
+        roles = participant_roles(participant=participant)
+        approved = set(latest.approvals.values_list("role", flat=True))
+        for role in sorted(roles - approved):
+            Approval.objects.create(package_version=latest, role=role, participant=participant)
+        _ledger(participant, team, game_round, LedgerEntry.Kind.APPROVE, client_msg_id, ",".join(sorted(roles)),
+                {"version": latest.version})
+        if approved | roles >= set(engine.ROLES):
+            latest.aligned_at = timezone.now()
+            latest.save(update_fields=["aligned_at"])
+        payload = package_payload(package=latest)
+        _emit_package(team, payload)
+        if latest.aligned_at:
+            transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id))
+    return payload
+
+
+def _emit_package(team: Team, payload: dict) -> None:
+    emit_team_event(team.id, "package.updated", {"package": payload})
+    emit_session_event(team.session_id, "package.updated", {"team_id": team.id, "package": payload})
+
+
+def _current_package(participant: Participant) -> dict | None:
+    team = participant.team
+    game_round = team.session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+    return package_payload(package=package_latest(team=team, game_round=game_round)) if game_round else None

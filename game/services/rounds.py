@@ -1,0 +1,261 @@
+"""Rounds: start a session, open, pause, resume, extend, close exactly once, finalize.
+
+Closing is two steps. `round_request_close` flips an open/paused round to `closing` with one
+conditional UPDATE, so among racing triggers (deadline, all teams aligned, facilitator) exactly
+one wins; the winner enqueues the Celery task, which calls `round_finalize`. `round_finalize`
+locks the round, runs the engine once for all teams, stores one result per team (a unique
+constraint backs this up), opens the next round, and is a no-op when run twice.
+"""
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from classroom.errors import LabError
+from classroom.events import emit_session_event, emit_team_event
+from classroom.models import Session, Team
+from classroom.services.seating import teams_balance
+from classroom.selectors import team_summary
+from game import deadlines, engine
+from game.models import Disruption, PackageVersion, Round, RoundResult
+from game.selectors import leaderboard, package_latest, package_payload, result_payload, round_payload
+from game.services.access import session_for_facilitator
+from game.services.alignment import alignment_score
+
+OPEN_STATES = (Round.State.OPEN, Round.State.PAUSED)
+EXTEND_RANGE = (1, 60)
+
+
+def _broadcast_round(session: Session, game_round: Round) -> None:
+    payload = {"round": round_payload(game_round=game_round, total=session.rounds)}
+    for team_id in session.teams.values_list("id", flat=True):
+        emit_team_event(team_id, "round.changed", payload)
+    emit_session_event(session.id, "round.changed", payload)
+
+
+def _last_aligned_levers(team: Team, before_round: int) -> dict | None:
+    package = (PackageVersion.objects.filter(team=team, round__number__lt=before_round, aligned_at__isnull=False)
+               .order_by("-round__number", "-version").first())
+    return package.levers if package else None
+
+
+def team_prepare_for_open_round(*, team: Team) -> None:
+    """Give a team version 1 of the open round's package: its last aligned package, else defaults."""
+    game_round = team.session.round_set.filter(state__in=OPEN_STATES).first()
+    if game_round is None or package_latest(team=team, game_round=game_round) is not None:
+        return
+    scenario = engine.load_scenario(team.session.scenario_name)
+    levers = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
+    PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
+
+
+def _round_open(session: Session, game_round: Round) -> None:
+    now = timezone.now()
+    game_round.state = Round.State.OPEN
+    game_round.opens_at = now
+    game_round.deadline = now + timedelta(minutes=session.minutes_per_round)
+    game_round.save(update_fields=["state", "opens_at", "deadline"])
+    for team in session.teams.all():
+        team_prepare_for_open_round(team=team)
+        emit_team_event(team.id, "package.updated",
+                        {"package": package_payload(package=package_latest(team=team, game_round=game_round))})
+    _broadcast_round(session, game_round)
+    deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
+
+
+def session_start(*, session_id: int, user) -> Session:
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        if session.state != Session.State.LOBBY:
+            raise LabError("already_started", "This session has already started.")
+        if not session.participants.exists():
+            raise LabError("no_participants", "Nobody has joined yet: share the join code first.")
+        teams_balance(session=session)
+        Round.objects.bulk_create(Round(session=session, number=n) for n in range(1, session.rounds + 1))
+        session.state = Session.State.RUNNING
+        session.save(update_fields=["state"])
+        # Balancing may move people between teams (it never removes one): each client resyncs on
+        # this event, and its consumer then follows the person to their new team's group.
+        for team_id in session.teams.values_list("id", flat=True):
+            emit_team_event(team_id, "session.changed", {"state": session.state})
+        emit_session_event(session.id, "session.changed", {"state": session.state,
+                                                            "teams": [team_summary(team=t) for t in session.teams.all()]})
+        _round_open(session, session.round_set.get(number=1))
+    return session
+
+
+def _active_round(session: Session, *, lock: bool = True) -> Round:
+    qs = Round.objects.select_for_update() if lock else Round.objects
+    game_round = qs.filter(session=session, state__in=OPEN_STATES).first()
+    if game_round is None:
+        raise LabError("no_open_round", "No round is open right now.")
+    return game_round
+
+
+def round_pause(*, session_id: int, user) -> Round:
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        game_round = _active_round(session)
+        if game_round.state == Round.State.PAUSED:
+            raise LabError("already_paused", "The round is already paused.")
+        game_round.paused_remaining = max(0.0, (game_round.deadline - timezone.now()).total_seconds())
+        game_round.state = Round.State.PAUSED
+        game_round.save(update_fields=["paused_remaining", "state"])
+        _broadcast_round(session, game_round)
+    return game_round
+
+
+def round_resume(*, session_id: int, user) -> Round:
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        game_round = _active_round(session)
+        if game_round.state != Round.State.PAUSED:
+            raise LabError("not_paused", "The round is not paused.")
+        game_round.deadline = timezone.now() + timedelta(seconds=game_round.paused_remaining or 0)
+        game_round.paused_remaining = None
+        game_round.state = Round.State.OPEN
+        game_round.save(update_fields=["deadline", "paused_remaining", "state"])
+        _broadcast_round(session, game_round)
+        deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
+    return game_round
+
+
+def round_extend(*, session_id: int, user, minutes) -> Round:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not EXTEND_RANGE[0] <= minutes <= EXTEND_RANGE[1]:
+        raise LabError("invalid_value", f"Extend by a whole number of minutes between {EXTEND_RANGE[0]} and "
+                       f"{EXTEND_RANGE[1]}.", field="minutes")
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        game_round = _active_round(session)
+        if game_round.state == Round.State.PAUSED:
+            game_round.paused_remaining = (game_round.paused_remaining or 0) + 60 * minutes
+        else:
+            game_round.deadline = max(game_round.deadline, timezone.now()) + timedelta(minutes=minutes)
+        game_round.save(update_fields=["deadline", "paused_remaining"])
+        _broadcast_round(session, game_round)
+        if game_round.state == Round.State.OPEN:
+            deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
+    return game_round
+
+
+def round_advance(*, session_id: int, user) -> bool:
+    """The facilitator closes the open round now."""
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user)
+        game_round = _active_round(session, lock=False)
+    return round_request_close(round_id=game_round.id, closed_by=Round.ClosedBy.FACILITATOR)
+
+
+def round_request_close(*, round_id: int, closed_by: str) -> bool:
+    """Move the round to `closing`; True only for the one caller that did it."""
+    from game.tasks import round_close_task
+
+    with transaction.atomic():
+        won = Round.objects.filter(pk=round_id, state__in=OPEN_STATES).update(
+            state=Round.State.CLOSING, closed_by=closed_by, closed_at=timezone.now())
+        if not won:
+            return False
+        game_round = Round.objects.select_related("session").get(pk=round_id)
+        _broadcast_round(game_round.session, game_round)
+        transaction.on_commit(lambda: round_close_task.delay(round_id))
+    return True
+
+
+def round_close_if_due(*, round_id: int) -> bool:
+    game_round = Round.objects.filter(pk=round_id).first()
+    if game_round is None or game_round.state != Round.State.OPEN or game_round.deadline > timezone.now():
+        return False
+    return round_request_close(round_id=round_id, closed_by=Round.ClosedBy.DEADLINE)
+
+
+def rounds_close_due() -> int:
+    """Close every open round whose deadline has passed (the embedded timer calls this)."""
+    due = Round.objects.filter(state=Round.State.OPEN, deadline__lte=timezone.now()).values_list("id", flat=True)
+    return sum(round_request_close(round_id=rid, closed_by=Round.ClosedBy.DEADLINE) for rid in list(due))
+
+
+def round_close_if_all_aligned(*, round_id: int) -> bool:
+    game_round = Round.objects.filter(pk=round_id, state=Round.State.OPEN).first()
+    if game_round is None:
+        return False
+    teams = game_round.session.teams.values_list("id", flat=True)
+    aligned = (PackageVersion.objects.filter(round=game_round, aligned_at__isnull=False)
+               .values_list("team_id", flat=True).distinct())
+    if set(teams) - set(aligned):
+        return False
+    return round_request_close(round_id=round_id, closed_by=Round.ClosedBy.ALL_ALIGNED)
+
+
+def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool, float]:
+    versions = list(team.package_versions.filter(round=game_round).order_by("version"))
+    aligned = next((v for v in reversed(versions) if v.aligned_at), None)
+    round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
+    if aligned:
+        score = alignment_score(aligned=True, versions=aligned.version,
+                                seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
+                                round_seconds=round_seconds)
+        return aligned.levers, True, score
+    carried = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
+    return carried, False, 0.0
+
+
+def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
+    scheduled = [d for d in scenario.disruption_schedule if getattr(d, "round", None) == game_round.number]
+    per_team = [list(scheduled) for _ in teams]
+    index = {t.id: i for i, t in enumerate(teams)}
+    for row in Disruption.objects.filter(session=session, round_number=game_round.number).prefetch_related("teams"):
+        event = engine.Disruption.from_dict({
+            "kind": row.kind, "targets": row.targets, "start_day": row.start_day,
+            "duration_days": row.duration_days, "magnitude": row.magnitude,
+        })
+        targets = [index[t.id] for t in row.teams.all() if t.id in index] or list(range(len(teams)))
+        for i in targets:
+            per_team[i].append(event)
+    return per_team
+
+
+def round_finalize(*, round_id: int) -> bool:
+    """Run the engine for every team, store results, open the next round. Safe to run twice."""
+    with transaction.atomic():
+        game_round = Round.objects.select_for_update().select_related("session").filter(pk=round_id).first()
+        if game_round is None or game_round.state != Round.State.CLOSING:
+            return False
+        session = game_round.session
+        scenario = engine.load_scenario(session.scenario_name)
+        teams = list(session.teams.order_by("number"))
+        fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
+        state = engine.state_from_team_dicts([t.engine_state or fresh for t in teams], scenario)
+        decided = [_team_decision(t, game_round, scenario) for t in teams]
+        new_state, kpis = engine.simulate_round(
+            state, [d[0] for d in decided], scenario, _disruptions_for(session, game_round, scenario, teams),
+            seed=session.seed, round_number=game_round.number, alignment=[d[2] for d in decided],
+        )
+        team_dicts = engine.state_to_team_dicts(new_state)
+        results = []
+        for team, (levers, aligned, _), team_kpis, team_state in zip(teams, decided, kpis, team_dicts):
+            history = [{"round": r.round.number, "decisions": r.decisions, "kpis": r.kpis}
+                       for r in team.results.select_related("round").order_by("round__number")]
+            history.append({"round": game_round.number, "decisions": levers, "kpis": team_kpis})
+            results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
+                                       kpis=team_kpis, mistakes=engine.detect_mistakes(history)))
+            team.engine_state = team_state
+        RoundResult.objects.bulk_create(results)
+        Team.objects.bulk_update(teams, ["engine_state"])
+        game_round.state = Round.State.CLOSED
+        game_round.save(update_fields=["state"])
+        for result in results:
+            emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result)})
+        _broadcast_round(session, game_round)
+        emit_session_event(session.id, "round.results",
+                           {"round": game_round.number, "leaderboard": leaderboard(session=session)})
+        following = session.round_set.filter(number=game_round.number + 1).first()
+        if following is not None:
+            _round_open(session, following)
+        else:
+            session.state = Session.State.FINISHED
+            session.finished_at = timezone.now()
+            session.save(update_fields=["state", "finished_at"])
+            for team in teams:
+                emit_team_event(team.id, "session.changed", {"state": session.state})
+            emit_session_event(session.id, "session.changed", {"state": session.state})
+    return True

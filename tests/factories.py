@@ -1,0 +1,42 @@
+"""Test data built through the services, so tests exercise the real rules."""
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from classroom.models import Participant, Session
+from classroom.services.sessions import participant_join, session_create
+from game.services import rounds
+
+_counter = itertools.count(1)
+
+
+def make_facilitator(username: str | None = None):
+    name = username or f"facilitator{next(_counter)}"
+    return get_user_model().objects.create_user(username=name, password="pw-for-tests")
+
+
+def make_session(facilitator, *, rounds_count: int = 2, minutes: int = 10, seed: int = 7) -> Session:
+    return session_create(facilitator=facilitator, name="Test workshop", scenario_name="demo",
+                          rounds=rounds_count, minutes_per_round=minutes, seed=seed)
+
+
+def join_many(session: Session, count: int, prefix: str = "Player") -> list[Participant]:
+    return [participant_join(join_code=session.join_code, display_name=f"{prefix} {i + 1}") for i in range(count)]
+
+
+def start(session: Session, facilitator) -> Session:
+    rounds.session_start(session_id=session.id, user=facilitator)
+    session.refresh_from_db()
+    return session
+
+
+def holder(session: Session, role: str) -> Participant:
+    """The participant holding `role` in the session's first team."""
+    team = session.teams.order_by("number").first()
+    return team.seats.get(role=role).participant
+
+
+def open_round(session: Session):
+    from game.models import Round
+
+    return session.round_set.get(state=Round.State.OPEN)
