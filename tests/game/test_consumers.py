@@ -1,0 +1,165 @@
+"""The team socket, end to end through the real ASGI stack (cookies, routing, channel layer)."""
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from classroom.identity import cookie_name, sign_token
+from config.asgi import application
+from game.models import PackageVersion
+from game.snapshots import team_snapshot
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def communicator(participant, code=None):
+    code = code or participant.session.join_code
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+    if participant is not None:
+        cookie = f"{cookie_name(code)}={sign_token(participant.rejoin_token)}"
+        headers.append((b"cookie", cookie.encode()))
+    return WebsocketCommunicator(application, f"/ws/play/{code}/", headers=headers)
+
+
+async def connect(participant):
+    comm = communicator(participant)
+    connected, _ = await comm.connect()
+    assert connected
+    snapshot = await comm.receive_json_from(timeout=5)
+    assert snapshot["type"] == "state"
+    return comm, snapshot
+
+
+async def drain(comm):
+    """Everything already queued for this socket (presence events and the like)."""
+    out = []
+    while not await comm.receive_nothing(timeout=0.2):
+        out.append(await comm.receive_json_from())
+    return out
+
+
+@pytest.fixture
+def seated(started_session):
+    from classroom.models import Participant
+
+    return {role: Participant.objects.select_related("session").get(pk=factories.holder(started_session, role).pk)
+            for role in ("director", "finance", "engineering", "hr")}
+
+
+async def test_connect_without_a_valid_cookie_is_refused(started_session):
+    comm = WebsocketCommunicator(application, f"/ws/play/{started_session.join_code}/",
+                                 headers=[(b"origin", b"http://testserver"),
+                                          (b"cookie", f"{cookie_name(started_session.join_code)}=forged:sig".encode())])
+    connected, code = await comm.connect()
+    assert not connected and code == 4401
+
+
+async def test_snapshot_shows_team_role_round_and_package(seated):
+    comm, snap = await connect(seated["hr"])
+    assert snap["you"]["roles"] == ["hr"]
+    assert len(snap["team"]["members"]) == 4
+    assert snap["round"]["number"] == 1 and snap["round"]["state"] == "open"
+    assert 0 < snap["round"]["remaining_seconds"] <= 600
+    assert snap["package"]["version"] == 1
+    await comm.disconnect()
+
+
+async def test_edit_is_acked_and_reaches_teammates_as_the_next_seq(seated):
+    director, d_snap = await connect(seated["director"])
+    hr, _ = await connect(seated["hr"])
+    await drain(director)
+    before = await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id)
+    await hr.send_json_to({"type": "package.edit", "id": "m1", "lever": "overtime_share", "value": 0.2,
+                           "base_version": 1})
+    frames = [await hr.receive_json_from(timeout=5) for _ in range(2)]
+    ack = next(f for f in frames if f["type"] == "ack")
+    assert ack["ref"] == "m1" and ack["package"]["version"] == 2
+    event = await director.receive_json_from(timeout=5)
+    assert event["type"] == "package.updated"
+    assert event["seq"] == before["seq"] + 1
+    # Old snapshot + event == fresh snapshot (Zulip's verify_action idea).
+    before["package"], before["seq"] = event["package"], event["seq"]
+    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id)
+    assert {k: before[k] for k in ("package", "seq")} == {k: fresh[k] for k in ("package", "seq")}
+    await director.disconnect()
+    await hr.disconnect()
+
+
+@pytest.mark.parametrize("message, code", [
+    ({"type": "package.edit", "id": "x1", "lever": "overtime_share", "value": 0.9, "base_version": 1}, "invalid_value"),
+    ({"type": "package.edit", "id": "x2", "lever": "maintenance_budget", "value": 1.0, "base_version": 1},
+     "not_your_lever"),
+    ({"type": "package.edit", "lever": "overtime_share", "value": 0.1, "base_version": 1}, "invalid_message"),
+    ({"type": "package.approve", "id": "x3", "version": 99}, "stale_version"),
+    ({"type": "dance", "id": "x4"}, "unknown_type"),
+])
+async def test_bad_messages_get_an_error_frame_and_the_socket_stays_up(seated, message, code):
+    hr, _ = await connect(seated["hr"])
+    await hr.send_json_to(message)
+    frame = await hr.receive_json_from(timeout=5)
+    assert frame["type"] == "error" and frame["code"] == code and frame["message"]
+    assert frame["ref"] == message.get("id")
+    await hr.send_json_to({"type": "ping", "id": "p"})
+    assert (await hr.receive_json_from(timeout=5))["type"] == "pong"
+    assert await database_sync_to_async(PackageVersion.objects.count)() == 1
+    await hr.disconnect()
+
+
+async def test_invalid_json_gets_an_error_frame(seated):
+    hr, _ = await connect(seated["hr"])
+    await hr.send_to(text_data="{not json")
+    assert (await hr.receive_json_from(timeout=5))["code"] == "invalid_json"
+    await hr.send_to(text_data=json.dumps([1, 2]))
+    assert (await hr.receive_json_from(timeout=5))["code"] == "invalid_message"
+    await hr.disconnect()
+
+
+async def test_other_teams_hear_nothing_of_my_edits(lobby_session, facilitator):
+    await database_sync_to_async(factories.join_many)(lobby_session, 8)
+    await database_sync_to_async(factories.start)(lobby_session, facilitator)
+    team1, team2 = await database_sync_to_async(lambda: list(lobby_session.teams.order_by("number")))()
+    hr1, hr2 = await database_sync_to_async(lambda: [
+        t.seats.select_related("participant__session").get(role="hr").participant for t in (team1, team2)])()
+    c1, _ = await connect(hr1)
+    c2, snap2 = await connect(hr2)
+    await drain(c2)
+    await c1.send_json_to({"type": "package.edit", "id": "t1", "lever": "overtime_share", "value": 0.1,
+                           "base_version": 1})
+    await c1.receive_json_from(timeout=5)
+    assert all(f["type"] == "presence.changed" for f in await drain(c2))
+    assert snap2["team"]["id"] == team2.id
+    await c1.disconnect()
+    await c2.disconnect()
+
+
+async def test_presence_is_broadcast_and_rejoin_restores_the_seat(seated):
+    director, _ = await connect(seated["director"])
+    hr, _ = await connect(seated["hr"])
+    frames = await drain(director)
+    assert {"participant_id": seated["hr"].id, "connected": True}.items() <= next(
+        f for f in frames if f["type"] == "presence.changed").items()
+    await hr.disconnect()
+    offline = await director.receive_json_from(timeout=5)
+    assert offline["type"] == "presence.changed" and offline["connected"] is False
+    again, snap = await connect(seated["hr"])  # a new connection: same seat, same package
+    assert snap["you"]["id"] == seated["hr"].id and snap["you"]["roles"] == ["hr"]
+    await again.disconnect()
+    await director.disconnect()
+
+
+async def test_chat_reaches_the_team_and_is_kept_for_rejoiners(seated):
+    director, _ = await connect(seated["director"])
+    hr, _ = await connect(seated["hr"])
+    await drain(director)
+    await hr.send_json_to({"type": "chat.send", "id": "c1", "text": "Overtime for one month only?"})
+    event = await director.receive_json_from(timeout=5)
+    assert event["type"] == "chat.message" and event["message"]["text"] == "Overtime for one month only?"
+    _, snap = await connect(seated["finance"])
+    assert [m["text"] for m in snap["chat"]] == ["Overtime for one month only?"]
+    await hr.send_json_to({"type": "chat.send", "id": "c2", "text": "   "})
+    frames = await drain(hr)
+    assert any(f.get("code") == "invalid_message" for f in frames)
+    await hr.disconnect()
+    await director.disconnect()

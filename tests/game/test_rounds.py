@@ -1,0 +1,154 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from classroom.errors import Forbidden, LabError
+from game.models import PackageVersion, Round, RoundResult
+from game.services import rounds
+from game.services.packages import package_approve, package_edit
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_start_opens_round_one_with_a_deadline_and_a_package_per_team(lobby_session, facilitator):
+    factories.join_many(lobby_session, 6)
+    factories.start(lobby_session, facilitator)
+    round1 = factories.open_round(lobby_session)
+    assert round1.number == 1
+    minutes = (round1.deadline - round1.opens_at).total_seconds() / 60
+    assert minutes == pytest.approx(lobby_session.minutes_per_round)
+    assert PackageVersion.objects.filter(round=round1, version=1).count() == lobby_session.teams.count() == 2
+    assert lobby_session.round_set.filter(state=Round.State.PENDING).count() == lobby_session.rounds - 1
+
+
+def test_start_needs_people_and_happens_once(lobby_session, facilitator):
+    with pytest.raises(LabError) as exc:
+        rounds.session_start(session_id=lobby_session.id, user=facilitator)
+    assert exc.value.code == "no_participants"
+    factories.join_many(lobby_session, 1)
+    factories.start(lobby_session, facilitator)
+    with pytest.raises(LabError) as exc:
+        rounds.session_start(session_id=lobby_session.id, user=facilitator)
+    assert exc.value.code == "already_started"
+
+
+def test_another_facilitator_cannot_run_my_session(started_session):
+    intruder = factories.make_facilitator()
+    for command in (rounds.round_pause, rounds.round_advance):
+        with pytest.raises(Forbidden):
+            command(session_id=started_session.id, user=intruder)
+    assert factories.open_round(started_session).state == Round.State.OPEN
+
+
+def test_pause_freezes_time_and_resume_restores_it(started_session, facilitator):
+    paused = rounds.round_pause(session_id=started_session.id, user=facilitator)
+    assert paused.state == Round.State.PAUSED
+    assert 9 * 60 < paused.paused_remaining <= 10 * 60
+    # Time passing while paused does not close the round.
+    Round.objects.filter(pk=paused.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert rounds.rounds_close_due() == 0
+    resumed = rounds.round_resume(session_id=started_session.id, user=facilitator)
+    left = (resumed.deadline - timezone.now()).total_seconds()
+    assert abs(left - paused.paused_remaining) < 5
+    with pytest.raises(LabError) as exc:
+        rounds.round_resume(session_id=started_session.id, user=facilitator)
+    assert exc.value.code == "not_paused"
+
+
+@pytest.mark.parametrize("minutes", [0, 61, "2", 2.5, True])
+def test_extend_rejects_bad_minutes(started_session, facilitator, minutes):
+    before = factories.open_round(started_session).deadline
+    with pytest.raises(LabError) as exc:
+        rounds.round_extend(session_id=started_session.id, user=facilitator, minutes=minutes)
+    assert exc.value.field == "minutes"
+    assert factories.open_round(started_session).deadline == before
+
+
+def test_extend_moves_the_deadline(started_session, facilitator):
+    before = factories.open_round(started_session).deadline
+    after = rounds.round_extend(session_id=started_session.id, user=facilitator, minutes=3).deadline
+    assert (after - before).total_seconds() == pytest.approx(180, abs=1)
+
+
+def test_deadline_closes_the_round_and_opens_the_next(started_session):
+    round1 = factories.open_round(started_session)
+    assert rounds.rounds_close_due() == 0  # not due yet
+    Round.objects.filter(pk=round1.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    assert rounds.rounds_close_due() == 1
+    round1.refresh_from_db()
+    assert (round1.state, round1.closed_by) == (Round.State.CLOSED, "deadline")
+    assert factories.open_round(started_session).number == 2
+
+
+def test_unaligned_team_carries_its_last_aligned_package_forward(started_session, facilitator):
+    hr = factories.holder(started_session, "hr")
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.25, base_version=1, client_msg_id="e1")
+    for role in ("director", "finance", "engineering", "hr"):
+        package_approve(participant_id=factories.holder(started_session, role).id, version=2,
+                        client_msg_id=f"a-{role}")
+    # Round 2: HR edits but the team never aligns; the facilitator closes the round.
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.0, base_version=1, client_msg_id="e2")
+    rounds.round_advance(session_id=started_session.id, user=facilitator)
+    r2 = RoundResult.objects.get(round__number=2)
+    assert r2.aligned is False
+    assert r2.decisions["overtime_share"] == 0.25
+    assert r2.kpis["leadership_alignment"] == 0.0
+    assert RoundResult.objects.get(round__number=1).kpis["leadership_alignment"] > 0.5
+
+
+def test_last_round_finishes_the_session(started_session, facilitator):
+    for _ in range(started_session.rounds):
+        rounds.round_advance(session_id=started_session.id, user=facilitator)
+    started_session.refresh_from_db()
+    assert started_session.state == "finished"
+    assert RoundResult.objects.filter(round__session=started_session).count() == started_session.rounds
+    with pytest.raises(LabError) as exc:
+        rounds.round_advance(session_id=started_session.id, user=facilitator)
+    assert exc.value.code == "no_open_round"
+
+
+def test_finalize_twice_stores_one_result_set(started_session, facilitator):
+    round1 = factories.open_round(started_session)
+    rounds.round_advance(session_id=started_session.id, user=facilitator)
+    assert rounds.round_finalize(round_id=round1.id) is False
+    assert RoundResult.objects.filter(round=round1).count() == 1
+
+
+def test_two_triggers_racing_to_close_the_same_round_store_one_result_set(lobby_session, facilitator):
+    factories.join_many(lobby_session, 8)
+    factories.start(lobby_session, facilitator)
+    round1 = factories.open_round(lobby_session)
+    Round.objects.filter(pk=round1.pk).update(deadline=timezone.now() - timedelta(seconds=1))
+    barrier = threading.Barrier(3)
+    outcomes, errors = [], []
+
+    def trigger(fn):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(fn())
+        except Exception as exc:  # a crash in a thread must fail the test, not vanish
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=trigger, args=(lambda: rounds.round_advance(session_id=lobby_session.id,
+                                                                             user=facilitator),)),
+        threading.Thread(target=trigger, args=(lambda: rounds.round_close_if_due(round_id=round1.id),)),
+        threading.Thread(target=trigger, args=(lambda: rounds.round_request_close(
+            round_id=round1.id, closed_by="all_aligned"),)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    # The facilitator may lose with "no open round": that is the right answer for the loser.
+    assert all(isinstance(e, LabError) and e.code == "no_open_round" for e in errors), errors
+    assert outcomes.count(True) == 1
+    assert RoundResult.objects.filter(round=round1).count() == 2  # one per team, once
+    round1.refresh_from_db()
+    assert round1.state == Round.State.CLOSED
