@@ -40,3 +40,8 @@ def session_public(*, session: Session) -> dict:
         "minutes_per_round": session.minutes_per_round,
         "scenario": session.scenario_name,
     }
+
+
+def session_list_for_user(*, user):
+    """Sessions a facilitator may see: their own (a superuser sees all)."""
+    return Session.objects.all() if user.is_superuser else Session.objects.filter(facilitator=user)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
+from classroom.selectors import session_list_for_user
 from classroom.services.sessions import session_create
 from game import engine
 from game.services import rounds
@@ -30,13 +31,11 @@ def _scenarios():
 
 @login_required
 def session_list(request):
-    sessions = request.user.sessions.all() if not request.user.is_superuser else \
-        type(request.user.sessions.model).objects.all()
     demo = engine.load_scenario("demo")
     form = {"name": "", "scenario_name": "demo", "rounds": demo.rounds,
             "minutes_per_round": demo.minutes_per_round, "seed": 42}
     return render(request, "frontend/console_list.html",
-                  {"sessions": sessions, "scenarios": _scenarios(), "form": form})
+                  {"sessions": session_list_for_user(user=request.user), "scenarios": _scenarios(), "form": form})
 
 
 @login_required
@@ -47,7 +46,7 @@ def session_new(request):
         session = session_create(facilitator=request.user, **form)
     except LabError as exc:
         return render(request, "frontend/console_list.html",
-                      {"sessions": request.user.sessions.all(), "scenarios": _scenarios(), "form": form,
+                      {"sessions": session_list_for_user(user=request.user), "scenarios": _scenarios(), "form": form,
                        "error": exc}, status=exc.http_status)
     return redirect("session-console", session_id=session.id)
 

@@ -6,7 +6,9 @@ from rest_framework.views import APIView
 
 from classroom.errors import LabError
 from classroom.models import Session
+from classroom.selectors import session_list_for_user
 from game.models import RoundResult
+from game.selectors import results_for_session
 from game.services.access import session_for_facilitator
 
 
@@ -33,8 +35,7 @@ def _error(exc: LabError) -> Response:
 class SessionListApi(APIView):
     @extend_schema(responses=SessionSerializer(many=True))
     def get(self, request):
-        sessions = Session.objects.all() if request.user.is_superuser else request.user.sessions.all()
-        return Response(SessionSerializer(sessions, many=True).data)
+        return Response(SessionSerializer(session_list_for_user(user=request.user), many=True).data)
 
 
 class SessionResultsApi(APIView):
@@ -44,5 +45,4 @@ class SessionResultsApi(APIView):
             session = session_for_facilitator(session_id=session_id, user=request.user)
         except LabError as exc:
             return _error(exc)
-        results = RoundResult.objects.filter(round__session=session).select_related("team", "round")
-        return Response(RoundResultSerializer(results, many=True).data)
+        return Response(RoundResultSerializer(results_for_session(session=session), many=True).data)

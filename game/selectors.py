@@ -86,3 +86,7 @@ def leaderboard(*, session: Session) -> list[dict]:
         })
     rows.sort(key=lambda r: (-(r["scorecard"] or 0), -r["cumulative_good_units"]))
     return rows
+
+
+def results_for_session(*, session: Session):
+    return RoundResult.objects.filter(round__session=session).select_related("team", "round")

@@ -22,3 +22,4 @@ if SERVICES_MODE:  # noqa: F405
 
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
+    CELERY_TASK_DEFAULT_QUEUE = f"test{os.getpid()}"

@@ -1,0 +1,51 @@
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from config.asgi import application
+from game.services.packages import package_edit
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+
+
+def login_cookie(user) -> bytes:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}".encode()
+
+
+async def console_socket(session, user):
+    headers = [(b"origin", b"http://testserver")]
+    if user is not None:
+        headers.append((b"cookie", await database_sync_to_async(login_cookie)(user)))
+    return WebsocketCommunicator(application, f"/ws/console/{session.id}/", headers=headers)
+
+
+async def test_console_sees_every_team_live(started_session, facilitator):
+    comm = await console_socket(started_session, facilitator)
+    connected, _ = await comm.connect()
+    assert connected
+    snap = await comm.receive_json_from(timeout=5)
+    assert snap["type"] == "state" and len(snap["teams"]) == 1 and snap["round"]["number"] == 1
+    hr = await database_sync_to_async(factories.holder)(started_session, "hr")
+    await database_sync_to_async(package_edit)(participant_id=hr.id, lever="overtime_share", value=0.1,
+                                               base_version=1, client_msg_id="e")
+    event = await comm.receive_json_from(timeout=5)
+    assert event["type"] == "package.updated" and event["seq"] == snap["seq"] + 1
+    assert event["team_id"] == snap["teams"][0]["id"] and event["package"]["version"] == 2
+    await comm.disconnect()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "other"])
+async def test_console_socket_refuses_others(started_session, who):
+    user = None if who == "anonymous" else await database_sync_to_async(factories.make_facilitator)()
+    comm = await console_socket(started_session, user)
+    connected, code = await comm.connect()
+    assert not connected and code == 4403

@@ -1,0 +1,118 @@
+"""The services mode for real: a Celery worker process closes rounds, Redis carries the broadcast.
+
+Runs when PostgreSQL and Redis are reachable (`make test` selects them; CI has them); the
+embedded default is covered by the rest of the suite.
+"""
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from game import deadlines
+from game.models import Round, RoundResult
+from game.services import rounds
+from tests import factories
+from tests.game.test_consumers import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.skipif(not settings.SERVICES_MODE, reason="needs PostgreSQL + Redis (set by `make test` when reachable)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = celery_app.control.ping(timeout=1.0)
+        if replies:
+            break
+        assert proc.poll() is None, f"celery worker died: {proc.stdout.read()}"
+    else:
+        proc.kill()
+        pytest.fail("celery worker did not answer a ping within 60 s")
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def queued_tasks():
+    """Send tasks to the broker (the worker) instead of running them in this process."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+def wait_for(predicate, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_worker_process_closes_the_round_once(celery_worker_process, queued_tasks, started_session, facilitator):
+    round1 = factories.open_round(started_session)
+    assert rounds.round_advance(session_id=started_session.id, user=facilitator) is True
+    assert wait_for(lambda: Round.objects.get(pk=round1.pk).state == Round.State.CLOSED), "worker never closed it"
+    assert RoundResult.objects.filter(round=round1).count() == 1
+    assert factories.open_round(started_session).number == 2
+    connection.close()
+
+
+def test_deadline_fires_on_the_worker_not_in_a_web_process(celery_worker_process, queued_tasks, started_session,
+                                                          settings):
+    settings.ROUND_DEADLINE_SCHEDULER = "celery"
+    round1 = factories.open_round(started_session)
+    due = timezone.now() + timedelta(seconds=1)
+    with transaction.atomic():
+        Round.objects.filter(pk=round1.pk).update(deadline=due)
+        deadlines.deadline_schedule(round_id=round1.id, deadline=due)
+    assert wait_for(lambda: Round.objects.get(pk=round1.pk).state == Round.State.CLOSED)
+    assert Round.objects.get(pk=round1.pk).closed_by == "deadline"
+
+
+@pytest.mark.asyncio
+async def test_results_from_the_worker_reach_sockets_through_redis(celery_worker_process, queued_tasks,
+                                                                  started_session, facilitator):
+    hr = await database_sync_to_async(
+        lambda: type(factories.holder(started_session, "hr")).objects.select_related("session")
+        .get(pk=factories.holder(started_session, "hr").pk))()
+    comm, _ = await connect(hr)
+    await database_sync_to_async(rounds.round_advance)(session_id=started_session.id, user=facilitator)
+    seen = []
+    end = time.monotonic() + 30
+    while time.monotonic() < end and not any(f["type"] == "round.results" for f in seen):
+        if not await comm.receive_nothing(timeout=0.5):
+            seen.append(await comm.receive_json_from())
+    results = next(f for f in seen if f["type"] == "round.results")
+    assert results["result"]["round"] == 1 and results["result"]["kpis"]["good_units"] >= 0
+    await comm.disconnect()
