@@ -14,6 +14,7 @@ import numpy as np
 
 from .disruptions import Disruption
 from .levers import N_STATIONS, PROJECT_CODES, PROJECTS
+from .labor import station_labor
 from .noise import FAIL_SLOTS, draw_noise
 from .state import PlantState
 
@@ -188,12 +189,9 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     sd = np.sqrt(absent * (1 - absent) / np.maximum(home, 1.0)[:, None])  # binomial spread per station
     present = home[:, None, None] * (1.0 - np.clip(absent[:, :, None] + sd[:, :, None] * nz.absence[:, :D, :], 0, 1))
     r = present * (1.0 - train_off)[:, None, None] / crew[:, None, None]  # staffing ratio [T, D, S]
-    util = np.minimum(1.0, s.rate.min(1, keepdims=True) / s.rate)  # labor a station needs to keep pace
-    short = np.maximum(util[:, None, :] - r, 0.0)
-    spare = (np.maximum(r - util[:, None, :], 0.0).sum(2) * s.cross[:, None]
-             + temps[:, None] / (2 * crew[:, None])) * p["off_station_efficiency"]
-    cover = short * np.minimum(1.0, spare / np.maximum(short.sum(2), 1e-9))[:, :, None]
-    labor = np.minimum(1.0, r + cover)
+    util = np.minimum(1.0, s.rate.min(1, keepdims=True) / s.rate)  # crew share a station needs to keep pace
+    labor = station_labor(r, util[:, None, :], np.broadcast_to(s.cross[:, None], r.shape[:2]),
+                          np.broadcast_to((temps / (2 * crew))[:, None], r.shape[:2]), p["off_station_efficiency"])
     tot["labor_factor"] = (labor * working[:, :, None]).sum(1) / n_days[:, None]
 
     perf = p["perf_base"] * s.perf_mult * (0.55 + 0.5 * skill_eff) * (1.0 - p["fatigue_speed_loss"] * fatigue_avg)
@@ -266,6 +264,10 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     outsourced = np.zeros(T)
     slot_active = np.clip(hpd[None, :] - np.arange(K)[:, None], 0.0, 1.0)  # [K, T]
     slot_active_c = slot_active[:, :, None]
+    # overtime hours run with support functions (maintenance, material, engineering) on day shift
+    # only, so they yield less (Thomas & Raynar 1997)
+    ot_slot = np.arange(K) >= 2 * p["hours_per_shift"]
+    slot_cap_c = (slot_active * np.where(ot_slot, p["overtime_hour_efficiency"], 1.0)[:, None])[:, :, None]
     demand_total = np.zeros(T)
 
     for d in range(D):
@@ -280,11 +282,6 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
             pm_done += done
             week_h = np.maximum(hpd * n_days / p["weeks_per_round"], 1.0)
             pm_frac = np.where(m[:, None], np.minimum(pm_share * done / week_h[:, None], 0.9), pm_frac)
-            # Kijima II: PM scales down virtual age; the failure budget already used is kept
-            used = (age / s.eta) ** s.beta
-            left = (vfail / s.eta) ** s.beta - used
-            age = np.where(done > 0, age * np.exp(-k_pm * done), age)
-            vfail = s.eta * ((age / s.eta) ** s.beta + left) ** inv_b
             corr_week = np.where(m, 0.0, corr_week)
         # materials and orders at the start of the day
         deliver = np.minimum(sup_cap[:, d], np.maximum(raw_target + usage - q[:, 0], 0.0)) * wk
@@ -298,7 +295,7 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
             if not a.any():
                 break
             up = down <= 0.0
-            cap = capd * (up * slot_active_c[k])
+            cap = capd * (up * slot_cap_c[k])
             np.minimum(cap[:, 0], release_left, out=cap[:, 0])
             moved = np.minimum(np.minimum(cap, q[:, :S]), bufcap - q[:, 1:])
             q[:, :S] -= moved
@@ -340,7 +337,10 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
         fg -= ship
         backlog -= ship
         shipped += ship
-    s.age, s.down = age, np.maximum(down, 0.0)
+    # Kijima II at round end: PM scales down virtual age. Its effect on failures shows from next round
+    # on (failures this month were already developing: the P-F interval), so PM is worse-before-better.
+    s.age = np.where(pm_done > 0, age * np.exp(-k_pm * pm_done), age)
+    s.down = np.maximum(down, 0.0)
     s.wip = np.concatenate([np.zeros((T, 1)), q[:, 1:S]], axis=1)
     s.raw = q[:, 0]
     demand_cap = p["backlog_cap_rounds"] * p["demand"] * s.goodwill
