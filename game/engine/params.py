@@ -14,7 +14,7 @@ PARAM_DOCS: dict[str, tuple[object, str]] = {
     "rate": ([52.0, 50.0, 44.0, 50.0, 54.0], "ideal units/h, 40-60, bottleneck 12% slower (MODEL.md)"),
     "buffer_cap": ([0.0, 100.0, 100.0, 100.0, 100.0], "about 2 h of WIP in front of stations 2-5 (MODEL.md: 1-4 h)"),
     "initial_wip": ([0.0, 60.0, 60.0, 60.0, 60.0], "buffers start a little over half full"),
-    "perf_base": (0.86, "speed and minor-stop losses of a neglected line; calibrates OEE to about 55%"),
+    "perf_base": (0.75, "speed and minor-stop losses of a neglected line; calibrates OEE to about 55%"),
     # equipment (Weibull, Kijima II)
     "eta": ([1300.0, 1400.0, 1100.0, 1300.0, 1500.0], "Weibull scale, h (MODEL.md: 500-1500)"),
     "beta": ([2.2, 2.4, 2.5, 2.3, 2.0], "Weibull shape: wear-out parts 1.2-4 (MODEL.md notes)"),
