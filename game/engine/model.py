@@ -297,7 +297,17 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
             up = down <= 0.0
             cap = capd * (up * slot_cap_c[k])
             np.minimum(cap[:, 0], release_left, out=cap[:, 0])
-            moved = np.minimum(np.minimum(cap, q[:, :S]), bufcap - q[:, 1:])
+            # two passes: a cautious move on start-of-hour stocks, then a second that also counts what
+            # the neighbours move within the hour (room freed downstream; half of what arrives from
+            # upstream can still be worked). Pass 2 only uses pass-1 flows, which it never undercuts,
+            # so buffers stay within 0..cap.
+            qin = q[:, :S]
+            room = bufcap - q[:, 1:]
+            m1 = np.minimum(np.minimum(cap, qin), room)
+            room[:, :-1] += m1[:, 1:]
+            avail = qin.copy()
+            avail[:, 1:] += 0.5 * m1[:, :-1]
+            moved = np.minimum(np.minimum(cap, avail), room)
             q[:, :S] -= moved
             q[:, 1:] += moved
             release_left -= moved[:, 0]
