@@ -96,40 +96,45 @@ def round_kpis(s0, s1, tot, decisions, scenario, alignment=None) -> list[dict]:
         a = np.clip(align / 100.0, 0, 1)
         score = np.where(np.isnan(align), 100.0 * base / (1.0 - W["alignment"]), 100.0 * (base + W["alignment"] * np.nan_to_num(a)))
 
+    floats = {
+        "good_units": good, "shipped_units": tot["shipped"], "demand": demand,
+        "lost_orders": tot["lost_orders"], "order_backlog": s1.backlog, "finished_goods": s1.fg,
+        "throughput_strength": thr, "sustainable_capacity_ratio": capacity_sust / np.maximum(demand, 1.0),
+        "oee_line": oee_line, "oee_bottleneck": oee_b, "oee_trend": trend,
+        "availability": avail_b, "performance": perf_b, "quality": fpy, "first_pass_yield": fpy,
+        "scrap_units": tot["scrap"], "purchased_units": tot["purchased"], "outsourced_units": tot["outsourced"],
+        "raw_material": s1.raw, "wip": s1.wip.sum(1), "escapes": tot["escapes"],
+        "cost_of_poor_quality": tot["scrap"] * p["material_cost"] - money["warranty"],
+        "unplanned_hours": tot["downh"].sum(1), "expected_unplanned_hours_next": exp_next,
+        "maintenance_backlog": s1.pm_backlog.sum(1), "pm_hours_done": tot["pm_done"].sum(1),
+        "pm_compliance": pm_compliance, "engineering_load": load, "ramp_support": tot["support_ratio"],
+        "ramp_gap_max": s1.ramp_gap.max(1), "execution_confidence": exec_conf, "operational_risk": risk,
+        "cash": s1.cash, "revenue": revenue, "opex": opex, "capex": -money["capex"], "net_cash_flow": money["net"],
+        "margin": margin, "cost_per_unit": cost_per_unit, "fatigue": s1.fatigue, "headcount": s1.headcount,
+        "skill": s1.skill, "cross_training": s1.cross, "absenteeism": tot["absent"], "hiring_pipeline": s1.pipeline,
+        "scorecard": score,
+    }
+    ints = {
+        "round": s1.round, "failures": tot["nfail"].sum(1), "ramping_stations": (s1.ramp_gap > 0).sum(1),
+        "quits": tot["quits"], "injuries": tot["injuries"],
+        "bottleneck_station": np.argmin(s1.rate * (1.0 - s1.ramp_gap), axis=1) + 1,
+    }
+    # convert whole columns at once: per-element float() calls dominate at 1,000 teams
+    cols = {k: np.round(np.asarray(v, dtype=float), 6).tolist() for k, v in floats.items()}
+    cols.update({k: np.asarray(v).astype(int).tolist() for k, v in ints.items()})
+    risk_cols = {k: np.round(v, 6).tolist() for k, v in risk_parts.items()}
+    flow_cols = {k: np.round(v, 6).tolist() for k, v in money.items() if k != "net"}
+    codes = np.array(PROJECT_CODES)
+    align_l = None if align is None else align.tolist()
+    keys = list(cols)
     out = []
     for t in range(T):
-        f = lambda x: float(round(float(x[t]), 6))
-        k = {
-            "round": int(s1.round[t]),
-            "good_units": f(good), "shipped_units": f(tot["shipped"]), "demand": f(demand),
-            "lost_orders": f(tot["lost_orders"]), "order_backlog": f(s1.backlog), "finished_goods": f(s1.fg),
-            "throughput_strength": f(thr),
-            "sustainable_capacity_ratio": f(capacity_sust / np.maximum(demand, 1.0)),
-            "oee_line": f(oee_line), "oee_bottleneck": f(oee_b), "oee_trend": f(trend),
-            "availability": f(avail_b), "performance": f(perf_b), "quality": f(fpy), "first_pass_yield": f(fpy),
-            "scrap_units": f(tot["scrap"]), "purchased_units": f(tot["purchased"]),
-            "outsourced_units": f(tot["outsourced"]), "raw_material": f(s1.raw), "wip": f(s1.wip.sum(1)), "escapes": f(tot["escapes"]),
-            "cost_of_poor_quality": f(tot["scrap"] * p["material_cost"] - money["warranty"]),
-            "failures": int(tot["nfail"][t].sum()), "unplanned_hours": f(tot["downh"].sum(1) - 0.0),
-            "expected_unplanned_hours_next": f(exp_next),
-            "maintenance_backlog": f(s1.pm_backlog.sum(1)), "pm_hours_done": f(tot["pm_done"].sum(1)),
-            "pm_compliance": f(pm_compliance),
-            "engineering_load": f(load), "ramp_support": f(tot["support_ratio"]),
-            "ramping_stations": int((s1.ramp_gap[t] > 0).sum()), "ramp_gap_max": f(s1.ramp_gap.max(1)), "execution_confidence": f(exec_conf),
-            "projects_active": [c for j, c in enumerate(PROJECT_CODES) if s1.proj_status[t, j] == 1],
-            "projects_completed": [c for j, c in enumerate(PROJECT_CODES) if s1.proj_status[t, j] == 2],
-            "projects_completed_now": [c for j, c in enumerate(PROJECT_CODES) if tot["done_now"][t, j]],
-            "operational_risk": f(risk),
-            "risk_parts": {k2: f(v) for k2, v in risk_parts.items()},
-            "cash": f(s1.cash), "revenue": f(revenue), "opex": f(opex), "capex": f(-money["capex"]),
-            "net_cash_flow": f(money["net"]),
-            "cash_flows": {k2: f(v) for k2, v in money.items() if k2 != "net"}, "margin": f(margin), "cost_per_unit": f(cost_per_unit),
-            "fatigue": f(s1.fatigue), "headcount": f(s1.headcount), "quits": int(tot["quits"][t]),
-            "injuries": int(tot["injuries"][t]), "skill": f(s1.skill), "cross_training": f(s1.cross),
-            "absenteeism": f(tot["absent"]), "hiring_pipeline": f(s1.pipeline),
-            "bottleneck_station": int(np.argmin(s1.rate[t] * (1.0 - s1.ramp_gap[t]))) + 1,
-            "leadership_alignment": None if align is None or math.isnan(align[t]) else float(align[t]),
-            "scorecard": f(score),
-        }
+        k = {key: cols[key][t] for key in keys}
+        k["projects_active"] = codes[s1.proj_status[t] == 1].tolist()
+        k["projects_completed"] = codes[s1.proj_status[t] == 2].tolist()
+        k["projects_completed_now"] = codes[tot["done_now"][t]].tolist()
+        k["risk_parts"] = {key: v[t] for key, v in risk_cols.items()}
+        k["cash_flows"] = {key: v[t] for key, v in flow_cols.items()}
+        k["leadership_alignment"] = None if align_l is None or math.isnan(align_l[t]) else float(align_l[t])
         out.append(k)
     return out
