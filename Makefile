@@ -13,12 +13,14 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # Embedded default: SQLite (WAL), in-memory channel layer, Celery tasks in-process.
+run: export DATABASE_URL =
+run: export REDIS_URL =
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Decision Lab on http://127.0.0.1:$(PORT)/  (console: http://127.0.0.1:$(PORT)/console/)"
-	env -u DATABASE_URL -u REDIS_URL $(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) config.asgi:application
+	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) config.asgi:application
 
 # Chromium for the browser tests, from Debian's packages (needs root, as in CI).
 browser:

@@ -1,4 +1,5 @@
 """The facilitator console: list and create sessions, the live console page, its commands."""
+import io
 import json
 
 import segno
@@ -21,7 +22,8 @@ COMMANDS = {
     "resume": lambda session_id, user, body: rounds.round_resume(session_id=session_id, user=user),
     "extend": lambda session_id, user, body: rounds.round_extend(session_id=session_id, user=user,
                                                                  minutes=body.get("minutes", 2)),
-    "advance": lambda session_id, user, body: rounds.round_advance(session_id=session_id, user=user),
+    "advance": lambda session_id, user, body: rounds.round_advance(session_id=session_id, user=user,
+                                                                   round_number=body.get("round")),
 }
 
 
@@ -70,8 +72,9 @@ def session_qr(request, session_id: int):
         session = session_for_facilitator(session_id=session_id, user=request.user)
     except LabError as exc:
         return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain")
-    qr = segno.make(_join_url(request, session), error="m")
-    return HttpResponse(qr.svg_inline(scale=8, border=2), content_type="image/svg+xml")
+    buffer = io.BytesIO()
+    segno.make(_join_url(request, session), error="m").save(buffer, kind="svg", scale=8, border=2)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @login_required

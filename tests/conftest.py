@@ -1,7 +1,16 @@
 """Root fixtures: people, sessions, a started session, and (in services mode) a Celery worker."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from tests import factories
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -19,3 +28,35 @@ def started_session(lobby_session, facilitator):
     """A session with one full team of four, round 1 open."""
     factories.join_many(lobby_session, 4)
     return factories.start(lobby_session, facilitator)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    from config.celery import app as celery_app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        replies = celery_app.control.ping(timeout=1.0)
+        if replies:
+            break
+        assert proc.poll() is None, f"celery worker died: {proc.stdout.read()}"
+    else:
+        proc.kill()
+        pytest.fail("celery worker did not answer a ping within 60 s")
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=20)

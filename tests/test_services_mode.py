@@ -3,12 +3,8 @@
 Runs when PostgreSQL and Redis are reachable (`make test` selects them; CI has them); the
 embedded default is covered by the rest of the suite.
 """
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
@@ -23,42 +19,11 @@ from game.services import rounds
 from tests import factories
 from tests.game.test_consumers import connect
 
-ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.services,
     pytest.mark.skipif(not settings.SERVICES_MODE, reason="needs PostgreSQL + Redis (set by `make test` when reachable)"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-        "CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-l", "warning",
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        replies = celery_app.control.ping(timeout=1.0)
-        if replies:
-            break
-        assert proc.poll() is None, f"celery worker died: {proc.stdout.read()}"
-    else:
-        proc.kill()
-        pytest.fail("celery worker did not answer a ping within 60 s")
-    yield proc
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -81,7 +46,7 @@ def wait_for(predicate, timeout=30.0):
 
 def test_worker_process_closes_the_round_once(celery_worker_process, queued_tasks, started_session, facilitator):
     round1 = factories.open_round(started_session)
-    assert rounds.round_advance(session_id=started_session.id, user=facilitator) is True
+    assert rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1) is True
     assert wait_for(lambda: Round.objects.get(pk=round1.pk).state == Round.State.CLOSED), "worker never closed it"
     assert RoundResult.objects.filter(round=round1).count() == 1
     assert factories.open_round(started_session).number == 2
@@ -107,7 +72,8 @@ async def test_results_from_the_worker_reach_sockets_through_redis(celery_worker
         lambda: type(factories.holder(started_session, "hr")).objects.select_related("session")
         .get(pk=factories.holder(started_session, "hr").pk))()
     comm, _ = await connect(hr)
-    await database_sync_to_async(rounds.round_advance)(session_id=started_session.id, user=facilitator)
+    await database_sync_to_async(rounds.round_advance)(session_id=started_session.id, user=facilitator,
+                                                       round_number=1)
     seen = []
     end = time.monotonic() + 30
     while time.monotonic() < end and not any(f["type"] == "round.results" for f in seen):

@@ -73,7 +73,7 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
         )
         payload = package_payload(package=package)
-        _emit_package(team, payload)
+        package_broadcast(team=team, payload=payload)
     return payload
 
 
@@ -109,13 +109,14 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
             latest.aligned_at = timezone.now()
             latest.save(update_fields=["aligned_at"])
         payload = package_payload(package=latest)
-        _emit_package(team, payload)
+        package_broadcast(team=team, payload=payload)
         if latest.aligned_at:
             transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id))
     return payload
 
 
-def _emit_package(team: Team, payload: dict) -> None:
+def package_broadcast(*, team: Team, payload: dict) -> None:
+    """Tell the team room and the facilitator console about a package version (after commit)."""
     emit_team_event(team.id, "package.updated", {"package": payload})
     emit_session_event(team.session_id, "package.updated", {"team_id": team.id, "package": payload})
 

@@ -21,6 +21,7 @@ from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import leaderboard, package_latest, package_payload, result_payload, round_payload
 from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score
+from game.services.packages import package_broadcast
 
 OPEN_STATES = (Round.State.OPEN, Round.State.PAUSED)
 EXTEND_RANGE = (1, 60)
@@ -57,8 +58,7 @@ def _round_open(session: Session, game_round: Round) -> None:
     game_round.save(update_fields=["state", "opens_at", "deadline"])
     for team in session.teams.all():
         team_prepare_for_open_round(team=team)
-        emit_team_event(team.id, "package.updated",
-                        {"package": package_payload(package=package_latest(team=team, game_round=game_round))})
+        package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round)))
     _broadcast_round(session, game_round)
     deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
 
@@ -138,11 +138,20 @@ def round_extend(*, session_id: int, user, minutes) -> Round:
     return game_round
 
 
-def round_advance(*, session_id: int, user) -> bool:
-    """The facilitator closes the open round now."""
+def round_advance(*, session_id: int, user, round_number) -> bool:
+    """The facilitator closes the round they are looking at now.
+
+    The round number is part of the command so that a click racing the deadline cannot close
+    the *next* round, which opens the moment the first one is done.
+    """
+    if isinstance(round_number, bool) or not isinstance(round_number, int):
+        raise LabError("invalid_value", "Say which round to close (its number).", field="round")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user)
         game_round = _active_round(session, lock=False)
+        if game_round.number != round_number:
+            raise LabError("round_already_closed", f"Round {round_number} has already closed; "
+                           f"round {game_round.number} is open now.")
     return round_request_close(round_id=game_round.id, closed_by=Round.ClosedBy.FACILITATOR)
 
 

@@ -53,7 +53,7 @@ def test_commands_run_the_session(console, lobby_session):
     assert command(console, lobby_session, "pause").json() == {"ok": True}
     assert command(console, lobby_session, "extend", {"minutes": 2}).json() == {"ok": True}
     assert command(console, lobby_session, "resume").json() == {"ok": True}
-    assert command(console, lobby_session, "advance").json() == {"ok": True}
+    assert command(console, lobby_session, "advance", {"round": 1}).json() == {"ok": True}
     assert lobby_session.round_set.get(number=1).state == Round.State.CLOSED
     assert lobby_session.round_set.get(number=2).state == Round.State.OPEN
 
@@ -61,6 +61,8 @@ def test_commands_run_the_session(console, lobby_session):
 @pytest.mark.parametrize("action, body, status, code", [
     ("explode", {}, 404, "unknown_command"),
     ("extend", {"minutes": "lots"}, 400, "invalid_value"),
+    ("advance", {}, 400, "invalid_value"),
+    ("advance", {"round": 2}, 400, "round_already_closed"),
 ])
 def test_bad_commands_get_clear_errors(console, started_session, action, body, status, code):
     response = command(console, started_session, action, body)
@@ -77,7 +79,7 @@ def test_invalid_json_body_is_refused(console, started_session):
 def test_another_facilitator_cannot_see_or_run_my_session(client, started_session):
     client.force_login(factories.make_facilitator())
     assert client.get(f"/console/s/{started_session.id}/").status_code == 403
-    assert command(client, started_session, "advance").status_code == 403
+    assert command(client, started_session, "advance", {"round": 1}).status_code == 403
     assert factories.open_round(started_session).number == 1
 
 
@@ -87,7 +89,7 @@ def test_api_lists_sessions_and_results_for_their_facilitator_only(client, start
     token = Token.objects.create(user=facilitator)
     command_client = client
     command_client.force_login(facilitator)
-    command(command_client, started_session, "advance")
+    command(command_client, started_session, "advance", {"round": 1})
     client.logout()
     assert client.get("/api/sessions/").status_code in (401, 403)
     auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}

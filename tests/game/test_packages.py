@@ -142,9 +142,9 @@ def test_aligned_package_is_locked(lobby_session, facilitator):
 def test_approval_after_the_round_closed_is_refused(started_session, facilitator):
     from game.services.rounds import round_advance
 
-    round_advance(session_id=started_session.id, user=facilitator)
+    round_advance(session_id=started_session.id, user=facilitator, round_number=1)
     round2 = factories.open_round(started_session)
-    round_advance(session_id=started_session.id, user=facilitator)
+    round_advance(session_id=started_session.id, user=facilitator, round_number=2)
     started_session.refresh_from_db()
     assert started_session.state == "finished"
     with pytest.raises(LabError) as exc:

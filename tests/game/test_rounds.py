@@ -38,9 +38,10 @@ def test_start_needs_people_and_happens_once(lobby_session, facilitator):
 
 def test_another_facilitator_cannot_run_my_session(started_session):
     intruder = factories.make_facilitator()
-    for command in (rounds.round_pause, rounds.round_advance):
-        with pytest.raises(Forbidden):
-            command(session_id=started_session.id, user=intruder)
+    with pytest.raises(Forbidden):
+        rounds.round_pause(session_id=started_session.id, user=intruder)
+    with pytest.raises(Forbidden):
+        rounds.round_advance(session_id=started_session.id, user=intruder, round_number=1)
     assert factories.open_round(started_session).state == Round.State.OPEN
 
 
@@ -92,7 +93,7 @@ def test_unaligned_team_carries_its_last_aligned_package_forward(started_session
                         client_msg_id=f"a-{role}")
     # Round 2: HR edits but the team never aligns; the facilitator closes the round.
     package_edit(participant_id=hr.id, lever="overtime_share", value=0.0, base_version=1, client_msg_id="e2")
-    rounds.round_advance(session_id=started_session.id, user=facilitator)
+    rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=2)
     r2 = RoundResult.objects.get(round__number=2)
     assert r2.aligned is False
     assert r2.decisions["overtime_share"] == 0.25
@@ -101,19 +102,19 @@ def test_unaligned_team_carries_its_last_aligned_package_forward(started_session
 
 
 def test_last_round_finishes_the_session(started_session, facilitator):
-    for _ in range(started_session.rounds):
-        rounds.round_advance(session_id=started_session.id, user=facilitator)
+    for number in range(1, started_session.rounds + 1):
+        rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=number)
     started_session.refresh_from_db()
     assert started_session.state == "finished"
     assert RoundResult.objects.filter(round__session=started_session).count() == started_session.rounds
     with pytest.raises(LabError) as exc:
-        rounds.round_advance(session_id=started_session.id, user=facilitator)
+        rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=number)
     assert exc.value.code == "no_open_round"
 
 
 def test_finalize_twice_stores_one_result_set(started_session, facilitator):
     round1 = factories.open_round(started_session)
-    rounds.round_advance(session_id=started_session.id, user=facilitator)
+    rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
     assert rounds.round_finalize(round_id=round1.id) is False
     assert RoundResult.objects.filter(round=round1).count() == 1
 
@@ -137,7 +138,7 @@ def test_two_triggers_racing_to_close_the_same_round_store_one_result_set(lobby_
 
     threads = [
         threading.Thread(target=trigger, args=(lambda: rounds.round_advance(session_id=lobby_session.id,
-                                                                             user=facilitator),)),
+                                                                             user=facilitator, round_number=1),)),
         threading.Thread(target=trigger, args=(lambda: rounds.round_close_if_due(round_id=round1.id),)),
         threading.Thread(target=trigger, args=(lambda: rounds.round_request_close(
             round_id=round1.id, closed_by="all_aligned"),)),
@@ -146,9 +147,18 @@ def test_two_triggers_racing_to_close_the_same_round_store_one_result_set(lobby_
         t.start()
     for t in threads:
         t.join(timeout=60)
-    # The facilitator may lose with "no open round": that is the right answer for the loser.
-    assert all(isinstance(e, LabError) and e.code == "no_open_round" for e in errors), errors
+    # The facilitator's click may lose: it must then say so, never close round 2 instead.
+    assert all(isinstance(e, LabError) and e.code in {"no_open_round", "round_already_closed"}
+               for e in errors), errors
     assert outcomes.count(True) == 1
     assert RoundResult.objects.filter(round=round1).count() == 2  # one per team, once
     round1.refresh_from_db()
     assert round1.state == Round.State.CLOSED
+
+
+def test_a_late_close_click_never_closes_the_next_round(started_session, facilitator):
+    rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
+    with pytest.raises(LabError) as exc:  # the facilitator clicked while round 1 was closing
+        rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
+    assert exc.value.code == "round_already_closed"
+    assert factories.open_round(started_session).number == 2

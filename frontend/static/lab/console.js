@@ -51,6 +51,7 @@
     deadlineAt = r && r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
     if (r && r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
     if (!r || (r.state !== "open" && r.state !== "paused")) document.getElementById("timer").textContent = "--:--";
+    tick();
     var enabled = {
       start: s.state === "lobby", pause: !!r && r.state === "open", resume: !!r && r.state === "paused",
       extend: !!r && (r.state === "open" || r.state === "paused"), advance: !!r && (r.state === "open" || r.state === "paused")
@@ -78,13 +79,15 @@
     }).join("");
   }
 
-  setInterval(function () {
+  function tick() {
     if (deadlineAt !== null) document.getElementById("timer").textContent = labFormatSeconds((deadlineAt - Date.now()) / 1000);
-  }, 500);
+  }
+  setInterval(tick, 500);
 
   root.querySelectorAll("button[data-cmd]").forEach(function (b) {
     b.addEventListener("click", function () {
       var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
+      if (b.dataset.cmd === "advance" && state && state.round) body.round = state.round.number;
       b.disabled = true;
       fetch(root.dataset.commands + b.dataset.cmd + "/", {
         method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)

@@ -1,0 +1,96 @@
+"""A facilitator and four participants, in five browser contexts, play a round through to results."""
+import re
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from playwright.sync_api import expect
+
+from game.models import RoundResult
+from tests import factories
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+ROLE_NAMES = {"Director": "director", "Finance": "finance", "Engineering": "engineering", "HR": "hr"}
+
+
+def join(browser, url, code, name):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{url}/join/{code}/")
+    page.fill("input[name=display_name]", name)
+    page.click("button[type=submit]")
+    expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
+    return page
+
+
+def test_facilitator_and_four_participants_play_a_round(browser, lab_server):
+    host = factories.make_facilitator("host")
+    host.password = make_password("pw-for-tests", hasher="pbkdf2_sha256")  # the server's hasher
+    host.save()
+    console = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    console.goto(f"{lab_server}/console/")
+    console.fill("input[name=username]", "host")
+    console.fill("input[name=password]", "pw-for-tests")
+    console.click("button[type=submit]")
+    console.fill("input[name=name]", "Browser cohort")
+    console.fill("input[name=rounds]", "2")
+    console.fill("input[name=minutes_per_round]", "5")
+    console.click("text=Create session")
+    code = console.locator("#join-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-9]{6}", code)
+    expect(console.locator("#conn")).to_have_text("live", timeout=10_000)
+
+    # A wrong code and an empty name get clear messages on the page.
+    stray = browser.new_context().new_page()
+    stray.goto(f"{lab_server}/join/")
+    stray.fill("input[name=join_code]", "ZZZZZZ")
+    stray.fill("input[name=display_name]", "Lost")
+    stray.click("button[type=submit]")
+    expect(stray.locator(".error")).to_contain_text("No workshop has the code")
+
+    players = [join(browser, lab_server, code, name) for name in ("Ana", "Ben", "Chloe", "Dev")]
+    expect(console.locator("#people-count")).to_have_text("(4 people)")
+    console.click("button[data-cmd=start]")
+    expect(console.locator("#round-label")).to_contain_text("Round 1 of 2")
+
+    by_role = {}
+    for page in players:
+        expect(page.locator("#round-label")).to_have_text("Round 1 of 2")
+        role = ROLE_NAMES[page.locator("#your-roles .role").first.inner_text()]
+        by_role[role] = page
+    assert set(by_role) == set(ROLE_NAMES.values()), "each of four people holds one role"
+
+    hr, director = by_role["hr"], by_role["director"]
+    expect(director.locator("#lever-overtime_share")).to_be_disabled()  # not the director's lever
+    hr.fill("#lever-overtime_share", "0.9")
+    hr.locator("#lever-overtime_share").dispatch_event("change")
+    expect(hr.locator("#room-error")).to_contain_text("overtime_share")
+    hr.fill("#lever-overtime_share", "0.1")
+    hr.locator("#lever-overtime_share").dispatch_event("change")
+    expect(director.locator("#package-version")).to_have_text("version 2")
+    expect(director.locator("#lever-overtime_share")).to_have_value("0.1")
+
+    # A reload puts HR back in the same seat, with the edit kept.
+    hr.reload()
+    expect(hr.locator("#your-roles")).to_have_text("HR")
+    expect(hr.locator("#lever-overtime_share")).to_have_value("0.1")
+
+    for role, page in by_role.items():
+        expect(page.locator("#approve")).to_have_text("Approve version 2")
+        page.click("#approve")
+        expect(page.locator("#room-error")).to_be_hidden()
+        expect(director.locator(f"#approvals li[data-role={role}]")).to_contain_text("approved by")
+    for page in players:
+        expect(page.locator("#results-table")).to_be_visible(timeout=20_000)
+        expect(page.locator("#round-label")).to_have_text("Round 2 of 2")
+    good = hr.locator("#results-table td[data-kpi=good_units]").first.inner_text()
+    assert float(good.replace(",", "")) > 0
+    expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
+    # The console shows round 2's fresh package (carried forward, not yet approved) and its clock.
+    expect(console.locator(".team-card[data-team='1'] h3")).not_to_contain_text("aligned")
+    expect(console.locator("#timer")).to_have_text(re.compile(r"0[45]:\d\d"))
+    assert console.evaluate("document.querySelector('img.qr').naturalWidth") > 0
+    assert RoundResult.objects.filter(round__number=1).count() == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    console.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
+    hr.screenshot(path=str(ARTIFACTS / "room.png"), full_page=True)
