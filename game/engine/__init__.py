@@ -7,7 +7,9 @@ mistake detectors and the what-if preview.
 from .disruptions import DISRUPTION_KINDS, Disruption
 from .levers import (LEVERS, PROJECTS, ROLES, DecisionError, LeverSpec, default_levers, lever_specs_json,
                      validate_lever, validate_levers, validate_package)
+from .mistakes import detect_mistakes
 from .model import simulate_round
+from .preview import preview  # rebinds the name: engine.preview is the function, not the module
 from .scenario import Scenario, load_scenario, scenario_names
 from .state import PlantState, initial_state, state_from_team_dicts, state_to_team_dicts
 
@@ -18,12 +20,3 @@ __all__ = [
     "state_from_team_dicts", "simulate_round", "detect_mistakes", "preview",
 ]
 
-
-def __getattr__(name):  # keep import light; these pull in more modules
-    if name == "detect_mistakes":
-        from .mistakes import detect_mistakes
-        return detect_mistakes
-    if name == "preview":
-        from .preview import preview
-        return preview
-    raise AttributeError(name)
