@@ -163,3 +163,28 @@ async def test_chat_reaches_the_team_and_is_kept_for_rejoiners(seated):
     assert any(f.get("code") == "invalid_message" for f in frames)
     await hr.disconnect()
     await director.disconnect()
+
+
+async def test_embedded_ticker_closes_an_overdue_round_and_the_room_hears_it(seated, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from game.models import Round
+
+    settings.ROUND_DEADLINE_SCHEDULER = "thread"
+    hr, _ = await connect(seated["hr"])  # the first socket starts the ticker
+    await database_sync_to_async(
+        lambda: Round.objects.filter(number=1, session=seated["hr"].session)
+        .update(deadline=timezone.now() - timedelta(seconds=1)))()
+    frames = []
+    for _ in range(40):
+        if any(f["type"] == "round.results" for f in frames):
+            break
+        if not await hr.receive_nothing(timeout=0.25):
+            frames.append(await hr.receive_json_from())
+    result = next(f for f in frames if f["type"] == "round.results")["result"]
+    assert result["round"] == 1 and result["aligned"] is False
+    closed = await database_sync_to_async(Round.objects.get)(number=1, session=seated["hr"].session)
+    assert closed.closed_by == "deadline"
+    await hr.disconnect()
