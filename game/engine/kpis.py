@@ -116,7 +116,7 @@ def round_kpis(s0, s1, tot, decisions, scenario, alignment=None) -> list[dict]:
     }
     ints = {
         "round": s1.round, "failures": tot["nfail"].sum(1), "ramping_stations": (s1.ramp_gap > 0).sum(1),
-        "quits": tot["quits"], "injuries": tot["injuries"],
+        "quits": tot["quits"], "injuries": tot["injuries"], "projects_done": (s1.proj_status == 2).sum(1),
         "bottleneck_station": np.argmin(s1.rate * (1.0 - s1.ramp_gap), axis=1) + 1,
     }
     # convert whole columns at once: per-element float() calls dominate at 1,000 teams
