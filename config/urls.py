@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 urlpatterns = [
     path("", include("classroom.urls")),
     path("console/", include("facilitator.urls")),
+    path("reports/", include("classroom.report_urls")),
     path("api/", include("game.api_urls")),
+    path("api/", include("classroom.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),
 ]

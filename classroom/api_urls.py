@@ -1,0 +1,2 @@
+"""REST API for participation reports (owned by the reports work)."""
+urlpatterns = []

@@ -1,0 +1,2 @@
+"""HR participation report pages (owned by the reports work)."""
+urlpatterns = []
