@@ -184,6 +184,7 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     crew = p["crew_per_station"] * s.crew_mult  # per station per shift
     absent = np.clip(p["base_absenteeism"] * (1.0 + 0.8 * fatigue_avg)[:, None] * (1 + 0.3 * nz.absence_day[:, :D])
                      + d_abs, 0.0, 0.95)  # [T, D]
+    absent_avg = (absent * working).sum(1) / n_days
     train_off = lv["training_hours"] / (p["hours_per_shift"] * p["days_per_round"])
     home = workers / (2 * S)  # workers per station per shift
     sd = np.sqrt(absent * (1 - absent) / np.maximum(home, 1.0)[:, None])  # binomial spread per station
@@ -290,12 +291,14 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
         backlog += dem_day[:, d]
         demand_total += dem_day[:, d]
         capd = day_cap[:, d, :] * (1.0 - pm_frac)
+        # a team's clock only runs on its own working days (5x2 teams idle while 6x2 teams work Saturdays)
+        act_d = slot_active_c * wk[None, :, None]
+        cap_d = slot_cap_c * wk[None, :, None]
         for k in range(K):
-            a = slot_active[k]
-            if not a.any():
+            if not act_d[k].any():
                 break
             up = down <= 0.0
-            cap = capd * (up * slot_cap_c[k])
+            cap = capd * (up * cap_d[k])
             np.minimum(cap[:, 0], release_left, out=cap[:, 0])
             # two passes: a cautious move on start-of-hour stocks, then a second that also counts what
             # the neighbours move within the hour (room freed downstream; half of what arrives from
@@ -312,11 +315,11 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
             q[:, 1:] += moved
             release_left -= moved[:, 0]
             processed += moved
-            run = up * slot_active_c[k]
+            run = up * act_d[k]
             up_hours += run
             age += run  # equipment ages while scheduled and up (minimal repair: failures do not reset it)
-            downh += slot_active_c[k] - run
-            down -= slot_active_c[k]
+            downh += act_d[k] - run
+            down -= act_d[k]
             fail = (age >= vfail) & up
             if fail.any():
                 tt, ss = np.nonzero(fail)
@@ -409,7 +412,7 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     quit_rate = p["base_quit_rate"] + p["quit_fatigue_gain"] * s.quit_intent ** 2
     u = nz.round_u if nz.round_u.shape[0] == T else np.broadcast_to(nz.round_u, (T, 4))
     quits = np.floor(s.headcount * quit_rate + u[:, 0])
-    worker_hours = workers * hours_week * p["days_per_round"] / 5.0 * (1.0 - absent.mean(1))
+    worker_hours = workers * hours_week * p["days_per_round"] / 5.0 * (1.0 - absent_avg)
     long_hours = np.clip((hours_week - 40.0) / 10.0, 0.0, 1.0)
     inj_rate = p["injury_rate_per_1000h"] / 1000.0 * (1 + p["injury_long_hours_gain"] * long_hours) * (1 + fatigue_avg)
     injuries = np.floor(worker_hours * inj_rate + u[:, 1])
@@ -423,7 +426,7 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     s.skill = skill_target + (s.skill - skill_target) * math.exp(-1.0 / p["skill_tau"])
     a_qc = math.exp(-1.0 / p["quality_program_tau"])
     s.quality_cap = lv["quality_program"] + (s.quality_cap - lv["quality_program"]) * a_qc
-    tot.update(quits=quits, injuries=injuries, worker_hours=worker_hours, absent=absent.mean(1), temps=temps)
+    tot.update(quits=quits, injuries=injuries, worker_hours=worker_hours, absent=absent_avg, temps=temps)
 
     # ---- money ----------------------------------------------------------------------------------
     money = _cash_flows(p, lv, s, state, tot, workers, temps, hours_week, n_days, hpd, exits)

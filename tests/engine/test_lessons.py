@@ -181,3 +181,28 @@ def test_L7_throughput_is_set_by_the_bottleneck():
     majority(flags, "L7 only the constraint's capacity matters, until it moves",
              f"+20% rate at station 1: output {e[0]:+.1%}; at station 3 (bottleneck): {e[1]:+.1%} "
              f"(less than 20%: the constraint moved to a 50 u/h station)")
+
+
+def test_L4_overload_slows_ramp_up():
+    """New equipment at station 2 ramps up slower while engineering is buried in other projects."""
+    others = ["debottleneck_s3", "second_supplier", "automation", "backup_line"]
+
+    def play(overload):
+        def f(r, h):
+            base = S.pm_required(r, h) | {"engineering_hours": 500}
+            done = set(h[-1]["kpis"]["projects_completed"]) if h else set()
+            if "new_equipment_s2" not in done:
+                return base | {"projects": ["new_equipment_s2"]}
+            return base | {"projects": [p for p in others if p not in done] if overload else []}
+        return f
+    flags, eff = [], []
+    for seed in SEEDS:
+        busy, calm = S.play([play(True), play(False)], SC, seed, rounds=7)
+        gb, gc = series(busy, "ramp_gap_max")[-1], series(calm, "ramp_gap_max")[-1]
+        sb, sc_ = series(busy, "ramp_support")[4:].mean(), series(calm, "ramp_support")[4:].mean()
+        flags.append(gb > gc + 0.01 and sb < sc_)
+        eff.append((gb, gc, sb, sc_))
+    e = np.mean(eff, 0)
+    majority(flags, "L4 ramp-up is slower under engineering overload",
+             f"performance gap of the new machine after 7 rounds {e[0]:.3f} (overloaded) vs {e[1]:.3f}; "
+             f"ramp-up support received {e[2]:.0%} vs {e[3]:.0%}")

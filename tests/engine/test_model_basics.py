@@ -36,7 +36,7 @@ def test_common_random_numbers_identical_teams_identical_results():
 def test_team_results_do_not_depend_on_other_teams():
     lv = default_levers(SC)
     alone = run([lv])[-1][2][0]
-    with_others = run([lv | {"overtime_share": 0.3}, lv, lv | {"technicians": 1}])[-1][2][1]
+    with_others = run([lv | {"overtime_share": 0.3}, lv, lv | {"technicians": 1}, lv | {"shift_pattern": "6x2"}])[-1][2][1]
     assert alone == with_others
 
 
