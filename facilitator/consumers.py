@@ -41,3 +41,6 @@ class ConsoleConsumer(LabConsumer):
         else:
             await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync'; "
                                           "commands go through the console's buttons.").as_frame())
+
+    async def disruption_injected(self, event):
+        await self.send_json(event)

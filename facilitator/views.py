@@ -14,6 +14,7 @@ from classroom.selectors import session_list_for_user
 from classroom.services.sessions import session_create
 from game import engine
 from game.services import rounds
+from game.services.disruptions import disruption_inject
 from game.services.access import session_for_facilitator
 
 COMMANDS = {
@@ -24,6 +25,10 @@ COMMANDS = {
                                                                  minutes=body.get("minutes", 2)),
     "advance": lambda session_id, user, body: rounds.round_advance(session_id=session_id, user=user,
                                                                    round_number=body.get("round")),
+    "inject": lambda session_id, user, body: disruption_inject(session_id=session_id, user=user,
+                                                               spec=body.get("disruption"),
+                                                               team_ids=body.get("teams"),
+                                                               announce=body.get("announce", True) is not False),
 }
 
 

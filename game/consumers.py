@@ -9,6 +9,7 @@ from classroom.services.sessions import participant_by_token, presence_change
 from game.deadlines import ticker_ensure_started
 from game.services.chat import chat_send
 from game.services.packages import package_approve, package_edit
+from game.services.preview import package_preview
 from game.snapshots import team_snapshot
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -65,6 +66,11 @@ class TeamConsumer(LabConsumer):
                 await database_sync_to_async(chat_send)(
                     participant_id=self.participant_id, text=content.get("text"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref})
+            elif kind == "package.preview":
+                # The engine runs off the shared sync thread so a preview never stalls other edits.
+                preview = await database_sync_to_async(package_preview, thread_sensitive=False)(
+                    participant_id=self.participant_id, version=content.get("version"))
+                await self.send_json({"type": "preview", "ref": ref, "preview": preview})
             elif kind == "resync":
                 await self._send_snapshot()
             elif kind == "ping":
@@ -75,4 +81,7 @@ class TeamConsumer(LabConsumer):
             await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
 
     async def chat_message(self, event):
+        await self.send_json(event)
+
+    async def disruption_announced(self, event):
         await self.send_json(event)

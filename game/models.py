@@ -73,6 +73,8 @@ class RoundResult(models.Model):
     decisions = models.JSONField()
     kpis = models.JSONField()
     mistakes = models.JSONField(default=list)
+    # The disruptions that hit this team in this round (scheduled by the scenario or injected).
+    disruptions = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,9 +89,11 @@ class Disruption(models.Model):
     kind = models.CharField(max_length=32)
     targets = models.JSONField(default=list)
     start_day = models.PositiveSmallIntegerField(default=0)
-    duration_days = models.PositiveSmallIntegerField(default=1)
+    duration_days = models.FloatField(default=1.0)
     magnitude = models.FloatField(default=1.0)
     # Empty means every team of the session.
     teams = models.ManyToManyField(Team, blank=True)
+    # Announced disruptions are shown to the teams when injected; others are a surprise.
+    announced = models.BooleanField(default=True)
     injected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)

@@ -59,6 +59,7 @@ def result_payload(*, result: RoundResult) -> dict:
         "kpis": result.kpis,
         "decisions": result.decisions,
         "mistakes": result.mistakes,
+        "disruptions": result.disruptions,
     }
 
 
@@ -90,3 +91,22 @@ def leaderboard(*, session: Session) -> list[dict]:
 
 def results_for_session(*, session: Session):
     return RoundResult.objects.filter(round__session=session).select_related("team", "round")
+
+
+DEBRIEF_KPIS = ("scorecard", "good_units", "demand", "cash", "oee_line", "unplanned_hours", "fatigue",
+                "operational_risk", "leadership_alignment")
+
+
+def session_history(*, session: Session) -> list[dict]:
+    """Per team, the debrief series (a few KPIs per closed round) and the latest mistakes found."""
+    out = []
+    for team in session.teams.order_by("number"):
+        results = list(team.results.select_related("round").order_by("round__number"))
+        out.append({
+            "team_id": team.id,
+            "team": team.name,
+            "rounds": [{"round": r.round.number, "aligned": r.aligned,
+                        **{k: r.kpis.get(k) for k in DEBRIEF_KPIS}} for r in results],
+            "mistakes": results[-1].mistakes if results else [],
+        })
+    return out

@@ -2,8 +2,9 @@
 from classroom.models import LedgerEntry, Participant, Session
 from classroom.selectors import member_roles, session_public, team_summary
 from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
-                            team_results)
+                            session_history, team_results)
 from game.services.chat import chat_payload
+from game.services.disruptions import disruptions_for_session, disruptions_for_team
 
 CHAT_HISTORY = 100
 
@@ -24,6 +25,7 @@ def team_snapshot(*, participant_id: int) -> dict:
         "package": package_payload(package=package_latest(team=team, game_round=game_round)) if game_round else None,
         "results": team_results(team=team),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
+        "disruptions": disruptions_for_team(team=team),
     }
 
 
@@ -43,4 +45,6 @@ def session_snapshot(*, session_id: int) -> dict:
         "round": round_payload(game_round=game_round, total=session.rounds),
         "teams": teams,
         "leaderboard": leaderboard(session=session),
+        "disruptions": disruptions_for_session(session=session),
+        "history": session_history(session=session),
     }

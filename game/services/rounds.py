@@ -18,7 +18,8 @@ from classroom.services.seating import teams_balance
 from classroom.selectors import team_summary
 from game import deadlines, engine
 from game.models import Disruption, PackageVersion, Round, RoundResult
-from game.selectors import leaderboard, package_latest, package_payload, result_payload, round_payload
+from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
+                            session_history)
 from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score
 from game.services.packages import package_broadcast
@@ -209,6 +210,7 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
+    """Per team, the engine events that hit it this round: the scenario's schedule plus injections."""
     scheduled = [d for d in scenario.disruption_schedule if getattr(d, "round", None) == game_round.number]
     per_team = [list(scheduled) for _ in teams]
     index = {t.id: i for i, t in enumerate(teams)}
@@ -223,6 +225,12 @@ def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[
     return per_team
 
 
+def _disruption_summary(event) -> dict:
+    return {"kind": event.kind, "description": engine.DISRUPTION_KINDS[event.kind]["description"],
+            "targets": list(event.targets), "start_day": event.start_day,
+            "duration_days": event.duration_days, "magnitude": event.magnitude}
+
+
 def round_finalize(*, round_id: int) -> bool:
     """Run the engine for every team, store results, open the next round. Safe to run twice."""
     with transaction.atomic():
@@ -235,18 +243,21 @@ def round_finalize(*, round_id: int) -> bool:
         fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
         state = engine.state_from_team_dicts([t.engine_state or fresh for t in teams], scenario)
         decided = [_team_decision(t, game_round, scenario) for t in teams]
+        hits = _disruptions_for(session, game_round, scenario, teams)
         new_state, kpis = engine.simulate_round(
-            state, [d[0] for d in decided], scenario, _disruptions_for(session, game_round, scenario, teams),
+            state, [d[0] for d in decided], scenario, hits,
             seed=session.seed, round_number=game_round.number, alignment=[d[2] for d in decided],
         )
         team_dicts = engine.state_to_team_dicts(new_state)
         results = []
-        for team, (levers, aligned, _), team_kpis, team_state in zip(teams, decided, kpis, team_dicts):
+        for team, (levers, aligned, _), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
+                                                                                  hits):
             history = [{"round": r.round.number, "decisions": r.decisions, "kpis": r.kpis}
                        for r in team.results.select_related("round").order_by("round__number")]
             history.append({"round": game_round.number, "decisions": levers, "kpis": team_kpis})
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
-                                       kpis=team_kpis, mistakes=engine.detect_mistakes(history)))
+                                       kpis=team_kpis, mistakes=engine.detect_mistakes(history),
+                                       disruptions=[_disruption_summary(e) for e in team_hits]))
             team.engine_state = team_state
         RoundResult.objects.bulk_create(results)
         Team.objects.bulk_update(teams, ["engine_state"])
@@ -256,7 +267,8 @@ def round_finalize(*, round_id: int) -> bool:
             emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
-                           {"round": game_round.number, "leaderboard": leaderboard(session=session)})
+                           {"round": game_round.number, "leaderboard": leaderboard(session=session),
+                            "history": session_history(session=session)})
         following = session.round_set.filter(number=game_round.number + 1).first()
         if following is not None:
             _round_open(session, following)

@@ -105,3 +105,14 @@ def test_openapi_schema_is_served(client):
     response = client.get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/sessions/{session_id}/results/" in response.content
+
+
+def test_inject_command_validates_and_records(console, started_session):
+    bad = command(console, started_session, "inject", {"disruption": {"kind": "machine_breakdown", "magnitude": 7}})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "magnitude"
+    ok = command(console, started_session, "inject", {"disruption": {
+        "kind": "machine_breakdown", "targets": [3], "start_day": 1, "duration_days": 3, "magnitude": 1.0}})
+    assert ok.json() == {"ok": True}
+    from game.models import Disruption
+
+    assert Disruption.objects.get().targets == [3]

@@ -188,3 +188,16 @@ async def test_embedded_ticker_closes_an_overdue_round_and_the_room_hears_it(sea
     closed = await database_sync_to_async(Round.objects.get)(number=1, session=seated["hr"].session)
     assert closed.closed_by == "deadline"
     await hr.disconnect()
+
+
+async def test_preview_answers_only_the_asker(seated):
+    director, _ = await connect(seated["director"])
+    hr, _ = await connect(seated["hr"])
+    await drain(director)
+    await hr.send_json_to({"type": "package.preview", "id": "pv", "version": 1})
+    frames = [f for f in await drain(hr) if f["type"] != "presence.changed"]
+    assert frames and frames[-1]["type"] == "preview" and frames[-1]["ref"] == "pv"
+    assert frames[-1]["preview"]["kpis"]["good_units"]["p50"] > 0
+    assert all(f["type"] == "presence.changed" for f in await drain(director))
+    await hr.disconnect()
+    await director.disconnect()

@@ -1,0 +1,58 @@
+"""What-if preview: the team's package run over sampled futures of the coming month.
+
+Read-only. The result depends only on (team state, package version, round), and team state
+changes only when a round closes, so previews are cached per (team, round, version): a whole
+team pressing "preview" on the same version costs one engine run.
+"""
+import threading
+from collections import OrderedDict
+
+from classroom.errors import LabError
+from classroom.models import Participant
+from game import engine
+from game.models import Round
+from game.selectors import package_latest
+
+PREVIEW_SAMPLES = 200
+CACHE_SIZE = 256
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+def _cached(key, compute):
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def package_preview(*, participant_id: int, version) -> dict:
+    participant = Participant.objects.select_related("session", "team").get(pk=participant_id)
+    team, session = participant.team, participant.session
+    if team is None:
+        raise LabError("not_seated", "You are not seated in a team yet.")
+    game_round = session.round_set.filter(state__in=(Round.State.OPEN, Round.State.PAUSED)).first()
+    if game_round is None:
+        raise LabError("round_not_open", "There is no round to preview right now.")
+    package = package_latest(team=team, game_round=game_round)
+    if version is not None and version != package.version:
+        raise LabError("stale_version", f"The package is now at version {package.version}; preview that one.")
+    scenario = engine.load_scenario(session.scenario_name)
+    try:
+        engine.validate_package(package.levers, scenario)
+    except engine.DecisionError as exc:
+        raise LabError("invalid_package", str(exc), field=exc.field)
+    state = team.engine_state or engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
+
+    def compute():
+        return engine.preview(state, package.levers, scenario, n_samples=PREVIEW_SAMPLES, seed=session.seed,
+                              round_number=game_round.number)
+
+    result = _cached((team.id, game_round.number, package.version), compute)
+    return {"version": package.version, "round": game_round.number, **result}

@@ -1,0 +1,43 @@
+import pytest
+
+from classroom.errors import LabError
+from game.services import preview as preview_service
+from game.services.packages import package_edit
+from game.services.preview import package_preview
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_preview_gives_bands_for_the_latest_version(started_session):
+    hr = factories.holder(started_session, "hr")
+    result = package_preview(participant_id=hr.id, version=1)
+    assert result["version"] == 1 and result["round"] == 1 and result["n_samples"] == 200
+    good = result["kpis"]["good_units"]
+    assert good["p10"] <= good["p50"] <= good["p90"] and good["p10"] < good["p90"]
+
+
+def test_preview_reflects_the_package(started_session):
+    hr = factories.holder(started_session, "hr")
+    base = package_preview(participant_id=hr.id, version=1)["kpis"]["good_units"]["mean"]
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.25, base_version=1, client_msg_id="ot")
+    pushed = package_preview(participant_id=hr.id, version=2)["kpis"]["good_units"]["mean"]
+    assert pushed > base  # overtime helps in month 1 (the lesson is that it fades)
+
+
+def test_preview_of_an_old_version_is_stale(started_session):
+    hr = factories.holder(started_session, "hr")
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1, client_msg_id="e")
+    with pytest.raises(LabError) as exc:
+        package_preview(participant_id=hr.id, version=1)
+    assert exc.value.code == "stale_version"
+
+
+def test_preview_is_cached_per_version(started_session, monkeypatch):
+    calls = []
+    real = preview_service.engine.preview
+    monkeypatch.setattr(preview_service.engine, "preview", lambda *a, **k: calls.append(1) or real(*a, **k))
+    preview_service._cache.clear()
+    for role in ("hr", "director"):
+        package_preview(participant_id=factories.holder(started_session, role).id, version=1)
+    assert len(calls) == 1
