@@ -108,6 +108,7 @@ PARAM_DOCS: dict[str, tuple[object, str]] = {
     "initial_cash": (1_000_000.0, "opening cash"),
     "initial_backlog": (1_500.0, "orders already late"),
     "initial_fg": (500.0, "finished goods on hand"),
+    "initial_raw_days": (3.0, "raw material on hand, days of demand (the default cover)"),
 }
 
 DEFAULT_PARAMS: dict[str, object] = {k: v for k, (v, _) in PARAM_DOCS.items()}

@@ -107,8 +107,7 @@ def initial_state(scenario, n_teams: int) -> PlantState:
         return np.broadcast_to(np.asarray(v, dtype=float), (T, *shape)).copy()
 
     vals = {
-        "round": 0.0, "rate": p["rate"], "wip": p["initial_wip"], "raw": p["raw_cover_initial"]
-        if "raw_cover_initial" in p else p["demand"] / p["days_per_round"] * 3.0,
+        "round": 0.0, "rate": p["rate"], "wip": p["initial_wip"], "raw": p["demand"] / p["days_per_round"] * p["initial_raw_days"],
         "fg": p["initial_fg"], "backlog": p["initial_backlog"], "age": p["initial_age"], "eta": p["eta"],
         "beta": p["beta"], "down": 0.0, "pm_backlog": p["initial_pm_backlog"], "defect_base": p["defect_base"],
         "ramp_gap": 0.0, "ramp_units": 0.0, "headcount": p["initial_headcount"], "skill": p["initial_skill"],

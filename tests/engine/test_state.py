@@ -28,3 +28,18 @@ def test_missing_field_is_named():
         assert "fatigue" in str(e)
     else:
         raise AssertionError("accepted a state without fatigue")
+
+
+def test_every_shipped_scenario_loads_validates_and_runs():
+    from game.engine import scenario_names, validate_package
+    assert "demo" in scenario_names()
+    for name in scenario_names():
+        sc = load_scenario(name)
+        assert sc.rounds >= 1 and sc.minutes_per_round >= 1 and sc.title and sc.description
+        lv = default_levers(sc)
+        validate_package(lv, sc)
+        st = initial_state(sc, 2)
+        for r in range(1, sc.rounds + 1):
+            dis = [list(sc.disruptions_for_round(r))] * 2
+            st, k = simulate_round(st, [lv, lv], sc, dis, seed=1, round_number=r)
+        assert k[0]["round"] == sc.rounds
