@@ -1,0 +1,196 @@
+"""Start and stop the lab for a load run: a fresh database, daphne, (services) a Celery worker.
+
+Embedded: a temporary SQLite file (SQLITE_PATH), DATABASE_URL and REDIS_URL unset.
+Services: PostgreSQL database `dl_bench_web` (cloned from a migrated template `dl_bench_web_tpl`,
+both dropped at the end) and Redis DB 14 with its own channel prefix and Celery queue.
+"""
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB, PG_TEMPLATE = "dl_bench_web", "dl_bench_web_tpl"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def base_env(mode: str, workdir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_DEBUG", "CELERY_QUEUE", "CHANNEL_PREFIX")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING",
+                "PYTHONUNBUFFERED": "1"})
+    if mode == "embedded":
+        env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+    else:
+        env.update({"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_DB}", "REDIS_URL": REDIS_URL,
+                    "CELERY_QUEUE": "benchweb", "CHANNEL_PREFIX": "benchweb"})
+    return env
+
+
+def _pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _pg_drop(name: str) -> None:
+    _pg(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _redis_flush() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+class Lab:
+    """One mode's template database; `fresh()` gives a clean copy for each run."""
+
+    def __init__(self, mode: str, src: Path, python: str):
+        self.mode, self.src, self.python = mode, src, python
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"benchweb-{mode}-"))
+        self.env = base_env(mode, self.workdir)
+        self.template_env = dict(self.env)
+        if mode == "embedded":
+            self.template_env["SQLITE_PATH"] = str(self.workdir / "template.sqlite3")
+        else:
+            self.template_env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_TEMPLATE}"
+            _pg_drop(PG_DB)
+            _pg_drop(PG_TEMPLATE)
+            _pg(f"CREATE DATABASE {PG_TEMPLATE}")
+        started = time.monotonic()
+        subprocess.run([python, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=src, env=self.template_env,
+                       check=True)
+        self.migrate_seconds = time.monotonic() - started
+
+    def fresh(self) -> None:
+        if self.mode == "embedded":
+            target = Path(self.env["SQLITE_PATH"])
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            with sqlite3.connect(self.template_env["SQLITE_PATH"]) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copyfile(self.template_env["SQLITE_PATH"], target)
+        else:
+            _pg_drop(PG_DB)
+            _pg(f"CREATE DATABASE {PG_DB} TEMPLATE {PG_TEMPLATE}")
+            _redis_flush()
+
+    def run_script(self, *args: str) -> str:
+        out = subprocess.run([self.python, *args], cwd=self.src, env=self.env, check=True, capture_output=True,
+                             text=True)
+        return out.stdout
+
+    def close(self) -> None:
+        if self.mode == "services":
+            _pg_drop(PG_DB)
+            _pg_drop(PG_TEMPLATE)
+            _redis_flush()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Processes:
+    """daphne (optionally under the stack sampler) and, in services mode, a Celery worker."""
+
+    def __init__(self, lab: Lab, port: int, profile_out: Path | None = None):
+        self.lab, self.port, self.profile_out = lab, port, profile_out
+        self.server = self.worker = None
+        self.logs = []
+
+    def _log(self, name: str):
+        fh = open(self.lab.workdir / f"{name}.log", "w")
+        self.logs.append(fh)
+        return fh
+
+    def start(self) -> None:
+        py = self.lab.python
+        if self.lab.mode == "services":
+            celery = str(Path(py).parent / "celery")
+            self.worker = subprocess.Popen([celery, "-A", "config", "worker", "-P", "solo", "-Q", "benchweb",
+                                            "-l", "warning"], cwd=self.lab.src, env=self.lab.env,
+                                           stdout=self._log("celery"), stderr=subprocess.STDOUT)
+        daphne_args = ["-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"]
+        if self.profile_out:
+            cmd = [py, str(HERE / "sampled_daphne.py"), str(self.profile_out), *daphne_args]
+        else:
+            cmd = [py, "-m", "daphne", *daphne_args]
+        self.server = subprocess.Popen(cmd, cwd=self.lab.src, env=self.lab.env, stdout=self._log("daphne"),
+                                       stderr=subprocess.STDOUT)
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
+                return
+            except OSError:
+                if self.server.poll() is not None:
+                    raise RuntimeError("daphne died:\n" + self.server_log())
+                time.sleep(0.2)
+        raise RuntimeError("daphne did not answer within 30 s:\n" + self.server_log())
+
+    def server_log(self) -> str:
+        return (self.lab.workdir / "daphne.log").read_text(errors="replace")[-4000:]
+
+    def signal_server(self, sig) -> None:
+        # Only the sampler wrapper handles these; plain daphne would die of SIGUSR1.
+        if self.profile_out and self.server and self.server.poll() is None:
+            self.server.send_signal(sig)
+
+    def stop(self) -> None:
+        for proc in (self.server, self.worker):
+            if proc is None or proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for fh in self.logs:
+            fh.close()
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def named_cpu_seconds(prefixes: tuple[str, ...]) -> float:
+    """CPU seconds of every process whose command name starts with one of prefixes (postgres, redis)."""
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = Path(entry.path, "comm").read_text().strip()
+        except OSError:
+            continue
+        if comm.startswith(prefixes):
+            total += proc_cpu_seconds(int(entry.name))
+    return total
+
+
+def system_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+def machine() -> dict:
+    mem_kb = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")).split()[1])
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "?")
+    return {"nproc": os.cpu_count(), "cpu": model, "mem_gib": round(mem_kb / 2**20, 1),
+            "python": sys.version.split()[0]}
