@@ -233,3 +233,13 @@ def test_good_parameters_parse():
     with pytest.raises(LabError) as exc:
         report_kind_parse(value="payroll")
     assert exc.value.field == "report"
+
+
+def test_query_count_does_not_grow_with_sessions(facilitator, django_assert_max_num_queries):
+    play_workshop(facilitator, names=["A1", "A2", "A3", "A4"])
+    play_workshop(facilitator, names=["B1", "B2", "B3", "B4"])
+    play_workshop(facilitator, names=["C1", "C2", "C3", "C4"])
+    with django_assert_max_num_queries(8):
+        assert len(participation_rows_per_person(sessions=Session.objects.all(), date_from=None, date_to=None)) == 12
+    with django_assert_max_num_queries(12):
+        assert len(participation_rows_per_session(sessions=Session.objects.all(), date_from=None, date_to=None)) == 3
