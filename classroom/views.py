@@ -7,6 +7,7 @@ from classroom.errors import LabError
 from classroom.identity import cookie_name, sign_token, unsign_token
 from classroom.services.sessions import participant_by_token, participant_join, session_by_code
 from game import engine
+from game.dashboards import dashboards_json
 
 
 def _participant_from_request(request, join_code: str):
@@ -52,4 +53,5 @@ def room(request, join_code: str):
         "participant": participant,
         "levers": engine.lever_specs_json(),
         "roles": list(engine.ROLES),
+        "dashboards": dashboards_json(),
     })

@@ -68,7 +68,11 @@ def session_console(request, session_id: int):
         session = session_for_facilitator(session_id=session_id, user=request.user)
     except LabError as exc:
         return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
-    return render(request, "frontend/console.html", {"session": session, "join_url": _join_url(request, session)})
+    return render(request, "frontend/console.html", {
+        "session": session, "join_url": _join_url(request, session),
+        "disruption_kinds": [{"kind": kind, "label": kind.replace("_", " ").capitalize(), **spec}
+                             for kind, spec in engine.DISRUPTION_KINDS.items()],
+    })
 
 
 @login_required

@@ -14,14 +14,17 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Deadline timers are driven explicitly by the tests.
 ROUND_DEADLINE_SCHEDULER = "none"
 
+import os
+
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not the shared-cache in-memory default: shared cache fails concurrent writers with
     # "table is locked" instead of waiting, and the race tests need real WAL locking.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
+    # One file per test run, so two runs in one checkout never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
 
 if SERVICES_MODE:  # noqa: F405
-    import os
-
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
     CELERY_TASK_DEFAULT_QUEUE = f"test{os.getpid()}"

@@ -211,7 +211,7 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
     """Per team, the engine events that hit it this round: the scenario's schedule plus injections."""
-    scheduled = [d for d in scenario.disruption_schedule if getattr(d, "round", None) == game_round.number]
+    scheduled = scenario.disruptions_for_round(game_round.number)
     per_team = [list(scheduled) for _ in teams]
     index = {t.id: i for i, t in enumerate(teams)}
     for row in Disruption.objects.filter(session=session, round_number=game_round.number).prefetch_related("teams"):

@@ -25,7 +25,8 @@
     switch (e.type) {
       case "package.updated": var t = team(e.team_id); if (t) { t.package = e.package; } else { socket.resync(); } break;
       case "round.changed": state.round = e.round; break;
-      case "round.results": state.leaderboard = e.leaderboard; break;
+      case "round.results": state.leaderboard = e.leaderboard; state.history = e.history; break;
+      case "disruption.injected": state.disruptions.push(e.disruption); break;
       case "team.changed":
         var known = team(e.team.id);
         if (known) { known.members = e.team.members; } else { e.team.package = null; state.teams.push(e.team); }
@@ -72,6 +73,7 @@
         }).join("") + "</ul><div>" + approvals + "</div></div>";
     }).join("") || '<p class="muted">Nobody has joined yet.</p>';
     document.getElementById("people-count").textContent = "(" + people + " people)";
+    renderDebrief();
     document.querySelector("#leaderboard tbody").innerHTML = (state.leaderboard || []).map(function (row, i) {
       return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
         "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
@@ -84,17 +86,72 @@
   }
   setInterval(tick, 500);
 
+  var chart = null;
+  function renderDebrief() {
+    var history = state.history || [];
+    var maxRound = 0;
+    history.forEach(function (t) { t.rounds.forEach(function (r) { maxRound = Math.max(maxRound, r.round); }); });
+    var labels = []; for (var i = 1; i <= maxRound; i++) labels.push("R" + i);
+    var data = { labels: labels, datasets: history.map(function (t) {
+      return { label: t.team, data: labels.map(function (_, k) {
+        var r = t.rounds.filter(function (x) { return x.round === k + 1; })[0]; return r ? r.scorecard : null; }) };
+    }) };
+    if (window.Chart) {
+      if (chart) { chart.data = data; chart.update(); }
+      else chart = new Chart(document.getElementById("debrief-chart"), { type: "line", data: data,
+        options: { animation: false, scales: { y: { min: 0, max: 100 } } } });
+    }
+    document.getElementById("mistakes").innerHTML = history.filter(function (t) { return t.mistakes.length; }).map(function (t) {
+      return '<div class="team-mistakes" data-team="' + esc(t.team) + '"><h3>' + esc(t.team) + "</h3><ul>" + t.mistakes.map(function (m) {
+        return "<li><b>" + esc(m.title) + "</b> (rounds " + m.rounds.join(", ") + "): " + esc(m.evidence) + "</li>"; }).join("") + "</ul></div>";
+    }).join("") || '<p class="muted">Mistakes the plant reveals show here after the rounds that reveal them.</p>';
+    document.getElementById("disruptions").innerHTML = (state.disruptions || []).map(function (d) {
+      return '<li data-kind="' + esc(d.kind) + '">Round ' + d.round + ": <b>" + esc(d.kind.replace(/_/g, " ")) + "</b> × " + d.magnitude +
+        ", day " + (d.start_day + 1) + " for " + d.duration_days + " d, teams: " + (d.teams === "all" ? "all" : d.teams.join(", ")) +
+        (d.announced ? "" : " (surprise)") + "</li>";
+    }).join("");
+    var boxes = document.getElementById("inject-teams");
+    var checked = {};
+    boxes.querySelectorAll("input").forEach(function (i) { checked[i.value] = i.checked; });
+    boxes.innerHTML = '<span class="muted">Teams (none ticked = all):</span> ' + state.teams.map(function (t) {
+      return '<label class="check"><input type="checkbox" value="' + t.id + '"' + (checked[t.id] ? " checked" : "") + "> " + esc(t.name) + "</label>";
+    }).join(" ");
+  }
+
+  var form = document.getElementById("inject-form");
+  function showKindHelp() {
+    var opt = form.kind.options[form.kind.selectedIndex];
+    var range = opt.dataset.range.split(",");
+    form.magnitude.min = range[0]; form.magnitude.max = range[1];
+    document.getElementById("inject-help").textContent = "Magnitude: " + opt.title;
+  }
+  form.kind.addEventListener("change", showKindHelp);
+  showKindHelp();
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var targets = form.targets.value.split(/[ ,;]+/).filter(Boolean).map(function (x) { return Number(x) - 1; });
+    var teams = Array.prototype.filter.call(document.querySelectorAll("#inject-teams input"), function (i) { return i.checked; })
+      .map(function (i) { return Number(i.value); });
+    post("inject", { disruption: { kind: form.kind.value, magnitude: Number(form.magnitude.value),
+      start_day: Number(form.start_day.value) - 1, duration_days: Number(form.duration_days.value), targets: targets },
+      teams: teams, announce: form.announce.checked });
+  });
+
+  function post(cmd, body) {
+    return fetch(root.dataset.commands + cmd + "/", {
+      method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)
+    }).then(function (res) { return res.json(); }).then(function (data) {
+      showError(data.error ? data.error.message : null);
+    }).catch(function () { showError("The server did not answer; check the connection and try again."); })
+      .then(function () { if (state) render(); });
+  }
+
   root.querySelectorAll("button[data-cmd]").forEach(function (b) {
     b.addEventListener("click", function () {
       var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
       if (b.dataset.cmd === "advance" && state && state.round) body.round = state.round.number;
       b.disabled = true;
-      fetch(root.dataset.commands + b.dataset.cmd + "/", {
-        method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)
-      }).then(function (res) { return res.json(); }).then(function (data) {
-        showError(data.error ? data.error.message : null);
-      }).catch(function () { showError("The server did not answer; check the connection and try again."); })
-        .then(function () { if (state) render(); });
+      post(b.dataset.cmd, body);
     });
   });
 })();

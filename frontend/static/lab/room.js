@@ -4,6 +4,7 @@
   var root = document.getElementById("room");
   var SPECS = JSON.parse(document.getElementById("lever-specs").textContent);
   var ROLES = JSON.parse(document.getElementById("role-list").textContent);
+  var DASHBOARDS = JSON.parse(document.getElementById("dashboards").textContent);
   var ROLE_LABEL = { director: "Director", finance: "Finance", engineering: "Engineering", hr: "HR" };
   var state = null;
   var deadlineAt = null;
@@ -14,7 +15,11 @@
     onState: function (s) { state = s; renderAll(); },
     onEvent: applyEvent,
     onAck: function () { showError(null); },
-    onError: function (e) { showError(e); if (state) renderPackage(true); },
+    onPreview: renderPreview,
+    onError: function (e) {
+      if (e.ref && e.ref.indexOf("preview-") === 0) { document.getElementById("preview").textContent = e.message; return; }
+      showError(e); if (state) renderPackage(true);
+    },
     onStatus: function (text, ok) {
       var el = document.getElementById("conn");
       el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
@@ -36,6 +41,7 @@
         renderTeam(); break;
       case "chat.message": state.chat.push(e.message); renderChat(); break;
       case "session.changed": socket.resync(); break;
+      case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); break;
     }
   }
 
@@ -54,7 +60,55 @@
       return '<span class="role role-' + r + '">' + ROLE_LABEL[r] + "</span>";
     }).join(" ");
     buildLevers();
-    renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat();
+    renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat(); renderNews();
+  }
+
+  function currentRound() { return state.round ? state.round.number : 0; }
+
+  function renderNews() {
+    var items = (state.disruptions || []).filter(function (d) { return d.round >= currentRound(); });
+    document.getElementById("news").hidden = !items.length;
+    document.getElementById("news-list").innerHTML = items.map(function (d) {
+      return '<li data-kind="' + esc(d.kind) + '"><b>' + esc(d.kind.replace(/_/g, " ")) + "</b>: " + esc(d.description) +
+        " From day " + (d.start_day + 1) + " for " + d.duration_days + " day(s).</li>";
+    }).join("");
+  }
+
+  function dashboardTable(role, last, prev) {
+    return '<table class="table dash" data-role="' + role + '"><tbody>' + DASHBOARDS[role].map(function (row) {
+      var v = last ? last.kpis[row.kpi] : null, p = prev ? prev.kpis[row.kpi] : null, trend = "";
+      if (typeof v === "number" && typeof p === "number" && row.better && v !== p) {
+        var good = (v > p) === (row.better === "up");
+        trend = ' <span class="' + (good ? "ok" : "bad") + '">' + (v > p ? "▲" : "▼") + "</span>";
+      }
+      if (row.kpi === "bottleneck_station" && typeof v === "number") v = "station " + (v + 1);
+      return "<tr><td>" + esc(row.label) + '</td><td data-kpi="' + row.kpi + '">' + fmt(v, row.digits) + trend + "</td></tr>";
+    }).join("") + "</tbody></table>";
+  }
+
+  function renderDashboards() {
+    var rs = state.results.slice().sort(function (a, b) { return a.round - b.round; });
+    var last = rs[rs.length - 1], prev = rs[rs.length - 2];
+    document.getElementById("dashboard-note").textContent = last ? "(after round " + last.round + ")" : "(after the first round)";
+    document.getElementById("dashboard").innerHTML = myRoles().map(function (r) {
+      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("");
+    document.getElementById("other-dashboards").innerHTML = ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }).map(function (r) {
+      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("") || '<p class="muted">You hold every role.</p>';
+  }
+
+  var PREVIEW_ROWS = [["good_units", "Good units", 0], ["throughput_strength", "Throughput strength", 2], ["oee_line", "OEE (line)", 2],
+    ["unplanned_hours", "Unplanned downtime (h)", 1], ["cash", "Cash", 0], ["margin", "Margin", 3], ["scorecard", "Scorecard", 1]];
+
+  function renderPreview(msg) {
+    var box = document.getElementById("preview");
+    var p = msg.preview;
+    box.hidden = false;
+    box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
+      '<table class="table"><thead><tr><th></th><th>pessimistic (10%)</th><th>typical</th><th>optimistic (90%)</th></tr></thead><tbody>' +
+      PREVIEW_ROWS.filter(function (r) { return p.kpis[r[0]]; }).map(function (r) {
+        var k = p.kpis[r[0]];
+        return "<tr><td>" + r[1] + "</td><td>" + fmt(k.p10, r[2]) + "</td><td><b>" + fmt(k.p50, r[2]) + "</b></td><td>" + fmt(k.p90, r[2]) + "</td></tr>";
+      }).join("") + "</tbody></table><p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
   }
 
   function renderTeam() {
@@ -180,7 +234,14 @@
     btn.disabled = !editable || mineAll;
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
     document.getElementById("aligned").hidden = !(p && p.aligned);
+    document.getElementById("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
   }
+
+  document.getElementById("preview-btn").addEventListener("click", function () {
+    socket.raw({ type: "package.preview", id: "preview-" + Date.now(), version: state.package.version });
+    document.getElementById("preview").hidden = false;
+    document.getElementById("preview").textContent = "Running the plant forward…";
+  });
 
   document.getElementById("approve").addEventListener("click", function () {
     socket.send({ type: "package.approve", version: state.package.version });
@@ -215,6 +276,7 @@
   }
 
   function renderResults() {
+    renderDashboards();
     var card = document.getElementById("results-card");
     if (!state.results.length) { card.hidden = true; return; }
     card.hidden = false;
@@ -223,10 +285,13 @@
     var body = KPI_ROWS.map(function (row) {
       return "<tr><td>" + row[1] + "</td>" + rs.map(function (r) { return '<td data-kpi="' + row[0] + '">' + fmt(r.kpis[row[0]], row[2]) + "</td>"; }).join("") + "</tr>";
     }).join("");
+    var hits = rs[rs.length - 1].disruptions || [];
+    var hitText = hits.length ? "<h3>What hit the plant in round " + rs[rs.length - 1].round + "</h3><ul>" + hits.map(function (d) {
+      return "<li>" + esc(d.kind.replace(/_/g, " ")) + ": " + esc(d.description) + "</li>"; }).join("") + "</ul>" : "";
     var mistakes = rs[rs.length - 1].mistakes || [];
     var warn = mistakes.length ? "<h3>What the plant is telling you</h3><ul>" + mistakes.map(function (m) {
       return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "";
-    document.getElementById("results").innerHTML = '<table class="table" id="results-table"><thead>' + head + "</thead><tbody>" + body + "</tbody></table>" + warn;
+    document.getElementById("results").innerHTML = '<table class="table" id="results-table"><thead>' + head + "</thead><tbody>" + body + "</tbody></table>" + hitText + warn;
     if (!window.Chart) return;
     var labels = rs.map(function (r) { return "R" + r.round; });
     var data = {

@@ -70,6 +70,7 @@
       return;
     }
     if (msg.type === "pong") return;
+    if (msg.type === "preview") { if (this.handlers.onPreview) this.handlers.onPreview(msg); return; }
     if (typeof msg.seq === "number" && this.seq !== null) {
       if (msg.seq <= this.seq) return;             // already in our snapshot
       if (msg.seq > this.seq + 1) { this.resync(); return; }  // we missed something
