@@ -34,7 +34,7 @@ test: $(VENV)/.installed browser
 	@eval "$$($(PY) config/services_probe.py)" && $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed
-	$(PY) bench/engine/run.py
+	$(PY) bench/engine/bench_engine.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* staticfiles

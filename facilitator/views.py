@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
 from classroom.selectors import session_list_for_user
+from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from game import engine
 from game.services import rounds
@@ -25,6 +26,12 @@ COMMANDS = {
                                                                  minutes=body.get("minutes", 2)),
     "advance": lambda session_id, user, body: rounds.round_advance(session_id=session_id, user=user,
                                                                    round_number=body.get("round")),
+    "seat": lambda session_id, user, body: seat_move(session_id=session_id, user=user,
+                                                     participant_id=body.get("participant"),
+                                                     team_number=body.get("team")),
+    "role": lambda session_id, user, body: seat_assign_role(session_id=session_id, user=user,
+                                                            participant_id=body.get("participant"),
+                                                            role=body.get("role")),
     "inject": lambda session_id, user, body: disruption_inject(session_id=session_id, user=user,
                                                                spec=body.get("disruption"),
                                                                team_ids=body.get("teams"),

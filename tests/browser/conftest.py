@@ -45,9 +45,39 @@ def browser():
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+class LabServer:
+    """daphne serving config.asgi on the test database, in the same mode as the suite."""
+
+    def __init__(self, env: dict):
+        self.env = env
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+                                      "config.asgi:application"], cwd=ROOT, env=self.env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1)
+                return
+            except OSError:
+                assert self.proc.poll() is None, f"daphne died: {self.proc.stdout.read()}"
+                time.sleep(0.2)
+        self.proc.kill()
+        pytest.fail("daphne did not answer within 20 s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
 @pytest.fixture
 def lab_server(transactional_db, request):
-    """daphne serving config.asgi on the test database, in the same mode as the suite."""
     db = settings.DATABASES["default"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING"}
     if settings.SERVICES_MODE:
@@ -62,24 +92,7 @@ def lab_server(transactional_db, request):
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         env["SQLITE_PATH"] = str(db["NAME"])
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                             "config.asgi:application"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/", timeout=1)
-            break
-        except OSError:
-            assert proc.poll() is None, f"daphne died: {proc.stdout.read()}"
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("daphne did not answer within 20 s")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server = LabServer(env)
+    server.start()
+    yield server
+    server.stop()

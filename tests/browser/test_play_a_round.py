@@ -24,11 +24,12 @@ def join(browser, url, code, name):
 
 
 def test_facilitator_and_four_participants_play_a_round(browser, lab_server):
+    url = lab_server.url
     host = factories.make_facilitator("host")
     host.password = make_password("pw-for-tests", hasher="pbkdf2_sha256")  # the server's hasher
     host.save()
     console = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
-    console.goto(f"{lab_server}/console/")
+    console.goto(f"{url}/console/")
     console.fill("input[name=username]", "host")
     console.fill("input[name=password]", "pw-for-tests")
     console.click("button[type=submit]")
@@ -42,13 +43,13 @@ def test_facilitator_and_four_participants_play_a_round(browser, lab_server):
 
     # A wrong code and an empty name get clear messages on the page.
     stray = browser.new_context().new_page()
-    stray.goto(f"{lab_server}/join/")
+    stray.goto(f"{url}/join/")
     stray.fill("input[name=join_code]", "ZZZZZZ")
     stray.fill("input[name=display_name]", "Lost")
     stray.click("button[type=submit]")
     expect(stray.locator(".error")).to_contain_text("No workshop has the code")
 
-    players = [join(browser, lab_server, code, name) for name in ("Ana", "Ben", "Chloe", "Dev")]
+    players = [join(browser, url, code, name) for name in ("Ana", "Ben", "Chloe", "Dev")]
     expect(console.locator("#people-count")).to_have_text("(4 people)")
     console.click("button[data-cmd=start]")
     expect(console.locator("#round-label")).to_contain_text("Round 1 of 2")

@@ -116,3 +116,13 @@ def test_inject_command_validates_and_records(console, started_session):
     from game.models import Disruption
 
     assert Disruption.objects.get().targets == [3]
+
+
+def test_seat_and_role_commands(console, lobby_session):
+    people = factories.join_many(lobby_session, 2)
+    moved = command(console, lobby_session, "seat", {"participant": people[1].id, "team": "new"})
+    assert moved.json() == {"ok": True}
+    people[1].refresh_from_db()
+    assert people[1].team.number == 2
+    bad = command(console, lobby_session, "role", {"participant": people[0].id, "role": "king"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "role"

@@ -39,6 +39,32 @@
     render();
   }
 
+  // Arrange teams by hand: move a person, or give them a role (the lab keeps every role covered).
+  function arrangeBox(t) {
+    if (s_finished()) return "";
+    var open = openArrange[t.id] ? " open" : "";
+    return '<details class="arrange" data-team-id="' + t.id + '"' + open + "><summary>Arrange</summary>" + t.members.map(function (m) {
+      var teams = state.teams.filter(function (o) { return o.id !== t.id; }).map(function (o) {
+        return '<option value="' + o.number + '">to ' + esc(o.name) + "</option>"; }).join("");
+      var roles = ROLES.filter(function (r) { return m.roles.indexOf(r) < 0; }).map(function (r) {
+        return '<option value="' + r + '">make ' + ROLE_LABEL[r] + "</option>"; }).join("");
+      return '<div class="row arrange-row"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '"><option value="">move…</option>' + teams +
+        '<option value="new">to a new team</option></select><select data-role-for="' + m.id + '"><option value="">role…</option>' + roles + "</select></div>";
+    }).join("") + "</details>";
+  }
+  var openArrange = {};
+  function s_finished() { return state.session.state === "finished"; }
+
+  document.getElementById("teams").addEventListener("toggle", function (ev) {
+    if (ev.target.dataset && ev.target.dataset.teamId) openArrange[ev.target.dataset.teamId] = ev.target.open;
+  }, true);
+  document.getElementById("teams").addEventListener("change", function (ev) {
+    var el = ev.target;
+    if (!el.value) return;
+    if (el.dataset.move) post("seat", { participant: Number(el.dataset.move), team: el.value === "new" ? "new" : Number(el.value) });
+    if (el.dataset.roleFor) post("role", { participant: Number(el.dataset.roleFor), role: el.value });
+  });
+
   function showError(message) {
     var el = document.getElementById("console-error");
     el.hidden = !message; el.textContent = message || "";
@@ -70,7 +96,7 @@
         (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok">aligned</span>' : "") + "</h3>" +
         '<ul class="people">' + t.members.map(function (m) {
           return '<li class="' + (m.connected ? "on" : "off") + '">' + esc(m.name) + " <small>" + m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + "</small></li>";
-        }).join("") + "</ul><div>" + approvals + "</div></div>";
+        }).join("") + "</ul><div>" + approvals + "</div>" + arrangeBox(t) + "</div>";
     }).join("") || '<p class="muted">Nobody has joined yet.</p>';
     document.getElementById("people-count").textContent = "(" + people + " people)";
     renderDebrief();
