@@ -122,6 +122,8 @@ class Stats:
         self.gap_missing = 0
         self.resyncs = 0
         self.closed = 0
+        self.frames = 0
+        self.stale_events = 0
         self.reader_crashes = {}
         self.console_events = 0
         self.console_gaps = 0
@@ -173,6 +175,7 @@ class Participant:
             while True:
                 raw = await self.ws.recv()
                 now = time.perf_counter()
+                stats.frames += 1
                 msg = json.loads(raw)
                 kind = msg.get("type")
                 if kind in ("ack", "pong", "error"):
@@ -201,6 +204,8 @@ class Participant:
                 seq = msg.get("seq")
                 if isinstance(seq, int):
                     if seq <= self.seq:
+                        if kind == "package.updated":
+                            stats.stale_events += 1
                         continue
                     if seq > self.seq + 1:
                         stats.gaps += 1
@@ -361,7 +366,11 @@ async def drive(args, port: int, code: str, cookies: list, console_cookie: str, 
     drain_until = time.perf_counter() + args.drain
     while time.perf_counter() < drain_until and any(p.pending for p in live):
         await asyncio.sleep(0.2)
-    await asyncio.sleep(1)
+    # Then until the sockets are quiet (teammates' updates can trail the acks) for 1.5 s.
+    last = -1
+    while time.perf_counter() < drain_until + args.drain and stats.frames != last:
+        last = stats.frames
+        await asyncio.sleep(1.5)
     stop_lag.set()
     await lag_task
     stats.phase = "done"
@@ -373,6 +382,7 @@ async def drive(args, port: int, code: str, cookies: list, console_cookie: str, 
         team_members.setdefault(p.team, set()).add(p.index)
     expected = received = 0
     delivery_lat = []
+    missing = {"member_saw_a_later_version": 0, "no_later_version_seen": 0, "sent_in_last_two_intervals": 0}
     for (team, version), (t_sent, author) in stats.versions.items():
         got = stats.deliveries.get((team, version), {})
         for member in team_members.get(team, ()):
@@ -382,6 +392,11 @@ async def drive(args, port: int, code: str, cookies: list, console_cookie: str, 
             if member in got:
                 received += 1
                 delivery_lat.append(got[member] - t_sent)
+            else:
+                late = max((v for (tm, v), who in stats.deliveries.items() if tm == team and member in who), default=0)
+                missing["member_saw_a_later_version" if late > version else "no_later_version_seen"] += 1
+                if t_sent > until - 2 * args.interval:
+                    missing["sent_in_last_two_intervals"] += 1
 
     for p in live:
         await p.ws.close()
@@ -406,11 +421,11 @@ async def drive(args, port: int, code: str, cookies: list, console_cookie: str, 
         "delivery_ms": {"p50": ms(pct(delivery_lat, 50)), "p95": ms(pct(delivery_lat, 95)),
                         "p99": ms(pct(delivery_lat, 99))},
         "delivery_ratio": round(received / expected, 4) if expected else None,
-        "deliveries": {"expected": expected, "received": received},
+        "deliveries": {"expected": expected, "received": received, "missing": missing},
         "edits": {"sent": stats.edit_sent, "acked_new_version": len(stats.edit_ack), "noop": stats.edit_noop,
                   "errors": stats.errors, "unanswered": unanswered, "skipped_backpressure": stats.edit_skipped,
                   "per_s": round(len(stats.edit_ack) / args.duration, 1)},
-        "seq_gaps": stats.gaps, "seq_missing": stats.gap_missing, "resyncs": stats.resyncs,
+        "seq_gaps": stats.gaps, "events_with_old_seq": stats.stale_events, "seq_missing": stats.gap_missing, "resyncs": stats.resyncs,
         "sockets_closed": stats.closed, "reader_crashes": stats.reader_crashes,
         "console": {"events": stats.console_events, "gaps": stats.console_gaps},
         "cpu_pct": CpuMeter.share(cpu0, cpu1),
@@ -483,6 +498,8 @@ def main() -> None:
     parser.add_argument("--connect-concurrency", type=int, default=50)
     parser.add_argument("--stop-p95", type=float, default=2000.0, help="skip larger N once edit p95 exceeds (ms)")
     parser.add_argument("--profile", action="store_true", help="run daphne under the stack sampler")
+    parser.add_argument("--settings", default="config.settings.base",
+                        help="DJANGO_SETTINGS_MODULE (a module in bench/web for experiments)")
     parser.add_argument("--src", default=str(ROOT), help="source tree to serve (default: this checkout)")
     parser.add_argument("--out", default=None, help="JSON results file")
     args = parser.parse_args()
@@ -496,7 +513,7 @@ def main() -> None:
     print(HEADER, flush=True)
     port = args.port
     for mode in args.modes.split(","):
-        lab = Lab(mode, src, python)
+        lab = Lab(mode, src, python, args.settings)
         try:
             for n in ns:
                 port = port + 1 if port < 18999 else 18100

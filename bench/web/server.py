@@ -22,11 +22,12 @@ REDIS_URL = "redis://127.0.0.1:6379/14"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def base_env(mode: str, workdir: Path) -> dict:
+def base_env(mode: str, workdir: Path, settings: str = "config.settings.base") -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_DEBUG", "CELERY_QUEUE", "CHANNEL_PREFIX")}
-    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING",
-                "PYTHONUNBUFFERED": "1"})
+    env.update({"DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})
+    if not settings.startswith("config."):  # a bench-only experiment module from bench/web
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
     if mode == "embedded":
         env["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
     else:
@@ -55,10 +56,10 @@ def _redis_flush() -> None:
 class Lab:
     """One mode's template database; `fresh()` gives a clean copy for each run."""
 
-    def __init__(self, mode: str, src: Path, python: str):
+    def __init__(self, mode: str, src: Path, python: str, settings: str = "config.settings.base"):
         self.mode, self.src, self.python = mode, src, python
         self.workdir = Path(tempfile.mkdtemp(prefix=f"benchweb-{mode}-"))
-        self.env = base_env(mode, self.workdir)
+        self.env = base_env(mode, self.workdir, settings)
         self.template_env = dict(self.env)
         if mode == "embedded":
             self.template_env["SQLITE_PATH"] = str(self.workdir / "template.sqlite3")
