@@ -55,15 +55,18 @@ class LabServer:
         self.proc = None
 
     def start(self) -> None:
+        # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks daphne.
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = open(ARTIFACTS / f"daphne-{self.port}.log", "a")
         self.proc = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
                                       "config.asgi:application"], cwd=ROOT, env=self.env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, text=True)
         for _ in range(100):
             try:
                 urllib.request.urlopen(self.url + "/", timeout=1)
                 return
             except OSError:
-                assert self.proc.poll() is None, f"daphne died: {self.proc.stdout.read()}"
+                assert self.proc.poll() is None, f"daphne died: see {self.log.name}"
                 time.sleep(0.2)
         self.proc.kill()
         pytest.fail("daphne did not answer within 20 s")
@@ -74,6 +77,7 @@ class LabServer:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        self.log.close()
 
 
 @pytest.fixture

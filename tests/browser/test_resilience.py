@@ -18,6 +18,7 @@ def participant_page(browser, server, person):
     page = context.new_page()
     page.goto(f"{server.url}/play/{code}/")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
+    expect(page.locator("#team-name")).not_to_be_empty()  # the snapshot has arrived
     return page
 
 
