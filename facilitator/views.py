@@ -6,12 +6,12 @@ import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
 from classroom.selectors import session_list_for_user
 from classroom.services.seat_changes import seat_assign_role, seat_move
+from facilitator.join_url import join_url
 from classroom.services.sessions import session_create
 from game import engine
 from game.services import rounds
@@ -66,7 +66,7 @@ def session_new(request):
 
 
 def _join_url(request, session) -> str:
-    return request.build_absolute_uri(reverse("join-code", kwargs={"join_code": session.join_code}))
+    return join_url(request, session.join_code)
 
 
 @login_required

@@ -11,10 +11,24 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+def _local_secret_key() -> str:
+    """A key made once per checkout (never committed), so no two laptops share a signing key."""
+    path = BASE_DIR / ".secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The address participants type or scan (e.g. http://192.168.1.20:8000). Unset: the lab uses the
+# address the console was opened on, or this machine's network address if that was localhost.
+PUBLIC_URL = env("LAB_PUBLIC_URL", default="")
 
 DJANGO_APPS = [
     "daphne",
