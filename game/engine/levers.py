@@ -141,7 +141,10 @@ def lever_specs_json() -> list[dict]:
         d["choices"] = list(spec.choices) if spec.choices else None
         d["default"] = list(spec.default) if isinstance(spec.default, list) else spec.default
         if spec.name == "projects":
-            d["choice_labels"] = {c: p.label for c, p in PROJECTS.items()}
+            d["choice_labels"] = {c: f"{p.label}, {p.capex / 1000:,.0f}k" for c, p in PROJECTS.items()}
+        if spec.kind == "int_list":  # what each cell of the list stands for, for forms
+            d["item_labels"] = (["throughput", "quality", "reliability", "resilience", "cost"]
+                                if spec.name == "priority_weights" else [f"S{i + 1}" for i in range(spec.length)])
         out.append(d)
     return out
 

@@ -131,6 +131,7 @@
     if (state.session.state === "finished") st.textContent = "The workshop has ended. Thank you!";
     if (r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
     tick();
+    renderNews();
   }
 
   function tick() {
@@ -147,12 +148,14 @@
     }
     if (spec.kind === "multichoice") {
       return '<div class="multi" id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
-        return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> ' + esc(c) + "</label>"; }).join("") + "</div>";
+        var label = spec.choice_labels ? spec.choice_labels[c] : c;
+        return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> ' + esc(label) + "</label>"; }).join("") + "</div>";
     }
     if (spec.kind === "int_list") {
       var cells = [];
       for (var i = 0; i < spec.length; i++) {
-        cells.push('<input type="number" aria-label="' + esc(spec.label) + " " + (i + 1) + '" data-index="' + i + '" min="' + spec.min + '" max="' + spec.max + '" step="1">');
+        var item = spec.item_labels ? spec.item_labels[i] : String(i + 1);
+        cells.push('<label class="cell"><small>' + esc(item) + '</small><input type="number" aria-label="' + esc(spec.label) + " " + esc(item) + '" data-index="' + i + '" min="' + spec.min + '" max="' + spec.max + '" step="1"></label>');
       }
       return '<div class="int-list" id="' + id + '" data-lever="' + spec.name + '">' + cells.join("") + "</div>";
     }
@@ -267,7 +270,7 @@
     ["good_units", "Good units shipped", 0], ["demand", "Demand", 0], ["throughput_strength", "Throughput strength", 2],
     ["oee_line", "OEE (line)", 2], ["first_pass_yield", "First-pass yield", 3], ["unplanned_hours", "Unplanned downtime (h)", 1],
     ["maintenance_backlog", "Maintenance backlog (h)", 0], ["fatigue", "Fatigue", 2], ["cash", "Cash", 0],
-    ["margin", "Margin", 0], ["operational_risk", "Operational risk (0-100)", 0], ["scorecard", "Balanced scorecard", 1]
+    ["margin", "Margin", 3], ["operational_risk", "Operational risk (0-100)", 0], ["scorecard", "Balanced scorecard", 1]
   ];
 
   function fmt(v, digits) {
