@@ -1,4 +1,4 @@
-"""A facilitator and four participants, in five browser contexts, play a round through to results."""
+"""A facilitator and four participants, in five browser contexts, play a two-round session to its end."""
 import re
 
 import pytest
@@ -23,7 +23,7 @@ def join(browser, url, code, name):
     return page
 
 
-def test_facilitator_and_four_participants_play_a_round(browser, lab_server):
+def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, lab_server):
     url = lab_server.url
     host = factories.make_facilitator("host")
     host.password = make_password("pw-for-tests", hasher="pbkdf2_sha256")  # the server's hasher
@@ -113,3 +113,12 @@ def test_facilitator_and_four_participants_play_a_round(browser, lab_server):
     ARTIFACTS.mkdir(exist_ok=True)
     console.screenshot(path=str(ARTIFACTS / "console.png"), full_page=True)
     hr.screenshot(path=str(ARTIFACTS / "room.png"), full_page=True)
+
+    # Round 2: nobody aligns; the facilitator closes it and the session ends for everyone.
+    console.click("button[data-cmd=advance]")
+    expect(console.locator("#round-label")).to_have_text("Session finished", timeout=20_000)
+    for page in players:
+        expect(page.locator("#round-state")).to_have_text("The workshop has ended. Thank you!", timeout=20_000)
+        expect(page.locator("#results-table thead th")).to_have_count(3)  # KPI + rounds 1 and 2
+    assert RoundResult.objects.filter(round__number=2, aligned=False).count() == 1
+    expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
