@@ -61,7 +61,10 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
             raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
                            field="base_version")
-        if team.package_versions.filter(round=game_round, version__gt=base_version, changed_lever=lever).exists():
+        # Stale only if someone *else* changed this lever since the base: your own earlier edit,
+        # still unacknowledged when you typed again, is not a conflict.
+        if (team.package_versions.filter(round=game_round, version__gt=base_version, changed_lever=lever)
+                .exclude(author=participant).exists()):
             raise LabError("stale_version", f"{spec.label} was changed by a teammate since version {base_version}; "
                            "review the new value and edit again.", field=lever)
         _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,

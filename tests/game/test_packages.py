@@ -89,15 +89,19 @@ def test_retry_of_the_same_message_is_applied_once(started_session):
     assert LedgerEntry.objects.filter(kind="edit", participant=hr).count() == 1
 
 
-def test_edits_of_different_levers_merge_but_same_lever_from_old_base_is_stale(started_session):
+def test_edits_of_different_levers_merge_but_same_lever_from_old_base_is_stale(started_session, facilitator):
+    from classroom.services.seat_changes import seat_assign_role
+
     hr = factories.holder(started_session, "hr")
     eng = factories.holder(started_session, "engineering")
     package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1, client_msg_id="h1")
     merged = package_edit(participant_id=eng.id, lever="technicians", value=5, base_version=1, client_msg_id="e1")
     assert merged["version"] == 3
     assert merged["levers"]["overtime_share"] == 0.1 and merged["levers"]["technicians"] == 5
+    # HR passes to the engineer, who still looks at version 1: HR's change since is a real conflict.
+    seat_assign_role(session_id=started_session.id, user=facilitator, participant_id=eng.id, role="hr")
     with pytest.raises(LabError) as exc:
-        package_edit(participant_id=hr.id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="h2")
+        package_edit(participant_id=eng.id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="e2")
     assert exc.value.code == "stale_version"
     assert latest(started_session).levers["overtime_share"] == 0.1
 
@@ -171,3 +175,11 @@ def test_edit_while_paused_is_refused(started_session, facilitator):
         package_edit(participant_id=factories.holder(started_session, "hr").id, lever="overtime_share",
                      value=0.1, base_version=1, client_msg_id="p")
     assert exc.value.code == "round_paused"
+
+
+def test_my_own_unacknowledged_edit_is_not_a_conflict(started_session):
+    hr = factories.holder(started_session, "hr")
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1, client_msg_id="h1")
+    # The second edit was typed before the first ack arrived, so it still says base_version 1.
+    again = package_edit(participant_id=hr.id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="h2")
+    assert again["version"] == 3 and again["levers"]["overtime_share"] == 0.2
