@@ -82,3 +82,16 @@ async def test_results_from_the_worker_reach_sockets_through_redis(celery_worker
     results = next(f for f in seen if f["type"] == "round.results")
     assert results["result"]["round"] == 1 and results["result"]["kpis"]["good_units"] >= 0
     await comm.disconnect()
+
+
+@pytest.mark.asyncio
+async def test_an_idle_socket_survives_the_redis_read_timeout():
+    """redis-py 8 times reads out after 5 s unless told otherwise; an idle receive must just wait."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    with pytest.raises(asyncio.TimeoutError):  # our own deadline, not redis's TimeoutError
+        await asyncio.wait_for(layer.receive(channel), timeout=6.5)

@@ -78,7 +78,10 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+    # ASGI runs every HTTP request in a thread of its own, so persistent connections would pile
+    # up idle in finished threads: PostgreSQL gets a pool instead, and connections go back to it.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2, "max_size": env.int("DB_POOL_MAX", default=20), "timeout": 10}
 else:
     DATABASES = {
         "default": {
@@ -93,6 +96,10 @@ else:
             },
         }
     }
+    # Keep SQLite connections: Channels closes "old" connections around every socket message, and
+    # closing the last connection checkpoints the WAL, which cost every edit (web load bench).
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=300)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer and Celery: Redis from REDIS_URL, else in-process -----------------------
@@ -103,7 +110,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 reads with a 5 s timeout by default, which breaks the layer's blocking
+                # receive: every socket idle for 5 s was dropped (channels_redis#422).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
                 # A team group fans out to at most a handful of sockets per process, but a burst
                 # of edits during alignment can queue many messages for one slow socket: 1,000
                 # keeps bursts instead of dropping them, and 30 s expiry forgets dead sockets.
@@ -120,7 +129,10 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
     ROUND_DEADLINE_SCHEDULER = "celery"
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # The console's channel hears every edit of every team: the default capacity (100) dropped
+    # events for it at 100 people (web load bench); drops are recovered by resync, but cost.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",
+                                  "CONFIG": {"capacity": env.int("CHANNEL_CAPACITY", default=1000)}}}
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
     ROUND_DEADLINE_SCHEDULER = "thread"

@@ -14,7 +14,7 @@
   var socket = new LabSocket(root.dataset.ws, {
     onState: function (s) { state = s; renderAll(); },
     onEvent: applyEvent,
-    onAck: function () { showError(null); },
+    onAck: function () { showError(null); if (state) renderPackage(); },  // clears "saving…"
     onPreview: renderPreview,
     onError: function (e) {
       if (e.ref && e.ref.indexOf("preview-") === 0) { document.getElementById("preview").textContent = e.message; return; }
