@@ -5,6 +5,7 @@ number is taken in that transaction and the group send happens only after it com
 client never hears of something that was rolled back. Every message carries `seq` so a client
 that misses one (channel layers drop under load) sees the gap and asks for a resync.
 """
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
@@ -30,14 +31,46 @@ def _next_seq(model, pk: int) -> int:
     return model.objects.filter(pk=pk).values_list("seq", flat=True).get()
 
 
-def _send_on_commit(group: str, message: dict) -> None:
-    def send():
+# Inside daphne the services run in worker threads; waiting there for each group send held a
+# database thread hostage (web load bench). Sends are handed to one task on the sockets' event
+# loop instead, which keeps their order. Elsewhere (Celery worker, tests) they are sent inline.
+_loop: asyncio.AbstractEventLoop | None = None
+_outbox: asyncio.Queue | None = None
+
+
+def bind_event_loop() -> None:
+    """Called on the event loop by every consumer's connect: sends from threads go to this loop."""
+    global _loop, _outbox
+    loop = asyncio.get_running_loop()
+    if _loop is loop:
+        return
+    _loop, _outbox = loop, asyncio.Queue()
+    loop.create_task(_drain(_outbox))
+
+
+async def _drain(outbox: asyncio.Queue) -> None:
+    layer = get_channel_layer()
+    while True:
+        group, message = await outbox.get()
         try:
-            async_to_sync(get_channel_layer().group_send)(group, message)
-        except Exception:  # a lost broadcast is recovered by resync; never fail the write
+            await layer.group_send(group, message)
+        except Exception:  # a lost broadcast is recovered by resync; keep sending the others
             log.exception("group_send to %s failed", group)
 
-    transaction.on_commit(send)
+
+def _send(group: str, message: dict) -> None:
+    loop, outbox = _loop, _outbox
+    if loop is not None and loop.is_running() and not loop.is_closed():
+        loop.call_soon_threadsafe(outbox.put_nowait, (group, message))
+        return
+    try:
+        async_to_sync(get_channel_layer().group_send)(group, message)
+    except Exception:  # a lost broadcast is recovered by resync; never fail the write
+        log.exception("group_send to %s failed", group)
+
+
+def _send_on_commit(group: str, message: dict) -> None:
+    transaction.on_commit(lambda: _send(group, message))
 
 
 def emit_team_event(team_id: int, event_type: str, payload: dict) -> None:

@@ -1,9 +1,8 @@
 """The console's WebSocket: live state of one session for its facilitator (read-only)."""
-from channels.db import database_sync_to_async
 
-from classroom.consumer_base import LabConsumer
+from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
-from classroom.events import session_group
+from classroom.events import bind_event_loop, session_group
 from game.deadlines import ticker_ensure_started
 from game.services.access import session_for_facilitator
 from game.snapshots import session_snapshot
@@ -21,14 +20,15 @@ class ConsoleConsumer(LabConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         try:
-            await database_sync_to_async(session_for_facilitator)(session_id=session_id, user=user)
+            await db(session_for_facilitator)(session_id=session_id, user=user)
         except LabError:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.session_id = session_id
+        bind_event_loop()
         await self.channel_layer.group_add(session_group(session_id), self.channel_name)
         await self.accept()
-        await self.send_json(await database_sync_to_async(session_snapshot)(session_id=session_id))
+        await self.send_json(await db(session_snapshot)(session_id=session_id))
         ticker_ensure_started()
 
     async def disconnect(self, code):
@@ -37,7 +37,7 @@ class ConsoleConsumer(LabConsumer):
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "resync":
-            await self.send_json(await database_sync_to_async(session_snapshot)(session_id=self.session_id))
+            await self.send_json(await db(session_snapshot)(session_id=self.session_id))
         else:
             await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync'; "
                                           "commands go through the console's buttons.").as_frame())

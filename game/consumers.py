@@ -1,9 +1,8 @@
 """The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service."""
-from channels.db import database_sync_to_async
 
-from classroom.consumer_base import LabConsumer
+from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
-from classroom.events import team_group
+from classroom.events import bind_event_loop, team_group
 from classroom.identity import cookie_name, unsign_token
 from classroom.services.sessions import participant_by_token, presence_change
 from game.deadlines import ticker_ensure_started
@@ -22,13 +21,18 @@ class TeamConsumer(LabConsumer):
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["join_code"]
         token = unsign_token(self.scope.get("cookies", {}).get(cookie_name(code.upper())))
-        participant = await database_sync_to_async(participant_by_token)(join_code=code, rejoin_token=token)
+        participant = await db(participant_by_token)(join_code=code, rejoin_token=token)
         if participant is None or participant.team_id is None:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.participant_id = participant.id
+        bind_event_loop()
+        # Join the group before reading the snapshot: an event racing the read then carries a seq
+        # the snapshot already covers (the client drops it) or the next one (the client applies it).
+        self.group = team_group(participant.team_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await database_sync_to_async(presence_change)(participant_id=self.participant_id, connected=True)
+        await db(presence_change)(participant_id=self.participant_id, connected=True)
         await self._send_snapshot()
         ticker_ensure_started()
 
@@ -36,39 +40,37 @@ class TeamConsumer(LabConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.participant_id:
-            await database_sync_to_async(presence_change)(participant_id=self.participant_id, connected=False)
+            await db(presence_change)(participant_id=self.participant_id, connected=False)
 
     async def _send_snapshot(self):
-        snapshot = await database_sync_to_async(team_snapshot)(participant_id=self.participant_id)
+        snapshot = await db(team_snapshot)(participant_id=self.participant_id)
         group = team_group(snapshot["team"]["id"])
-        if group != self.group:  # first connect, or the person was moved to another team
-            if self.group:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
+        if group != self.group:  # the facilitator moved this person to another team
+            await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_add(group, self.channel_name)
             self.group = group
-            # Events sent between the snapshot read and the group join would be missed: re-read.
-            snapshot = await database_sync_to_async(team_snapshot)(participant_id=self.participant_id)
+            # Events sent between the read and the group join would be missed: read again.
+            snapshot = await db(team_snapshot)(participant_id=self.participant_id)
         await self.send_json(snapshot)
 
     async def receive_json(self, content, **kwargs):
         kind, ref = content.get("type"), content.get("id")
         try:
             if kind == "package.edit":
-                package = await database_sync_to_async(package_edit)(
+                package = await db(package_edit)(
                     participant_id=self.participant_id, lever=content.get("lever"), value=content.get("value"),
                     base_version=content.get("base_version"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref, "package": package})
             elif kind == "package.approve":
-                package = await database_sync_to_async(package_approve)(
+                package = await db(package_approve)(
                     participant_id=self.participant_id, version=content.get("version"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref, "package": package})
             elif kind == "chat.send":
-                await database_sync_to_async(chat_send)(
+                await db(chat_send)(
                     participant_id=self.participant_id, text=content.get("text"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref})
             elif kind == "package.preview":
-                # The engine runs off the shared sync thread so a preview never stalls other edits.
-                preview = await database_sync_to_async(package_preview, thread_sensitive=False)(
+                preview = await db(package_preview)(
                     participant_id=self.participant_id, version=content.get("version"))
                 await self.send_json({"type": "preview", "ref": ref, "preview": preview})
             elif kind == "resync":

@@ -32,7 +32,7 @@ async def _tick_forever() -> None:
     while True:
         await asyncio.sleep(TICK_SECONDS)
         try:
-            await database_sync_to_async(rounds_close_due)()
+            await database_sync_to_async(rounds_close_due, thread_sensitive=False)()
         except Exception:  # keep ticking: one failed close must not stop every later deadline
             log.exception("closing overdue rounds failed")
 
