@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from classroom.errors import LabError
 from classroom.selectors import session_list_for_user
 from classroom.services.seat_changes import seat_assign_role, seat_move
-from facilitator.join_url import join_url
 from classroom.services.sessions import session_create
+from facilitator.join_url import join_url
 from game import engine
 from game.services import rounds
-from game.services.disruptions import disruption_inject
 from game.services.access import session_for_facilitator
+from game.services.disruptions import disruption_inject
 
 COMMANDS = {
     "start": lambda session_id, user, body: rounds.session_start(session_id=session_id, user=user),
