@@ -1,6 +1,6 @@
 """The one place where a domain event becomes a channel-layer message.
 
-Services call `emit_team_event` / `emit_session_event` inside their transaction: the sequence
+Services call the `emit_*` functions inside their transaction: the sequence
 number is taken in that transaction and the group send happens only after it commits, so a
 client never hears of something that was rolled back. Every message carries `seq` so a client
 that misses one (channel layers drop under load) sees the gap and asks for a resync.
@@ -26,9 +26,9 @@ def session_group(session_id: int) -> str:
     return f"session.{session_id}"
 
 
-def _next_seq(model, pk: int) -> int:
-    model.objects.filter(pk=pk).update(seq=F("seq") + 1)
-    return model.objects.filter(pk=pk).values_list("seq", flat=True).get()
+def _next_seq(model, pk: int, field: str = "seq") -> int:
+    model.objects.filter(pk=pk).update(**{field: F(field) + 1})
+    return model.objects.filter(pk=pk).values_list(field, flat=True).get()
 
 
 # Inside daphne the services run in worker threads; waiting there for each group send held a
@@ -79,5 +79,14 @@ def emit_team_event(team_id: int, event_type: str, payload: dict) -> None:
 
 
 def emit_session_event(session_id: int, event_type: str, payload: dict) -> None:
+    """A session-wide console event (rounds, results, disruptions): numbered by `seq`."""
     seq = _next_seq(Session, session_id)
     _send_on_commit(session_group(session_id), {"type": event_type, "seq": seq, **payload})
+
+
+def emit_console_team_event(session_id: int, team_id: int, event_type: str, payload: dict) -> None:
+    """A console event about one team (edits, presence, members): numbered by that team's
+    `team_seq`, so the frequent ones never contend on the session's row."""
+    team_seq = _next_seq(Team, team_id, "console_seq")
+    _send_on_commit(session_group(session_id),
+                    {"type": event_type, "team_id": team_id, "team_seq": team_seq, **payload})

@@ -51,6 +51,9 @@ class Team(models.Model):
     number = models.PositiveSmallIntegerField()
     # Sequence of events sent to this team's group.
     seq = models.BigIntegerField(default=0)
+    # Sequence of this team's events on the facilitator console (edits, presence, members), kept
+    # per team so that an edit locks its own team's row, never the session's.
+    console_seq = models.BigIntegerField(default=0)
     # Engine state after the last closed round (JSON from game.engine.state_to_team_dicts).
     engine_state = models.JSONField(null=True, blank=True)
 

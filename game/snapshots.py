@@ -33,8 +33,9 @@ def session_snapshot(*, session_id: int) -> dict:
     session = Session.objects.get(pk=session_id)
     game_round = round_current(session=session)
     teams = []
-    for team in session.teams.order_by("number"):
+    for team in session.teams.order_by("number"):  # each console_seq is read before its data
         summary = team_summary(team=team)
+        summary["console_seq"] = team.console_seq
         package = package_latest(team=team, game_round=game_round) if game_round else None
         summary["package"] = package_payload(package=package)
         teams.append(summary)

@@ -7,7 +7,7 @@ their client is told to resync and its socket follows them to the new team's gro
 from django.db import transaction
 
 from classroom.errors import LabError
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import Participant, Seat, Session, Team
 from classroom.selectors import team_summary
 from classroom.services.seating import team_cover_roles
@@ -25,7 +25,7 @@ def _participant(session: Session, participant_id) -> Participant:
 def _announce(session: Session, teams: list[Team]) -> None:
     for team in teams:
         emit_team_event(team.id, "session.changed", {"state": session.state})
-        emit_session_event(session.id, "team.changed", {"team": team_summary(team=team)})
+        emit_console_team_event(session.id, team.id, "team.changed", {"team": team_summary(team=team)})
 
 
 def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import LedgerEntry, Participant, Session, new_join_code
 from classroom.services.seating import seat_newcomer
 from classroom.selectors import team_members, team_summary
@@ -86,7 +86,7 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
 
             team_prepare_for_open_round(team=team)
         emit_team_event(team.id, "team.changed", {"members": team_members(team=team)})
-        emit_session_event(session.id, "team.changed", {"team": team_summary(team=team)})
+        emit_console_team_event(session.id, team.id, "team.changed", {"team": team_summary(team=team)})
     return participant
 
 
@@ -125,4 +125,4 @@ def presence_change(*, participant_id: int, connected: bool) -> None:
         payload = {"participant_id": participant.id, "connected": now_connected}
         if participant.team_id:
             emit_team_event(participant.team_id, "presence.changed", payload)
-        emit_session_event(participant.session_id, "presence.changed", payload)
+            emit_console_team_event(participant.session_id, participant.team_id, "presence.changed", payload)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import Forbidden, LabError
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import LedgerEntry, Participant, Team
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
@@ -121,7 +121,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
 def package_broadcast(*, team: Team, payload: dict) -> None:
     """Tell the team room and the facilitator console about a package version (after commit)."""
     emit_team_event(team.id, "package.updated", {"package": payload})
-    emit_session_event(team.session_id, "package.updated", {"team_id": team.id, "package": payload})
+    emit_console_team_event(team.session_id, team.id, "package.updated", {"package": payload})
 
 
 def _current_package(participant: Participant) -> dict | None:

@@ -7,6 +7,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from config.asgi import application
 from game.services.packages import package_edit
+from game.snapshots import session_snapshot
 from tests import factories
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
@@ -38,8 +39,12 @@ async def test_console_sees_every_team_live(started_session, facilitator):
     await database_sync_to_async(package_edit)(participant_id=hr.id, lever="overtime_share", value=0.1,
                                                base_version=1, client_msg_id="e")
     event = await comm.receive_json_from(timeout=5)
-    assert event["type"] == "package.updated" and event["seq"] == snap["seq"] + 1
-    assert event["team_id"] == snap["teams"][0]["id"] and event["package"]["version"] == 2
+    assert event["type"] == "package.updated" and event["team_id"] == snap["teams"][0]["id"]
+    assert event["team_seq"] == snap["teams"][0]["console_seq"] + 1 and event["package"]["version"] == 2
+    # An edit numbers its team's console events and leaves the session's counter (and row) alone.
+    fresh = await database_sync_to_async(session_snapshot)(session_id=started_session.id)
+    assert fresh["seq"] == snap["seq"]
+    assert fresh["teams"][0]["console_seq"] == event["team_seq"] and fresh["teams"][0]["package"] == event["package"]
     await comm.disconnect()
 
 

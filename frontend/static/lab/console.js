@@ -20,19 +20,27 @@
 
   function team(id) { return state.teams.filter(function (t) { return t.id === id; })[0]; }
 
+  // Team events carry that team's own counter (team_seq); session events carry seq (socket.js).
+  function teamEventInOrder(e) {
+    var t = team(e.team_id);
+    if (!t) { socket.resync(); return false; }       // a team we have not seen yet
+    if (e.team_seq <= t.console_seq) return false;    // already in our snapshot
+    if (e.team_seq > t.console_seq + 1) { socket.resync(); return false; }  // we missed one
+    t.console_seq = e.team_seq;
+    return true;
+  }
+
   function applyEvent(e) {
     if (!state) return;
+    if (typeof e.team_seq === "number" && !teamEventInOrder(e)) return;
     switch (e.type) {
-      case "package.updated": var t = team(e.team_id); if (t) { t.package = e.package; } else { socket.resync(); } break;
+      case "package.updated": team(e.team_id).package = e.package; break;
       case "round.changed": state.round = e.round; break;
       case "round.results": state.leaderboard = e.leaderboard; state.history = e.history; break;
       case "disruption.injected": state.disruptions.push(e.disruption); break;
-      case "team.changed":
-        var known = team(e.team.id);
-        if (known) { known.members = e.team.members; } else { e.team.package = null; state.teams.push(e.team); }
-        break;
+      case "team.changed": team(e.team_id).members = e.team.members; break;
       case "presence.changed":
-        state.teams.forEach(function (tm) { tm.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; }); });
+        team(e.team_id).members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
         break;
       case "session.changed": socket.resync(); return;
     }
