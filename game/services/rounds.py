@@ -21,7 +21,7 @@ from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
                             session_history)
 from game.services.access import session_for_facilitator
-from game.services.alignment import alignment_score
+from game.services.alignment import alignment_score, priority_mismatch
 from game.services.packages import package_broadcast
 
 OPEN_STATES = (Round.State.OPEN, Round.State.PAUSED)
@@ -201,9 +201,10 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
     aligned = next((v for v in reversed(versions) if v.aligned_at), None)
     round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
     if aligned:
+        mismatch = priority_mismatch(levers=aligned.levers, baseline=engine.default_levers(scenario))
         score = alignment_score(aligned=True, versions=aligned.version,
                                 seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
-                                round_seconds=round_seconds)
+                                round_seconds=round_seconds, priority_mismatch=mismatch)
         return aligned.levers, True, score
     carried = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
     return carried, False, 0.0

@@ -162,3 +162,21 @@ def test_a_late_close_click_never_closes_the_next_round(started_session, facilit
         rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
     assert exc.value.code == "round_already_closed"
     assert factories.open_round(started_session).number == 2
+
+
+def test_spending_that_follows_the_stated_priorities_aligns_better(lobby_session, facilitator):
+    factories.join_many(lobby_session, 8)
+    factories.start(lobby_session, facilitator)
+    team_a, team_b = lobby_session.teams.order_by("number")
+    for team, weights in ((team_a, [0, 0, 100, 0, 0]), (team_b, [100, 0, 0, 0, 0])):
+        director = team.seats.get(role="director").participant
+        finance = team.seats.get(role="finance").participant
+        package_edit(participant_id=director.id, lever="priority_weights", value=weights, base_version=1,
+                     client_msg_id=f"w{team.id}")
+        package_edit(participant_id=finance.id, lever="maintenance_budget", value=80000.0, base_version=2,
+                     client_msg_id=f"m{team.id}")
+        for seat in team.seats.all():
+            package_approve(participant_id=seat.participant_id, version=3, client_msg_id=f"a{seat.id}")
+    reliability_first = RoundResult.objects.get(team=team_a, round__number=1).kpis["leadership_alignment"]
+    throughput_first = RoundResult.objects.get(team=team_b, round__number=1).kpis["leadership_alignment"]
+    assert reliability_first > throughput_first + 3  # same process, money follows A's words
