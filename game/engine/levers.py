@@ -80,7 +80,7 @@ LEVERS: dict[str, LeverSpec] = dict([
        "Units released to the line this round; the line stops releasing when reached.",
        11_000, 0, 30_000),
     _L("priority_weights", "director", "int_list", "Priority weights", "%",
-       "Weights of throughput, quality, reliability, resilience, cost; they must sum to 100.",
+       "Weights of throughput, quality, reliability, resilience, cost; they must sum to 100. The team’s leadership alignment (part of the scorecard) drops when the budgets do not follow them.",
        [20, 20, 20, 20, 20], 0, 100, length=len(PRIORITY_AXES)),
     _L("projects", "director", "multichoice", "Project portfolio", "",
        "Projects to work on this round, in order of priority; dropping an unfinished project cancels it "
