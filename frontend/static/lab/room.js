@@ -164,12 +164,15 @@
   }
 
   function buildLevers() {
-    var html = ROLES.map(function (role) {
+    var ordered = ROLES.filter(function (r) { return myRoles().indexOf(r) >= 0; })   // your own levers first
+      .concat(ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }));
+    var html = ordered.map(function (role) {
       var mine = myRoles().indexOf(role) >= 0;
       var rows = SPECS.filter(function (s) { return s.role === role; }).map(function (s) {
         var range = s.kind === "choice" || s.kind === "multichoice" ? "" : " <small class='muted'>" + s.min + "–" + s.max + " " + esc(s.unit || "") + "</small>";
+        var help = mine && s.help ? '<small class="help">' + esc(s.help) + "</small>" : "";  // explain your own levers
         return '<div class="lever" data-row="' + s.name + '"><label for="lever-' + s.name + '" title="' + esc(s.help) + '">' + esc(s.label) + range +
-          "</label>" + fieldFor(s) + '<span class="lever-status" id="status-' + s.name + '"></span></div>';
+          help + "</label>" + fieldFor(s) + '<span class="lever-status" id="status-' + s.name + '"></span></div>';
       }).join("");
       return '<fieldset class="role-levers ' + (mine ? "mine" : "theirs") + '"><legend>' + ROLE_LABEL[role] + (mine ? " (yours)" : "") + "</legend>" + rows + "</fieldset>";
     }).join("");
