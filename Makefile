@@ -18,6 +18,7 @@ run: export REDIS_URL =
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py presence_reset
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Decision Lab on http://127.0.0.1:$(PORT)/  (console: http://127.0.0.1:$(PORT)/console/)"
 	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) config.asgi:application

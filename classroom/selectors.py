@@ -30,6 +30,12 @@ def team_summary(*, team: Team) -> dict:
     return {"id": team.id, "number": team.number, "name": team.name, "members": team_members(team=team)}
 
 
+def session_round_number(*, session: Session) -> int | None:
+    """The number of the round being played or last played; None before the start."""
+    return (session.round_set.exclude(state="pending").order_by("-number")
+            .values_list("number", flat=True).first())
+
+
 def session_public(*, session: Session) -> dict:
     return {
         "id": session.id,

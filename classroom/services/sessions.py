@@ -1,12 +1,14 @@
 """Sessions and the people in them: create, join, rejoin, presence."""
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import LedgerEntry, Participant, Session, new_join_code
 from classroom.services.seating import seat_newcomer
-from classroom.selectors import team_members, team_summary
+from classroom.selectors import session_round_number, team_members, team_summary
 from game import engine
 
 NAME_MAX = 60
@@ -80,7 +82,7 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
                                                  employee_id=employee_id)
         team = seat_newcomer(session=session, participant=participant)
         LedgerEntry.objects.create(session=session, team=team, participant=participant,
-                                   kind=LedgerEntry.Kind.JOIN, round_number=_current_round_number(session))
+                                   kind=LedgerEntry.Kind.JOIN, round_number=session_round_number(session=session))
         if session.state == Session.State.RUNNING:
             from game.services.rounds import team_prepare_for_open_round
 
@@ -97,16 +99,8 @@ def participant_by_token(*, join_code: str, rejoin_token: str | None) -> Partici
             .filter(rejoin_token=rejoin_token, session__join_code=(join_code or "").upper()).first())
 
 
-def _current_round_number(session: Session) -> int | None:
-    return (session.round_set.exclude(state="pending").order_by("-number")
-            .values_list("number", flat=True).first())
-
-
 def presence_change(*, participant_id: int, connected: bool) -> None:
     """Count a WebSocket opening or closing; presence is connections > 0."""
-    from django.db.models import F
-    from django.db.models.functions import Greatest
-
     with transaction.atomic():
         participant = Participant.objects.select_for_update().select_related("session").get(pk=participant_id)
         was_connected = participant.connections > 0
@@ -120,9 +114,18 @@ def presence_change(*, participant_id: int, connected: bool) -> None:
         LedgerEntry.objects.create(
             session=participant.session, team=participant.team, participant=participant,
             kind=LedgerEntry.Kind.CONNECT if connected else LedgerEntry.Kind.DISCONNECT,
-            round_number=_current_round_number(participant.session),
+            round_number=session_round_number(session=participant.session),
         )
         payload = {"participant_id": participant.id, "connected": now_connected}
         if participant.team_id:
             emit_team_event(participant.team_id, "presence.changed", payload)
             emit_console_team_event(participant.session_id, participant.team_id, "presence.changed", payload)
+
+
+def presence_reset() -> int:
+    """Forget every open-connection count: after a restart of the only server no socket is open.
+
+    `make run` calls it before serving; with several server processes (services mode) a crashed
+    process's counts stay until those people reconnect and leave again.
+    """
+    return Participant.objects.filter(connections__gt=0).update(connections=0)

@@ -4,6 +4,7 @@ from django.db import transaction
 from classroom.errors import LabError
 from classroom.events import emit_team_event
 from classroom.models import LedgerEntry, Participant
+from classroom.selectors import session_round_number
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game.services.access import participant_roles
 
@@ -23,11 +24,9 @@ def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
             raise LabError("not_seated", "You are not seated in a team yet.")
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
             return None
-        open_round = (participant.session.round_set.exclude(state="pending").order_by("-number")
-                      .values_list("number", flat=True).first())
         entry = LedgerEntry.objects.create(
             session=participant.session, team_id=participant.team_id, participant=participant,
-            round_number=open_round,
+            round_number=session_round_number(session=participant.session),
             role=",".join(sorted(participant_roles(participant=participant))), kind=LedgerEntry.Kind.CHAT,
             client_msg_id=client_msg_id, detail={"text": text},
         )

@@ -70,3 +70,14 @@ def test_join_codes_are_short_and_unambiguous(facilitator):
     codes = {factories.make_session(facilitator).join_code for _ in range(20)}
     assert len(codes) == 20
     assert all(len(c) == 6 and not set(c) & set("01OIL") for c in codes)
+
+
+def test_presence_reset_forgets_stale_connections(lobby_session):
+    from classroom.services.sessions import presence_change, presence_reset
+
+    person = participant_join(join_code=lobby_session.join_code, display_name="Flo")
+    presence_change(participant_id=person.id, connected=True)
+    presence_change(participant_id=person.id, connected=True)
+    assert presence_reset() == 1
+    person.refresh_from_db()
+    assert person.connections == 0
