@@ -1,9 +1,11 @@
 """Where round deadlines are watched.
 
 The deadline itself lives in the database (Round.deadline). Services mode hands it to Celery as
-an ETA task, so it survives any one web process and fires on a worker. The embedded default has
-one process: a ticker on its event loop asks the database once a second for overdue rounds.
-Both paths end in `round_close_if_due`/`rounds_close_due`, which close a round exactly once.
+an ETA task, so it fires on a worker whatever happens to any web process. Every server process
+also runs a ticker on its event loop that asks the database for overdue rounds (each second on
+the embedded default, where it is the only watcher; every few seconds on services, as a net for
+a worker that died holding an ETA task) and re-sends the close task of a round stuck in
+`closing` (a task that failed). All paths end in services that close a round exactly once.
 """
 import asyncio
 import logging
@@ -14,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 1.0
+TICK_SECONDS = {"thread": 1.0, "celery": 5.0}
 _tickers: dict[int, asyncio.Task] = {}
 
 
@@ -23,25 +25,31 @@ def deadline_schedule(*, round_id: int, deadline: datetime) -> None:
         return
     from game.tasks import round_deadline_task
 
-    transaction.on_commit(lambda: round_deadline_task.apply_async((round_id,), eta=deadline))
+    transaction.on_commit(lambda: round_deadline_task.apply_async((round_id,), eta=deadline), robust=True)
 
 
-async def _tick_forever() -> None:
-    from game.services.rounds import rounds_close_due
+def _tick() -> None:
+    from game.services.rounds import rounds_close_due, rounds_retry_stuck
 
+    rounds_close_due()
+    rounds_retry_stuck()
+
+
+async def _tick_forever(seconds: float) -> None:
     while True:
-        await asyncio.sleep(TICK_SECONDS)
+        await asyncio.sleep(seconds)
         try:
-            await database_sync_to_async(rounds_close_due, thread_sensitive=False)()
+            await database_sync_to_async(_tick, thread_sensitive=False)()
         except Exception:  # keep ticking: one failed close must not stop every later deadline
             log.exception("closing overdue rounds failed")
 
 
 def ticker_ensure_started() -> None:
-    """Start the embedded deadline ticker on the running event loop (once per loop)."""
-    if settings.ROUND_DEADLINE_SCHEDULER != "thread":
+    """Start this process's deadline ticker on the running event loop (once per loop)."""
+    seconds = TICK_SECONDS.get(settings.ROUND_DEADLINE_SCHEDULER)
+    if seconds is None:
         return
     loop = asyncio.get_running_loop()
     task = _tickers.get(id(loop))
     if task is None or task.done():
-        _tickers[id(loop)] = loop.create_task(_tick_forever())
+        _tickers[id(loop)] = loop.create_task(_tick_forever(seconds))

@@ -114,7 +114,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         payload = package_payload(package=latest)
         package_broadcast(team=team, payload=payload)
         if latest.aligned_at:
-            transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id))
+            transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id), robust=True)
     return payload
 
 

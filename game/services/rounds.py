@@ -6,6 +6,7 @@ one wins; the winner enqueues the Celery task, which calls `round_finalize`. `ro
 locks the round, runs the engine once for all teams, stores one result per team (a unique
 constraint backs this up), opens the next round, and is a no-op when run twice.
 """
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.packages import package_broadcast
 
+log = logging.getLogger(__name__)
 OPEN_STATES = (Round.State.OPEN, Round.State.PAUSED)
 EXTEND_RANGE = (1, 60)
 
@@ -167,7 +169,9 @@ def round_request_close(*, round_id: int, closed_by: str) -> bool:
             return False
         game_round = Round.objects.select_related("session").get(pk=round_id)
         _broadcast_round(game_round.session, game_round)
-        transaction.on_commit(lambda: round_close_task.delay(round_id))
+        # robust: a failing close must not undo or fail the request that triggered it; the round
+        # stays `closing` and `rounds_retry_stuck` sends it again.
+        transaction.on_commit(lambda: round_close_task.delay(round_id), robust=True)
     return True
 
 
@@ -182,6 +186,21 @@ def rounds_close_due() -> int:
     """Close every open round whose deadline has passed (the embedded timer calls this)."""
     due = Round.objects.filter(state=Round.State.OPEN, deadline__lte=timezone.now()).values_list("id", flat=True)
     return sum(round_request_close(round_id=rid, closed_by=Round.ClosedBy.DEADLINE) for rid in list(due))
+
+
+STUCK_AFTER = timedelta(seconds=60)
+
+
+def rounds_retry_stuck() -> int:
+    """Send the close task again for rounds left `closing` (its task failed or was lost)."""
+    from game.tasks import round_close_task
+
+    stuck = list(Round.objects.filter(state=Round.State.CLOSING, closed_at__lte=timezone.now() - STUCK_AFTER)
+                 .values_list("id", flat=True))
+    for round_id in stuck:
+        log.warning("round %s stuck in closing; sending its close task again", round_id)
+        round_close_task.delay(round_id)
+    return len(stuck)
 
 
 def round_close_if_all_aligned(*, round_id: int) -> bool:

@@ -180,3 +180,21 @@ def test_spending_that_follows_the_stated_priorities_aligns_better(lobby_session
     reliability_first = RoundResult.objects.get(team=team_a, round__number=1).kpis["leadership_alignment"]
     throughput_first = RoundResult.objects.get(team=team_b, round__number=1).kpis["leadership_alignment"]
     assert reliability_first > throughput_first + 3  # same process, money follows A's words
+
+
+def test_a_failed_close_leaves_the_round_closing_and_is_retried(started_session, facilitator, monkeypatch):
+    from game import engine as game_engine
+
+    round1 = factories.open_round(started_session)
+    real = game_engine.simulate_round
+    monkeypatch.setattr(game_engine, "simulate_round", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
+    # The facilitator's click still succeeds; the failure is logged, nothing half-written.
+    assert rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1) is True
+    round1.refresh_from_db()
+    assert round1.state == Round.State.CLOSING and not RoundResult.objects.exists()
+    assert rounds.rounds_retry_stuck() == 0  # too early to call it stuck
+    Round.objects.filter(pk=round1.pk).update(closed_at=timezone.now() - timedelta(minutes=5))
+    monkeypatch.setattr(game_engine, "simulate_round", real)
+    assert rounds.rounds_retry_stuck() == 1
+    round1.refresh_from_db()
+    assert round1.state == Round.State.CLOSED and RoundResult.objects.filter(round=round1).count() == 1
