@@ -89,6 +89,7 @@
   function renderDashboards() {
     var rs = state.results.slice().sort(function (a, b) { return a.round - b.round; });
     var last = rs[rs.length - 1], prev = rs[rs.length - 2];
+    document.getElementById("dashboard-card").hidden = !last;  // nothing to show before round 1 closes
     document.getElementById("dashboard-note").textContent = last ? "(after round " + last.round + ")" : "(after the first round)";
     document.getElementById("dashboard").innerHTML = myRoles().map(function (r) {
       return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("");
