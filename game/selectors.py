@@ -2,6 +2,7 @@
 from django.utils import timezone
 
 from classroom.models import Session, Team
+from game import engine
 from game.models import PackageVersion, Round, RoundResult
 
 
@@ -110,3 +111,10 @@ def session_history(*, session: Session) -> list[dict]:
             "mistakes": results[-1].mistakes if results else [],
         })
     return out
+
+
+def team_stations(*, team: Team) -> list[dict]:
+    """The engineering view of the team's five stations, from its plant state after the last round."""
+    state = team.engine_state or engine.state_to_team_dicts(
+        engine.initial_state(engine.load_scenario(team.session.scenario_name), 1))[0]
+    return engine.station_view(state)

@@ -2,7 +2,7 @@
 from classroom.models import LedgerEntry, Participant, Session
 from classroom.selectors import member_roles, session_public, team_summary
 from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
-                            session_history, team_results)
+                            session_history, team_results, team_stations)
 from game.services.chat import chat_payload
 from game.services.disruptions import disruptions_for_session, disruptions_for_team
 
@@ -26,6 +26,7 @@ def team_snapshot(*, participant_id: int) -> dict:
         "results": team_results(team=team),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
         "disruptions": disruptions_for_team(team=team),
+        "stations": team_stations(team=team),
     }
 
 

@@ -12,11 +12,12 @@ from .model import simulate_round
 from .preview import preview  # rebinds the name: engine.preview is the function, not the module
 from .scenario import Scenario, load_scenario, scenario_names
 from .state import PlantState, initial_state, state_from_team_dicts, state_to_team_dicts
+from .stations import station_view
 
 __all__ = [
     "ROLES", "LEVERS", "PROJECTS", "LeverSpec", "lever_specs_json", "DecisionError", "validate_lever",
     "validate_levers", "validate_package", "default_levers", "Scenario", "load_scenario", "scenario_names",
     "Disruption", "DISRUPTION_KINDS", "PlantState", "initial_state", "state_to_team_dicts",
-    "state_from_team_dicts", "simulate_round", "detect_mistakes", "preview",
+    "state_from_team_dicts", "station_view", "simulate_round", "detect_mistakes", "preview",
 ]
 

@@ -283,8 +283,9 @@ def round_finalize(*, round_id: int) -> bool:
         Team.objects.bulk_update(teams, ["engine_state"])
         game_round.state = Round.State.CLOSED
         game_round.save(update_fields=["state"])
-        for result in results:
-            emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result)})
+        for result, team_state in zip(results, team_dicts):
+            emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result),
+                                                               "stations": engine.station_view(team_state)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),

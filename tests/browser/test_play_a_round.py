@@ -103,6 +103,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     # Each role's own dashboard fills in after the round: HR sees fatigue first, finance cash.
     expect(hr.locator("#dashboard table[data-role=hr] td[data-kpi=fatigue]")).not_to_have_text("–")
     expect(by_role["finance"].locator("#dashboard table[data-role=finance] td[data-kpi=cash]")).not_to_have_text("–")
+    expect(by_role["engineering"].locator("#dashboard table.stations tr.bottleneck")).to_have_count(1)
     expect(console.locator("#debrief-chart")).to_be_visible()
     expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
     # The console shows round 2's fresh package (carried forward, not yet approved) and its clock.

@@ -34,7 +34,7 @@
       case "round.changed": state.round = e.round; renderRound(); renderPackage(); break;
       case "round.results":
         state.results = state.results.filter(function (r) { return r.round !== e.result.round; });
-        state.results.push(e.result); renderResults(); break;
+        state.results.push(e.result); state.stations = e.stations; renderResults(); break;
       case "team.changed": state.team.members = e.members; renderTeam(); break;
       case "presence.changed":
         state.team.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
@@ -81,9 +81,18 @@
         var good = (v > p) === (row.better === "up");
         trend = ' <span class="' + (good ? "ok" : "bad") + '">' + (v > p ? "▲" : "▼") + "</span>";
       }
-      if (row.kpi === "bottleneck_station" && typeof v === "number") v = "station " + (v + 1);
+      if (row.kpi === "bottleneck_station" && typeof v === "number") v = "station " + v;
       return "<tr><td>" + esc(row.label) + '</td><td data-kpi="' + row.kpi + '">' + fmt(v, row.digits) + trend + "</td></tr>";
     }).join("") + "</tbody></table>";
+  }
+
+  function stationTable() {
+    return '<table class="table stations"><thead><tr><th>Station</th><th>Rate (u/h)</th><th>Effective</th><th>Wear</th>' +
+      "<th>PM backlog (h)</th><th>Expected failures next month</th></tr></thead><tbody>" + (state.stations || []).map(function (st) {
+        return '<tr class="' + (st.bottleneck ? "bottleneck" : "") + '" data-station="' + st.station + '"><td>S' + st.station +
+          (st.bottleneck ? " <b>bottleneck</b>" : "") + "</td><td>" + st.rate + "</td><td>" + st.effective_rate + "</td><td>" +
+          Math.round(st.wear * 100) + "%</td><td>" + st.pm_backlog_hours + "</td><td>" + st.expected_failures_next_month + "</td></tr>";
+      }).join("") + "</tbody></table>";
   }
 
   function renderDashboards() {
@@ -92,7 +101,7 @@
     document.getElementById("dashboard-card").hidden = !last;  // nothing to show before round 1 closes
     document.getElementById("dashboard-note").textContent = last ? "(after round " + last.round + ")" : "(after the first round)";
     document.getElementById("dashboard").innerHTML = myRoles().map(function (r) {
-      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("");
+      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev) + (r === "engineering" ? stationTable() : ""); }).join("");
     document.getElementById("other-dashboards").innerHTML = ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }).map(function (r) {
       return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("") || '<p class="muted">You hold every role.</p>';
   }
