@@ -9,6 +9,7 @@
   var state = null;
   var deadlineAt = null;
   var chart = null;
+  var builtFor = null;
   var esc = window.labEscape;
 
   var socket = new LabSocket(root.dataset.ws, {
@@ -59,7 +60,9 @@
     document.getElementById("your-roles").innerHTML = state.you.roles.map(function (r) {
       return '<span class="role role-' + r + '">' + ROLE_LABEL[r] + "</span>";
     }).join(" ");
-    buildLevers();
+    // Rebuild the lever form only when the roles change, so a resync never wipes what you are typing.
+    var rolesKey = state.you.roles.join(",");
+    if (builtFor !== rolesKey) { buildLevers(); builtFor = rolesKey; }
     renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat(); renderNews();
   }
 
