@@ -56,3 +56,15 @@ def test_facilitator_moves_a_person_to_a_new_team_and_their_room_follows(browser
     expect(console.locator(".team-card[data-team='2']")).to_contain_text(ben.display_name)
     expect(ben_page.locator("#team-name")).to_have_text("Team 2")
     expect(ben_page.locator("#your-roles .role")).to_have_count(4)  # alone, Ben holds every role
+
+
+def test_the_director_orders_projects_by_ticking_them(browser, lab_server, started_session):
+    director = factories.holder(started_session, "director")
+    page = participant_page(browser, lab_server, type(director).objects.select_related("session").get(pk=director.pk))
+    page.check("#lever-projects input[value=second_supplier]")
+    expect(page.locator("#package-version")).to_have_text("version 2")
+    page.check("#lever-projects input[value=debottleneck_s3]")
+    expect(page.locator("#package-version")).to_have_text("version 3")
+    expect(page.locator("#lever-projects label:has(input[value=debottleneck_s3]) .rank")).to_have_text("#2")
+    latest = PackageVersion.objects.filter(team=director.team).order_by("-version").first()
+    assert latest.levers["projects"] == ["second_supplier", "debottleneck_s3"]  # first ticked = first priority

@@ -162,7 +162,7 @@
     if (spec.kind === "multichoice") {
       return '<div class="multi" id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
         var label = spec.choice_labels ? spec.choice_labels[c] : c;
-        return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> ' + esc(label) + "</label>"; }).join("") + "</div>";
+        return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> <span class="rank"></span> ' + esc(label) + "</label>"; }).join("") + "</div>";
     }
     if (spec.kind === "int_list") {
       var cells = [];
@@ -199,7 +199,11 @@
   function readValue(spec) {
     var el = document.getElementById("lever-" + spec.name);
     if (spec.kind === "multichoice") {
-      return Array.prototype.filter.call(el.querySelectorAll("input"), function (i) { return i.checked; }).map(function (i) { return i.value; });
+      // Order is priority: keep the current order, drop what was unticked, add the newly ticked last.
+      var ticked = Array.prototype.filter.call(el.querySelectorAll("input"), function (i) { return i.checked; }).map(function (i) { return i.value; });
+      var current = (state.package && state.package.levers[spec.name]) || [];
+      return current.filter(function (c) { return ticked.indexOf(c) >= 0; })
+        .concat(ticked.filter(function (c) { return current.indexOf(c) < 0; }));
     }
     if (spec.kind === "int_list") {
       return Array.prototype.map.call(el.querySelectorAll("input"), function (i) { return i.value === "" ? null : Number(i.value); });
@@ -212,7 +216,11 @@
   function writeValue(spec, value) {
     var el = document.getElementById("lever-" + spec.name);
     if (spec.kind === "multichoice") {
-      el.querySelectorAll("input").forEach(function (i) { i.checked = (value || []).indexOf(i.value) >= 0; });
+      el.querySelectorAll("input").forEach(function (i) {
+        var rank = (value || []).indexOf(i.value);
+        i.checked = rank >= 0;
+        i.parentNode.querySelector(".rank").textContent = rank >= 0 ? "#" + (rank + 1) : "";
+      });
     } else if (spec.kind === "int_list") {
       el.querySelectorAll("input").forEach(function (i, k) { i.value = value ? value[k] : ""; });
     } else {
@@ -239,7 +247,8 @@
       Array.prototype.forEach.call(inputs, function (i) { i.disabled = !(mine && editable); });
       var pending = pendingLevers.indexOf(spec.name) >= 0;
       var focused = el.contains(document.activeElement);
-      if (p && (force || (!pending && !focused))) writeValue(spec, p.levers[spec.name]);
+      // Never overwrite a number being typed; ticks are safe to refresh (they carry the ranks).
+      if (p && (force || (!pending && (!focused || spec.kind === "multichoice")))) writeValue(spec, p.levers[spec.name]);
       var status = document.getElementById("status-" + spec.name);
       status.textContent = pending ? "saving…" : (p && p.changed_lever === spec.name && p.author ? "changed by " + p.author : "");
     });
