@@ -44,8 +44,10 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
     with transaction.atomic():
         participant = Participant.objects.get(pk=participant_id)
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)
+            return _current_package(participant)  # a retry: answer again, even after the close
         team, game_round = _lock_team_round(participant)
+        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+            return _current_package(participant)  # the same message raced in on another socket
         spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
         if spec is None:
             raise LabError("unknown_lever", f"There is no lever called {lever!r}.", field="lever")
@@ -87,8 +89,10 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
     with transaction.atomic():
         participant = Participant.objects.get(pk=participant_id)
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)
+            return _current_package(participant)  # a retry: answer again, even after the close
         team, game_round = _lock_team_round(participant)
+        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+            return _current_package(participant)  # the same message raced in on another socket
         latest = package_latest(team=team, game_round=game_round)
         if isinstance(version, bool) or not isinstance(version, int):
             raise LabError("invalid_message", "version must be the package version number you reviewed.",

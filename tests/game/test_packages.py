@@ -183,3 +183,32 @@ def test_my_own_unacknowledged_edit_is_not_a_conflict(started_session):
     # The second edit was typed before the first ack arrived, so it still says base_version 1.
     again = package_edit(participant_id=hr.id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="h2")
     assert again["version"] == 3 and again["levers"]["overtime_share"] == 0.2
+
+
+def test_the_same_message_racing_in_on_two_sockets_is_applied_once(started_session):
+    import threading
+
+    from django.db import connection
+
+    hr = factories.holder(started_session, "hr")
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def send():
+        try:
+            barrier.wait(timeout=10)
+            answers.append(package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1,
+                                        client_msg_id="twice"))
+        except Exception as exc:  # any crash (say an IntegrityError on the ledger) fails the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    assert len(answers) == 2 and answers[0]["version"] == answers[1]["version"] == 2
+    assert LedgerEntry.objects.filter(kind="edit", client_msg_id="twice").count() == 1
+    assert latest(started_session).version == 2
