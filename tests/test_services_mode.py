@@ -95,3 +95,36 @@ async def test_an_idle_socket_survives_the_redis_read_timeout():
     channel = await layer.new_channel()
     with pytest.raises(asyncio.TimeoutError):  # our own deadline, not redis's TimeoutError
         await asyncio.wait_for(layer.receive(channel), timeout=6.5)
+
+
+def test_an_edit_never_waits_on_the_session_row(started_session, facilitator):
+    """With several processes on PostgreSQL, a lock on the session row would serialise every edit of
+    the workshop. Hold that row as a facilitator command and a session event do, and edit from
+    another connection: it must not wait."""
+    import threading
+
+    from classroom.events import emit_session_event
+    from game.services.access import session_for_facilitator
+    from game.services.packages import package_edit
+
+    hr = factories.holder(started_session, "hr")
+    outcome = []
+
+    def edit():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '3s'")
+            outcome.append(package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1,
+                                        client_msg_id="nolock"))
+        except Exception as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        session_for_facilitator(session_id=started_session.id, user=facilitator, lock=True)
+        emit_session_event(started_session.id, "round.changed", {})  # bumps Session.seq
+        worker = threading.Thread(target=edit)
+        worker.start()
+        worker.join(timeout=20)
+    assert outcome and isinstance(outcome[0], dict) and outcome[0]["version"] == 2, outcome

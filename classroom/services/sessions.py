@@ -74,7 +74,7 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
     employee_id = (employee_id or "").strip()[:40]
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
-        session = Session.objects.select_for_update().get(pk=session.pk)
+        session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
         if session.participants.filter(display_name__iexact=name).exists():
             raise LabError("name_taken", f"Someone here is already called {name!r}; add an initial to tell you apart.",
                            field="display_name")
@@ -102,7 +102,8 @@ def participant_by_token(*, join_code: str, rejoin_token: str | None) -> Partici
 def presence_change(*, participant_id: int, connected: bool) -> None:
     """Count a WebSocket opening or closing; presence is connections > 0."""
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().select_related("session").get(pk=participant_id)
+        participant = Participant.objects.select_for_update(of=("self",)).select_related("session").get(
+            pk=participant_id)
         was_connected = participant.connections > 0
         delta = 1 if connected else -1
         Participant.objects.filter(pk=participant_id).update(

@@ -4,7 +4,9 @@ from classroom.models import Participant, Session
 
 
 def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Session:
-    qs = Session.objects.select_for_update() if lock else Session.objects
+    # NO KEY UPDATE: serialises facilitator commands without blocking the foreign-key checks of
+    # participants' edits (their ledger rows reference the session) on PostgreSQL.
+    qs = Session.objects.select_for_update(no_key=True) if lock else Session.objects
     session = qs.filter(pk=session_id).first()
     if session is None:
         raise NotFound("unknown_session", "That session does not exist.")

@@ -20,7 +20,7 @@ def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
         # Locked, so the same message arriving on two sockets at once is recorded once.
-        participant = Participant.objects.select_for_update().select_related("session").get(pk=participant_id)
+        participant = Participant.objects.select_for_update(of=("self",)).select_related("session").get(pk=participant_id)
         if participant.team_id is None:
             raise LabError("not_seated", "You are not seated in a team yet.")
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):

@@ -21,7 +21,8 @@ from game.services.access import participant_roles
 def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
     if participant.team_id is None:
         raise LabError("not_seated", "You are not seated in a team yet.")
-    team = Team.objects.select_for_update().select_related("session").get(pk=participant.team_id)
+    # of=self: lock the team row only; joining the session must not lock it for every edit.
+    team = Team.objects.select_for_update(of=("self",)).select_related("session").get(pk=participant.team_id)
     game_round = team.session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
     if game_round is None:
         raise LabError("round_not_open", "The session has not started yet: wait for the facilitator.")
