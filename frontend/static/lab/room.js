@@ -15,7 +15,14 @@
   var socket = new LabSocket(root.dataset.ws, {
     onState: function (s) { state = s; renderAll(); },
     onEvent: applyEvent,
-    onAck: function () { showError(null); if (state) renderPackage(); },  // clears "saving…"
+    onAck: function (msg) {
+      showError(null);
+      if (!state) return;
+      // The ack can beat its own package.updated event: take its package if it is newer, so the
+      // form never flicks back to the old value in between.
+      if (msg.package && state.package && msg.package.version > state.package.version) state.package = msg.package;
+      renderPackage();  // clears "saving…"
+    },
     onPreview: renderPreview,
     onError: function (e) {
       if (e.ref && e.ref.indexOf("preview-") === 0) { document.getElementById("preview").textContent = e.message; return; }
