@@ -40,15 +40,23 @@ def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, 
                                detail=detail or {})
 
 
+def _begin(participant_id: int, client_msg_id: str) -> tuple[Participant, Team | None, Round | None]:
+    """Load the participant and lock their team for a message; no team when it was applied before."""
+    participant = Participant.objects.get(pk=participant_id)
+    if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+        return participant, None, None  # a retry: answer again, even after the close
+    team, game_round = _lock_team_round(participant)
+    if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
+        return participant, None, None  # the same message raced in on another socket
+    return participant, team, game_round
+
+
 def package_edit(*, participant_id: int, lever: str, value, base_version, client_msg_id) -> dict:
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
-        participant = Participant.objects.get(pk=participant_id)
-        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)  # a retry: answer again, even after the close
-        team, game_round = _lock_team_round(participant)
-        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)  # the same message raced in on another socket
+        participant, team, game_round = _begin(participant_id, client_msg_id)
+        if team is None:
+            return _current_package(participant)
         spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
         if spec is None:
             raise LabError("unknown_lever", f"There is no lever called {lever!r}.", field="lever")
@@ -88,12 +96,9 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
     from game.services.rounds import round_close_if_all_aligned
 
     with transaction.atomic():
-        participant = Participant.objects.get(pk=participant_id)
-        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)  # a retry: answer again, even after the close
-        team, game_round = _lock_team_round(participant)
-        if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return _current_package(participant)  # the same message raced in on another socket
+        participant, team, game_round = _begin(participant_id, client_msg_id)
+        if team is None:
+            return _current_package(participant)
         latest = package_latest(team=team, game_round=game_round)
         if isinstance(version, bool) or not isinstance(version, int):
             raise LabError("invalid_message", "version must be the package version number you reviewed.",
