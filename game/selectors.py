@@ -8,8 +8,12 @@ from game.models import PackageVersion, Round, RoundResult
 
 def round_current(*, session: Session) -> Round | None:
     """The open/paused/closing round, else the last closed one, else None."""
-    active = session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
-    return active
+    return session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+
+
+def round_playing(*, session: Session) -> Round | None:
+    """The round being played (open or paused), if any."""
+    return session.round_set.filter(state__in=(Round.State.OPEN, Round.State.PAUSED)).first()
 
 
 def round_payload(*, game_round: Round | None, total: int) -> dict | None:
@@ -73,17 +77,17 @@ def leaderboard(*, session: Session) -> list[dict]:
     last = session.round_set.filter(state=Round.State.CLOSED).order_by("-number").first()
     if last is None:
         return []
+    cumulative: dict[int, float] = {}
+    for team_id, kpis in RoundResult.objects.filter(round__session=session).values_list("team_id", "kpis"):
+        cumulative[team_id] = cumulative.get(team_id, 0) + (kpis.get("good_units") or 0)
     rows = []
     for result in last.results.select_related("team"):
-        cumulative = sum(
-            (r.kpis.get("good_units") or 0) for r in result.team.results.filter(round__number__lte=last.number)
-        )
         rows.append({
             "team_id": result.team_id,
             "team": result.team.name,
             "scorecard": result.kpis.get("scorecard"),
             "cash": result.kpis.get("cash"),
-            "cumulative_good_units": cumulative,
+            "cumulative_good_units": cumulative[result.team_id],
             "aligned": result.aligned,
         })
     rows.sort(key=lambda r: (-(r["scorecard"] or 0), -r["cumulative_good_units"]))

@@ -57,7 +57,7 @@ class WebSocket:
 
     async def recv(self) -> str:
         """The next text message; answers pings; raises WSClosed on close."""
-        buffer, first_opcode = b"", None
+        buffer = b""
         while True:
             b1, b2 = await self.reader.readexactly(2)
             fin, opcode, n = b1 & 0x80, b1 & 0x0F, b2 & 0x7F
@@ -79,7 +79,7 @@ class WebSocket:
             if opcode == 0xA:
                 continue
             if opcode in (0x1, 0x2):
-                first_opcode, buffer = opcode, payload
+                buffer = payload
             else:  # continuation
                 buffer += payload
             if fin:

@@ -1,7 +1,5 @@
 """Sessions and the people in them: create, join, rejoin, presence."""
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
@@ -17,13 +15,12 @@ MINUTES_RANGE = (1, 120)
 
 
 def _int_in_range(value, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool):
-        raise LabError("invalid_value", f"{field} must be a whole number between {low} and {high}.", field=field)
+    """A whole number from a form or JSON (not a bool, not "2.5"), within low..high."""
     try:
-        number = int(value)
+        number = None if isinstance(value, bool) else int(value)
     except (TypeError, ValueError):
-        raise LabError("invalid_value", f"{field} must be a whole number between {low} and {high}.", field=field)
-    if not low <= number <= high or str(value).strip() not in (str(number), f"+{number}"):
+        number = None
+    if number is None or not low <= number <= high or str(value).strip() not in (str(number), f"+{number}"):
         raise LabError("invalid_value", f"{field} must be a whole number between {low} and {high}.", field=field)
     return number
 
@@ -105,10 +102,9 @@ def presence_change(*, participant_id: int, connected: bool) -> None:
         participant = Participant.objects.select_for_update(of=("self",)).select_related("session").get(
             pk=participant_id)
         was_connected = participant.connections > 0
-        delta = 1 if connected else -1
-        Participant.objects.filter(pk=participant_id).update(
-            connections=Greatest(F("connections") + delta, 0), last_seen_at=timezone.now())
-        participant.refresh_from_db(fields=["connections"])
+        participant.connections = max(0, participant.connections + (1 if connected else -1))
+        participant.last_seen_at = timezone.now()
+        participant.save(update_fields=["connections", "last_seen_at"])
         now_connected = participant.connections > 0
         if was_connected == now_connected:
             return

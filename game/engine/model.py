@@ -97,7 +97,6 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     lv = _lever_arrays(decisions, p)
     nz = draw_noise(seed, round_number, T if noise_per_team else 1, p["mttr_sigma"])
     s = state.copy()
-    ar = np.arange(T)
     tot: dict[str, np.ndarray] = {}
 
     # ---- calendar -----------------------------------------------------------------------------

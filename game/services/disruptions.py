@@ -9,7 +9,8 @@ from django.db import transaction
 from classroom.errors import LabError
 from classroom.events import emit_session_event, emit_team_event
 from game import engine
-from game.models import Disruption, Round
+from game.models import Disruption
+from game.selectors import round_playing
 from game.services.access import session_for_facilitator
 
 
@@ -52,7 +53,7 @@ def disruption_inject(*, session_id: int, user, spec: dict, team_ids=None, annou
         raise LabError("invalid_value", str(exc), field=exc.field)
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
-        game_round = session.round_set.filter(state__in=(Round.State.OPEN, Round.State.PAUSED)).first()
+        game_round = round_playing(session=session)
         if game_round is None:
             raise LabError("no_open_round", "Disruptions hit the round being played: start or wait for a round.")
         teams = _team_ids(session, team_ids)

@@ -15,7 +15,7 @@ from classroom.models import LedgerEntry, Participant, Team
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
-from game.selectors import package_latest, package_payload
+from game.selectors import package_latest, package_payload, round_current
 from game.services.access import participant_roles
 
 def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
@@ -23,7 +23,7 @@ def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
         raise LabError("not_seated", "You are not seated in a team yet.")
     # of=self: lock the team row only; joining the session must not lock it for every edit.
     team = Team.objects.select_for_update(of=("self",)).select_related("session").get(pk=participant.team_id)
-    game_round = team.session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+    game_round = round_current(session=team.session)
     if game_round is None:
         raise LabError("round_not_open", "The session has not started yet: wait for the facilitator.")
     if game_round.state == Round.State.PAUSED:
@@ -136,5 +136,5 @@ def package_broadcast(*, team: Team, payload: dict) -> None:
 
 def _current_package(participant: Participant) -> dict | None:
     team = participant.team
-    game_round = team.session.round_set.exclude(state=Round.State.PENDING).order_by("-number").first()
+    game_round = round_current(session=team.session)
     return package_payload(package=package_latest(team=team, game_round=game_round)) if game_round else None

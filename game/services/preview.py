@@ -10,8 +10,7 @@ from collections import OrderedDict
 from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
-from game.models import Round
-from game.selectors import package_latest
+from game.selectors import package_latest, round_playing
 
 PREVIEW_SAMPLES = 200
 CACHE_SIZE = 256
@@ -37,7 +36,7 @@ def package_preview(*, participant_id: int, version) -> dict:
     team, session = participant.team, participant.session
     if team is None:
         raise LabError("not_seated", "You are not seated in a team yet.")
-    game_round = session.round_set.filter(state__in=(Round.State.OPEN, Round.State.PAUSED)).first()
+    game_round = round_playing(session=session)
     if game_round is None:
         raise LabError("round_not_open", "There is no round to preview right now.")
     package = package_latest(team=team, game_round=game_round)

@@ -20,7 +20,7 @@ from classroom.selectors import team_summary
 from game import deadlines, engine
 from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
-                            session_history)
+                            round_playing, session_history)
 from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.packages import package_broadcast
@@ -45,7 +45,7 @@ def _last_aligned_levers(team: Team, before_round: int) -> dict | None:
 
 def team_prepare_for_open_round(*, team: Team) -> None:
     """Give a team version 1 of the open round's package: its last aligned package, else defaults."""
-    game_round = team.session.round_set.filter(state__in=OPEN_STATES).first()
+    game_round = round_playing(session=team.session)
     if game_round is None or package_latest(team=team, game_round=game_round) is not None:
         return
     scenario = engine.load_scenario(team.session.scenario_name)
