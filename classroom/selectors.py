@@ -32,8 +32,10 @@ def team_summary(*, team: Team) -> dict:
 
 def session_round_number(*, session: Session) -> int | None:
     """The number of the round being played or last played; None before the start."""
-    return (session.round_set.exclude(state="pending").order_by("-number")
-            .values_list("number", flat=True).first())
+    from game.selectors import round_current  # game builds on classroom, not the other way round
+
+    game_round = round_current(session=session)
+    return game_round.number if game_round else None
 
 
 def session_public(*, session: Session) -> dict:
