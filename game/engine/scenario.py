@@ -7,9 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from .disruptions import Disruption
-from .params import merge_params
+from .params import DEFAULT_PARAMS, merge_params
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
+TEACHING_NOTE_KEYS = ("about", "trap", "strong_team")
 
 
 @dataclass(frozen=True)
@@ -22,19 +23,55 @@ class Scenario:
     params: dict = field(default_factory=dict, hash=False, compare=False)
     disruption_schedule: tuple[Disruption, ...] = ()
     default_levers: dict = field(default_factory=dict, hash=False, compare=False)
+    # For the facilitator: what the scenario teaches ("about"), the trap teams fall into ("trap")
+    # and what a strong team does ("strong_team"). Free text; any key may be missing.
+    teaching_note: dict = field(default_factory=dict, hash=False, compare=False)
 
     def disruptions_for_round(self, round_number: int) -> list[Disruption]:
         return [d for d in self.disruption_schedule if d.round == round_number]
 
 
-def scenario_from_dict(d: dict) -> Scenario:
+def _teaching_note(note, strict: bool) -> dict:
+    note = {} if note is None else note
+    if not isinstance(note, dict) or any(not isinstance(v, str) for v in note.values()):
+        raise ValueError(f"teaching_note must map {', '.join(TEACHING_NOTE_KEYS)} to text")
+    unknown = set(note) - set(TEACHING_NOTE_KEYS)
+    if unknown and strict:
+        raise ValueError(f"unknown teaching_note keys: {sorted(unknown)} (known: {', '.join(TEACHING_NOTE_KEYS)})")
+    return {k: v for k, v in note.items() if k in TEACHING_NOTE_KEYS}
+
+
+def scenario_from_dict(d: dict, *, strict: bool = True) -> Scenario:
+    """A scenario from its JSON form.
+
+    strict (scenario files): an unknown parameter name is an error. Not strict (a snapshot stored
+    with a session): parameter names and teaching-note keys the engine no longer knows are
+    ignored, and parameters added since the snapshot was taken get their current defaults.
+    """
     sched = tuple(Disruption.from_dict(x) for x in d.get("disruption_schedule", []))
     if any(x.round is None for x in sched):
         raise ValueError("every scheduled disruption needs a round")
+    params = dict(d.get("params", {}))
+    if not strict:
+        params = {k: v for k, v in params.items() if k in DEFAULT_PARAMS}
     return Scenario(name=d["name"], title=d["title"], description=d["description"],
                     rounds=int(d.get("rounds", 8)), minutes_per_round=int(d.get("minutes_per_round", 10)),
-                    params=merge_params(d.get("params", {})), disruption_schedule=sched,
-                    default_levers=dict(d.get("default_levers", {})))
+                    params=merge_params(params), disruption_schedule=sched,
+                    default_levers=dict(d.get("default_levers", {})),
+                    teaching_note=_teaching_note(d.get("teaching_note"), strict))
+
+
+def scenario_to_dict(scenario: Scenario) -> dict:
+    """The JSON form of a scenario, with every parameter (merged with the defaults), so that
+    `scenario_from_dict(scenario_to_dict(s))` rebuilds it whatever the defaults become later."""
+    return json.loads(json.dumps(allow_nan=False, obj={
+        "name": scenario.name, "title": scenario.title, "description": scenario.description,
+        "rounds": scenario.rounds, "minutes_per_round": scenario.minutes_per_round,
+        "params": scenario.params,
+        "default_levers": scenario.default_levers,
+        "disruption_schedule": [d.to_dict() for d in scenario.disruption_schedule],
+        "teaching_note": scenario.teaching_note,
+    }))
 
 
 def scenario_names() -> list[str]:
