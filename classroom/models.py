@@ -28,6 +28,10 @@ class Session(models.Model):
 
     name = models.CharField(max_length=120)
     scenario_name = models.CharField(max_length=60)
+    # The scenario as it was when the session was created (game.engine.scenario.scenario_to_dict,
+    # every parameter included): rounds close and replay from this, never from the file, which may
+    # change later. Null only for a session whose scenario file was gone when it was back-filled.
+    scenario_snapshot = models.JSONField(null=True, blank=True)
     seed = models.BigIntegerField()
     rounds = models.PositiveSmallIntegerField()
     minutes_per_round = models.PositiveSmallIntegerField()

@@ -1,5 +1,8 @@
-"""Root fixtures: people, sessions, a started session, and (in services mode) a Celery worker."""
+"""Root fixtures: people, sessions, a started session, writable scenario files, and (in services mode)
+a Celery worker."""
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +31,28 @@ def started_session(lobby_session, facilitator):
     """A session with one full team of four, round 1 open."""
     factories.join_many(lobby_session, 4)
     return factories.start(lobby_session, facilitator)
+
+
+@pytest.fixture
+def scenario_files(tmp_path, monkeypatch):
+    """The engine reads scenarios from a writable copy; returns `rewrite(name, **params)`, which
+    changes parameters in that scenario's file as an author editing it would."""
+    from game.engine import scenario as scenario_module
+
+    for path in scenario_module.SCENARIO_DIR.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(scenario_module, "SCENARIO_DIR", tmp_path)
+    scenario_module.load_scenario.cache_clear()
+
+    def rewrite(name: str, **params) -> None:
+        path = tmp_path / f"{name}.json"
+        data = json.loads(path.read_text())
+        data["params"].update(params)
+        path.write_text(json.dumps(data))
+        scenario_module.load_scenario.cache_clear()
+
+    yield rewrite
+    scenario_module.load_scenario.cache_clear()
 
 
 @pytest.fixture(scope="session")

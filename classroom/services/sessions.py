@@ -8,6 +8,7 @@ from classroom.models import LedgerEntry, Participant, Session, new_join_code
 from classroom.services.seating import seat_newcomer
 from classroom.selectors import session_round_number, team_members, team_summary
 from game import engine
+from game.engine.scenario import scenario_to_dict
 
 NAME_MAX = 60
 ROUNDS_RANGE = (1, 24)
@@ -34,11 +35,12 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
     rounds = _int_in_range(rounds, "rounds", *ROUNDS_RANGE)
     minutes = _int_in_range(minutes_per_round, "minutes_per_round", *MINUTES_RANGE)
     seed = _int_in_range(seed, "seed", 0, 2**31 - 1)
+    snapshot = scenario_to_dict(engine.load_scenario(scenario_name))
     for _ in range(5):  # join codes are random; retry the rare collision
         try:
             with transaction.atomic():
                 return Session.objects.create(
-                    facilitator=facilitator, name=name, scenario_name=scenario_name,
+                    facilitator=facilitator, name=name, scenario_name=scenario_name, scenario_snapshot=snapshot,
                     rounds=rounds, minutes_per_round=minutes, seed=seed, join_code=new_join_code(),
                 )
         except IntegrityError:

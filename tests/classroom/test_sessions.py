@@ -3,6 +3,8 @@ import pytest
 from classroom.errors import LabError, NotFound
 from classroom.models import LedgerEntry, Participant, Session
 from classroom.services.sessions import participant_by_token, participant_join, session_create
+from game.engine import load_scenario
+from game.engine.scenario import scenario_to_dict
 from tests import factories
 
 
@@ -64,6 +66,16 @@ def test_session_create_validates_input(facilitator, field, value):
         session_create(facilitator=facilitator, **kwargs)
     assert exc.value.field == field
     assert Session.objects.count() == 0
+
+
+def test_session_keeps_a_snapshot_of_its_scenario(scenario_files, facilitator):
+    session = factories.make_session(facilitator)
+    snapshot = scenario_to_dict(load_scenario("demo"))
+    scenario_files("demo", price=150.0)
+    session.refresh_from_db()
+    assert session.scenario_snapshot == snapshot
+    assert session.scenario_snapshot["params"]["price"] != 150.0
+    assert factories.make_session(facilitator).scenario_snapshot["params"]["price"] == 150.0
 
 
 def test_join_codes_are_short_and_unambiguous(facilitator):
