@@ -3,7 +3,22 @@ from django.utils import timezone
 
 from classroom.models import Session, Team
 from game import engine
+from game.engine.scenario import scenario_from_dict
 from game.models import PackageVersion, Round, RoundResult
+
+
+def session_scenario(*, session: Session) -> engine.Scenario:
+    """The scenario a session plays: its stored snapshot, so a later change to the scenario file or
+    to the engine's default parameters cannot change a session's rounds or their replay. Only a
+    session without a snapshot (its file was missing when snapshots were back-filled) reads the file.
+    Built once per session object."""
+    scenario = getattr(session, "_scenario", None)
+    if scenario is None:
+        snapshot = session.scenario_snapshot
+        scenario = (scenario_from_dict(snapshot, strict=False) if snapshot is not None
+                    else engine.load_scenario(session.scenario_name))
+        session._scenario = scenario
+    return scenario
 
 
 def round_current(*, session: Session) -> Round | None:
@@ -120,5 +135,5 @@ def session_history(*, session: Session) -> list[dict]:
 def team_stations(*, team: Team) -> list[dict]:
     """The engineering view of the team's five stations, from its plant state after the last round."""
     state = team.engine_state or engine.state_to_team_dicts(
-        engine.initial_state(engine.load_scenario(team.session.scenario_name), 1))[0]
+        engine.initial_state(session_scenario(session=team.session), 1))[0]
     return engine.station_view(state)

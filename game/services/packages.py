@@ -15,7 +15,7 @@ from classroom.models import LedgerEntry, Participant, Team
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
-from game.selectors import package_latest, package_payload, round_current
+from game.selectors import package_latest, package_payload, round_current, session_scenario
 from game.services.access import participant_roles
 
 def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
@@ -109,7 +109,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         if latest.aligned_at:
             return package_payload(package=latest)
         try:
-            engine.validate_package(latest.levers, engine.load_scenario(team.session.scenario_name))
+            engine.validate_package(latest.levers, session_scenario(session=team.session))
         except engine.DecisionError as exc:
             raise LabError("invalid_package", str(exc), field=exc.field)
         roles = participant_roles(participant=participant)

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
-from game.selectors import package_latest, round_playing
+from game.selectors import package_latest, round_playing, session_scenario
 
 PREVIEW_SAMPLES = 200
 CACHE_SIZE = 256
@@ -42,7 +42,7 @@ def package_preview(*, participant_id: int, version) -> dict:
     package = package_latest(team=team, game_round=game_round)
     if version is not None and version != package.version:
         raise LabError("stale_version", f"The package is now at version {package.version}; preview that one.")
-    scenario = engine.load_scenario(session.scenario_name)
+    scenario = session_scenario(session=session)
     try:
         engine.validate_package(package.levers, scenario)
     except engine.DecisionError as exc:

@@ -20,7 +20,7 @@ from classroom.selectors import team_summary
 from game import deadlines, engine
 from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
-                            round_playing, session_history)
+                            round_playing, session_history, session_scenario)
 from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.packages import package_broadcast
@@ -48,7 +48,7 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     game_round = round_playing(session=team.session)
     if game_round is None or package_latest(team=team, game_round=game_round) is not None:
         return
-    scenario = engine.load_scenario(team.session.scenario_name)
+    scenario = session_scenario(session=team.session)
     levers = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
@@ -258,7 +258,7 @@ def round_finalize(*, round_id: int) -> bool:
         if game_round is None or game_round.state != Round.State.CLOSING:
             return False
         session = game_round.session
-        scenario = engine.load_scenario(session.scenario_name)
+        scenario = session_scenario(session=session)
         teams = list(session.teams.order_by("number"))
         fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
         state = engine.state_from_team_dicts([t.engine_state or fresh for t in teams], scenario)

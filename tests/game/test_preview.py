@@ -1,6 +1,7 @@
 import pytest
 
 from classroom.errors import LabError
+from classroom.models import Session
 from game.services import preview as preview_service
 from game.services.packages import package_edit
 from game.services.preview import package_preview
@@ -41,3 +42,15 @@ def test_preview_is_cached_per_version(started_session, monkeypatch):
     for role in ("hr", "director"):
         package_preview(participant_id=factories.holder(started_session, role).id, version=1)
     assert len(calls) == 1
+
+
+def test_preview_uses_the_snapshot(scenario_files, started_session):
+    hr = factories.holder(started_session, "hr")
+    preview_service._cache.clear()
+    before = package_preview(participant_id=hr.id, version=1)
+    scenario_files("demo", demand=20_000.0, price=150.0)
+    preview_service._cache.clear()
+    assert package_preview(participant_id=hr.id, version=1) == before
+    Session.objects.filter(pk=started_session.pk).update(scenario_snapshot=None)  # the file would change it
+    preview_service._cache.clear()
+    assert package_preview(participant_id=hr.id, version=1) != before
