@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from classroom.models import Session, Team
 from game import engine
+from game.engine.budget import package_cuts
 from game.engine.scenario import scenario_from_dict
 from game.models import PackageVersion, Round, RoundResult
 
@@ -54,7 +55,9 @@ def package_latest(*, team: Team, game_round: Round) -> PackageVersion | None:
     return team.package_versions.filter(round=game_round).order_by("-version").first()
 
 
-def package_payload(*, package: PackageVersion | None) -> dict | None:
+def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario) -> dict | None:
+    """A package version as the room and console see it, with what the plant will cut for lack of money
+    (engine.budget.package_cuts: the finance envelopes are caps, not approval rules)."""
     if package is None:
         return None
     approvals = {
@@ -69,6 +72,7 @@ def package_payload(*, package: PackageVersion | None) -> dict | None:
         "author": package.author.display_name if package.author_id else None,
         "author_role": package.author_role or None,
         "changed_lever": package.changed_lever or None,
+        "cuts": package_cuts(package.levers, scenario.params),
     }
 
 

@@ -2,7 +2,7 @@
 from classroom.models import LedgerEntry, Participant, Session
 from classroom.selectors import member_roles, session_public, team_summary
 from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
-                            session_history, team_results, team_stations)
+                            session_history, session_scenario, team_results, team_stations)
 from game.services.chat import chat_payload
 from game.services.disruptions import disruptions_for_session, disruptions_for_team
 
@@ -22,7 +22,8 @@ def team_snapshot(*, participant_id: int) -> dict:
         "team": team_summary(team=team),
         "you": {"id": participant.id, "name": participant.display_name, "roles": member_roles(participant=participant)},
         "round": round_payload(game_round=game_round, total=session.rounds),
-        "package": package_payload(package=package_latest(team=team, game_round=game_round)) if game_round else None,
+        "package": (package_payload(package=package_latest(team=team, game_round=game_round),
+                                   scenario=session_scenario(session=session)) if game_round else None),
         "results": team_results(team=team),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
         "disruptions": disruptions_for_team(team=team),
@@ -38,7 +39,7 @@ def session_snapshot(*, session_id: int) -> dict:
         summary = team_summary(team=team)
         summary["console_seq"] = team.console_seq
         package = package_latest(team=team, game_round=game_round) if game_round else None
-        summary["package"] = package_payload(package=package)
+        summary["package"] = package_payload(package=package, scenario=session_scenario(session=session))
         teams.append(summary)
     return {
         "type": "state",

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/engine/crosscheck.py [--reps 40]
 
-Both run the demo plant for one round with labor, PM, quality and supply effects switched off
+Both run the demo plant for one round with labor, PM, quality, supply, random and maintenance-induced
+failures, minor stops and changeovers switched off
 (see isolated_scenario), over independent seeds; prints mean output of each, their difference
 with a 95% interval, and the time per team-round of each.
 """
@@ -29,7 +30,8 @@ def isolated_scenario(age_factor: float = 1.0):
     age_factor > 1 wears the equipment further so that breakdowns dominate."""
     base = load_scenario("demo")
     over = {"base_absenteeism": 0.0, "random_supplier_failure_prob": 0.0, "initial_headcount": 70,
-            "demand": 30_000.0, "initial_skill": 0.9,
+            "demand": 30_000.0, "initial_skill": 0.9, "random_mtbf": [1e12] * 5, "induced_failure_prob": 0.0,
+            "minor_stop_base": 0.0, "minor_stop_backlog_gain": 0.0, "changeover_hours_per_day": 0.0,
             "initial_age": [a * age_factor for a in base.params["initial_age"]]}
     return scenario_from_dict({"name": "crosscheck", "title": "", "description": "", "params": over}), base
 
@@ -57,7 +59,7 @@ def engine_effective_rates(sc, lv):
     """The per-station rate the engine runs at in this configuration (for the DES to use)."""
     p = sc.params
     skill = p["initial_skill"]
-    perf = p["perf_base"] * (0.55 + 0.5 * skill)
+    perf = min(1.0, p["speed_factor"] * (p["skill_speed_floor"] + p["skill_speed_gain"] * skill))
     return np.asarray(p["rate"]) * perf
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .levers import DecisionError, N_STATIONS
 
 MAX_DAY = 21
@@ -89,3 +91,37 @@ class Disruption:
 
 def _num(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def disruption_days(disruptions, T, D, cal, bottleneck):
+    """Per-day multipliers [T, D, ...] from the disruptions hitting each team."""
+    S = N_STATIONS
+    cap = np.ones((T, D, S))
+    supplier = np.ones((T, D, 2))
+    demand = np.ones((T, D))
+    absence = np.zeros((T, D))
+    defect = np.zeros((T, D, S))
+    energy = np.ones((T, D))
+    outage = np.zeros((T, D))
+    for t, items in enumerate(disruptions):
+        for ev in items:
+            on = (cal[t] >= ev.start_day) & (cal[t] < ev.start_day + ev.duration_days)
+            m = ev.magnitude
+            if ev.kind == "machine_breakdown":
+                for s in (ev.targets or (bottleneck,)):
+                    cap[t, on, s] *= 1.0 - m
+            elif ev.kind == "supplier_failure":
+                for j in (ev.targets or (0,)):
+                    supplier[t, on, j] *= 1.0 - m
+            elif ev.kind == "demand_spike":
+                demand[t, on] += m
+            elif ev.kind == "absenteeism":
+                absence[t, on] += m
+            elif ev.kind == "quality_escape":
+                for s in (ev.targets or tuple(range(S))):
+                    defect[t, on, s] += m
+            elif ev.kind == "energy_price_spike":
+                energy[t, on] *= m
+            elif ev.kind == "site_outage":
+                outage[t, on] = np.maximum(outage[t, on], m)
+    return cap, supplier, demand, np.clip(absence, 0, 0.95), defect, energy, outage

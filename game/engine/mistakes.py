@@ -9,6 +9,7 @@ from __future__ import annotations
 from .params import DEFAULT_PARAMS
 
 REQUIRED_PM = float(sum(DEFAULT_PARAMS["pm_required"]))
+NETWORK_EXPOSURE = 3_000.0  # money a month expected to be lost to supplier and site failures (kpis.operational_risk)
 
 
 def _runs(flags: list[bool], rounds: list[int], min_len: int) -> list[int]:
@@ -129,9 +130,9 @@ def local_efficiency(h):
     if "second_supplier" in built or "backup_line" in built:
         return None
     cover = [d["raw_material_cover_days"] for d in _d_all(h)]
-    risk = _k(h, "operational_risk")
+    network = [x["kpis"]["risk_parts"]["supplier"] + x["kpis"]["risk_parts"]["site"] for x in h]
     rounds = [x["round"] for x in h]
-    exposed = [r for r, c, k in zip(rounds, cover, risk) if c <= 3.0 and k >= 30]
+    exposed = [r for r, c, k in zip(rounds, cover, network) if c <= 3.0 and k >= NETWORK_EXPOSURE]
     if len(exposed) < 3:
         return None
     good = _k(h, "good_units")
@@ -139,8 +140,8 @@ def local_efficiency(h):
     med = sorted(good)[len(good) // 2]
     return {"code": "local_efficiency_over_resilience", "title": "Local efficiency over network resilience",
             "rounds": exposed,
-            "evidence": f"one supplier, one site and {min(cover):.1f}-{max(cover):.1f} days of raw material: operational "
-                        f"risk {min(risk):.0f}-{max(risk):.0f}/100; worst round {rounds[worst]} shipped "
+            "evidence": f"one supplier, one site and {min(cover):.1f}-{max(cover):.1f} days of raw material: an expected "
+                        f"{min(network):,.0f}-{max(network):,.0f} a month at stake from supplier and site failures; worst round {rounds[worst]} shipped "
                         f"{good[worst]:,.0f} good units against a typical {med:,.0f}."}
 
 

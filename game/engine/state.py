@@ -31,6 +31,8 @@ STATE_SHAPES: dict[str, tuple[int, ...]] = {
     "fatigue": (),  # 0-1
     "quit_intent": (),  # 0-1, slow stock following fatigue
     "cross": (),  # share of workers cross-trained
+    "cross_breadth": (),  # extra station skills of a cross-trained worker: 1 (chain) .. 4 (full flexibility)
+    "novices": (),  # workers who arrived this round (they idle first when the line is fully staffed)
     "pipeline": (),  # hires arriving next round
     "injured": (),  # workers away injured at the start of the round (worker-equivalents)
     "quality_cap": (),  # quality-program capability 0-1
@@ -40,7 +42,7 @@ STATE_SHAPES: dict[str, tuple[int, ...]] = {
     "perf_mult": (),  # performance multiplier from automation
     "crew_mult": (),  # crew multiplier from automation
     "backup_ready": (),  # 1 if the backup line exists
-    "supplier2_share": (),  # share of material from supplier 2
+    "supplier2_ready": (),  # 1 once the second supplier is qualified
     "cash": (),
     "escapes_prev": (),  # escaped defects shipped last round (warranty due now)
     "goodwill": (),  # demand multiplier (1 = normal), hurt by escapes
@@ -69,6 +71,8 @@ class PlantState:
     fatigue: np.ndarray
     quit_intent: np.ndarray
     cross: np.ndarray
+    cross_breadth: np.ndarray
+    novices: np.ndarray
     pipeline: np.ndarray
     injured: np.ndarray
     quality_cap: np.ndarray
@@ -78,7 +82,7 @@ class PlantState:
     perf_mult: np.ndarray
     crew_mult: np.ndarray
     backup_ready: np.ndarray
-    supplier2_share: np.ndarray
+    supplier2_ready: np.ndarray
     cash: np.ndarray
     escapes_prev: np.ndarray
     goodwill: np.ndarray
@@ -111,9 +115,9 @@ def initial_state(scenario, n_teams: int) -> PlantState:
         "fg": p["initial_fg"], "backlog": p["initial_backlog"], "age": p["initial_age"], "eta": p["eta"],
         "beta": p["beta"], "down": 0.0, "pm_backlog": p["initial_pm_backlog"], "defect_base": p["defect_base"],
         "ramp_gap": 0.0, "ramp_units": 0.0, "headcount": p["initial_headcount"], "skill": p["initial_skill"],
-        "fatigue": 0.05, "quit_intent": 0.05, "cross": 0.1, "pipeline": 0.0, "injured": 0.0,
+        "fatigue": 0.05, "quit_intent": 0.05, "cross": 0.1, "cross_breadth": 1.0, "novices": 0.0, "pipeline": 0.0, "injured": 0.0,
         "quality_cap": 0.0, "proj_done_h": 0.0, "proj_status": 0.0, "proj_spent": 0.0, "perf_mult": 1.0,
-        "crew_mult": 1.0, "backup_ready": 0.0, "supplier2_share": 0.0, "cash": p["initial_cash"],
+        "crew_mult": 1.0, "backup_ready": 0.0, "supplier2_ready": 0.0, "cash": p["initial_cash"],
         "escapes_prev": 0.0, "goodwill": 1.0, "oee_hist": np.nan,
     }
     return PlantState(**{k: per_team(vals[k], STATE_SHAPES[k]) for k in STATE_SHAPES})
@@ -135,12 +139,15 @@ def state_to_team_dicts(state: PlantState) -> list[dict]:
 
 
 def state_from_team_dicts(dicts: list[dict], scenario=None) -> PlantState:
+    """Batched state from stored team dicts. With a scenario, a field added to the model since the state was
+    stored takes its starting value (a session running across an upgrade keeps going)."""
     if not dicts:
         raise ValueError("need at least one team")
+    fresh = state_to_team_dicts(initial_state(scenario, 1))[0] if scenario is not None else {}
     cols = {}
     for k, shape in STATE_SHAPES.items():
         try:
-            rows = [d[k] for d in dicts]
+            rows = [d[k] if k in d or k not in fresh else fresh[k] for d in dicts]
         except KeyError:
             raise ValueError(f"team state is missing {k!r}") from None
         arr = np.array([[np.nan if x is None else x for x in r] if shape else (np.nan if r is None else r)

@@ -81,12 +81,12 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
                 {"lever": lever, "value": value, "version": latest.version + 1})
         if latest.levers.get(lever) == value:
-            return package_payload(package=latest)
+            return package_payload(package=latest, scenario=session_scenario(session=team.session))
         package = PackageVersion.objects.create(
             team=team, round=game_round, version=latest.version + 1, levers={**latest.levers, lever: value},
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
         )
-        payload = package_payload(package=package)
+        payload = package_payload(package=package, scenario=session_scenario(session=team.session))
         package_broadcast(team=team, payload=payload)
     return payload
 
@@ -107,7 +107,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
             raise LabError("stale_version", f"The package changed: you reviewed version {version}, the latest is "
                            f"version {latest.version}. Review it and approve again.")
         if latest.aligned_at:
-            return package_payload(package=latest)
+            return package_payload(package=latest, scenario=session_scenario(session=team.session))
         try:
             engine.validate_package(latest.levers, session_scenario(session=team.session))
         except engine.DecisionError as exc:
@@ -121,7 +121,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         if approved | roles >= set(engine.ROLES):
             latest.aligned_at = timezone.now()
             latest.save(update_fields=["aligned_at"])
-        payload = package_payload(package=latest)
+        payload = package_payload(package=latest, scenario=session_scenario(session=team.session))
         package_broadcast(team=team, payload=payload)
         if latest.aligned_at:
             transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id), robust=True)
@@ -137,4 +137,5 @@ def package_broadcast(*, team: Team, payload: dict) -> None:
 def _current_package(participant: Participant) -> dict | None:
     team = participant.team
     game_round = round_current(session=team.session)
-    return package_payload(package=package_latest(team=team, game_round=game_round)) if game_round else None
+    return (package_payload(package=package_latest(team=team, game_round=game_round),
+                            scenario=session_scenario(session=team.session)) if game_round else None)

@@ -61,7 +61,8 @@ def _round_open(session: Session, game_round: Round) -> None:
     game_round.save(update_fields=["state", "opens_at", "deadline"])
     for team in session.teams.all():
         team_prepare_for_open_round(team=team)
-        package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round)))
+        package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round),
+                                                             scenario=session_scenario(session=session)))
     _broadcast_round(session, game_round)
     deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
 

@@ -4,6 +4,7 @@ from hypothesis import given, settings, strategies as st
 
 from game.engine import (LEVERS, ROLES, DecisionError, default_levers, lever_specs_json, load_scenario,
                          validate_lever, validate_package)
+from game.engine.budget import package_cuts
 
 SC = load_scenario("demo")
 
@@ -59,20 +60,29 @@ def test_weights_must_sum_to_100():
 @pytest.mark.parametrize("lever,value,envelope", [
     ("technicians", 12, "maintenance_budget"),
     ("training_hours", 16, "training_budget"),
-    ("inspection_level", "full", None),
     ("quality_program", 1.0, "quality_budget"),
     ("projects", ["new_equipment_s3", "automation"], "capex_budget"),
 ])
-def test_spending_must_fit_finance_envelopes(lever, value, envelope):
+def test_spending_beyond_an_envelope_is_allowed_and_the_cut_is_named(lever, value, envelope):
     lv = default_levers(SC) | {lever: value}
-    if envelope is None:
-        validate_package(lv, SC)  # full inspection fits the default quality envelope
-        return
-    with pytest.raises(DecisionError) as e:
-        validate_package(lv, SC)
-    assert e.value.field == envelope
+    validate_package(lv, SC)  # a choice with consequences, not an error
+    cuts = package_cuts(lv, SC.params)
+    assert [c["envelope"] for c in cuts] == [envelope]
+    cut = cuts[0]
+    assert cut["role"] == "finance" and cut["shortfall"] == pytest.approx(cut["planned"] - cut["cap"], abs=0.01)
+    assert cut["shortfall"] > 0 and cut["cut"]
     lv[envelope] = LEVERS[envelope].max
-    validate_package(lv, SC)
+    assert package_cuts(lv, SC.params) == []
+
+
+def test_default_package_is_fully_funded():
+    assert package_cuts(default_levers(SC), SC.params) == []
+
+
+def test_hiring_and_firing_at_once_is_refused():
+    with pytest.raises(DecisionError) as e:
+        validate_package(default_levers(SC) | {"hires": 2, "exits": 1}, SC)
+    assert e.value.field == "exits"
 
 
 def test_missing_lever_named():

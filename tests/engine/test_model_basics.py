@@ -56,7 +56,7 @@ def test_units_are_conserved(seed):
             stock1 = after.raw[t] + after.wip[t].sum() + after.fg[t]
             units_in = k["purchased_units"] + k["outsourced_units"]
             units_out = k["shipped_units"] + k["scrap_units"]
-            assert units_in == pytest.approx(units_out + stock1 - stock0, abs=1e-6)
+            assert units_in == pytest.approx(units_out + stock1 - stock0, abs=1e-4)  # KPIs keep 6 decimals
 
 
 def test_cash_moves_only_by_documented_flows():

@@ -23,11 +23,19 @@ def test_missing_field_is_named():
     d = state_to_team_dicts(initial_state(SC, 1))[0]
     del d["fatigue"]
     try:
-        state_from_team_dicts([d], SC)
+        state_from_team_dicts([d])
     except ValueError as e:
         assert "fatigue" in str(e)
     else:
         raise AssertionError("accepted a state without fatigue")
+
+
+def test_a_state_stored_before_a_field_existed_takes_the_starting_value():
+    d = state_to_team_dicts(initial_state(SC, 1))[0]
+    d["fatigue"] = 0.3
+    del d["cross_breadth"]
+    st = state_from_team_dicts([d], SC)
+    assert st.cross_breadth[0] == 1.0 and st.fatigue[0] == 0.3
 
 
 def test_every_shipped_scenario_loads_validates_and_runs():

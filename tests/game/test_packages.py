@@ -158,13 +158,24 @@ def test_approval_after_the_round_closed_is_refused(started_session, facilitator
 
 
 def test_invalid_package_cannot_be_approved(started_session):
-    finance = factories.holder(started_session, "finance")
-    package_edit(participant_id=finance.id, lever="maintenance_budget", value=0.0, base_version=1, client_msg_id="f")
+    director = factories.holder(started_session, "director")
+    package_edit(participant_id=director.id, lever="priority_weights", value=[60, 20, 20, 20, 20], base_version=1,
+                 client_msg_id="d")
     with pytest.raises(LabError) as exc:
-        package_approve(participant_id=finance.id, version=2, client_msg_id="a")
+        package_approve(participant_id=director.id, version=2, client_msg_id="a")
     assert exc.value.code == "invalid_package"
-    assert exc.value.field
+    assert exc.value.field == "priority_weights"
     assert not Approval.objects.exists()
+
+
+def test_an_underfunded_package_can_be_approved_and_says_what_the_plant_cuts(started_session):
+    finance = factories.holder(started_session, "finance")
+    out = package_edit(participant_id=finance.id, lever="maintenance_budget", value=0.0, base_version=1,
+                       client_msg_id="f")
+    assert [c["envelope"] for c in out["cuts"]] == ["maintenance_budget"]
+    assert "PM" in out["cuts"][0]["cut"] and out["cuts"][0]["shortfall"] > 0
+    approved = package_approve(participant_id=finance.id, version=2, client_msg_id="a")
+    assert "finance" in approved["approvals"]
 
 
 def test_edit_while_paused_is_refused(started_session, facilitator):
