@@ -4,13 +4,13 @@ Each station has three failure modes (Nowlan & Heap 1978; Moubray 1997):
 * wear-out: Weibull (eta, beta > 1) in virtual age, minimal repair, PM rejuvenates it (Kijima II);
 * random: constant hazard (shape 1) in run hours; PM cannot prevent it;
 * maintenance-induced: a PM intervention sometimes leaves a fault that shows within a few run hours.
-The hourly loop counts run hours down to the next failure of any mode; the draws come from noise.py.
+The hourly loop (flow.py) runs a clock of run hours per station and fails it at the nearest deadline of
+any mode; the draws come from noise.py.
 """
 from __future__ import annotations
 
 import numpy as np
 
-WEAR, RANDOM, INDUCED = 0, 1, 2
 NOMINAL_RUN_HOURS = 352.0  # 22 days x 2 shifts x 8 h: the month pm_required is stated for
 
 
@@ -34,12 +34,6 @@ def minor_stop_loss(s, p) -> np.ndarray:
     due = np.asarray(p["pm_required"], float)
     months_overdue = np.minimum(s.pm_backlog / due, 4.0)
     return np.minimum(p["minor_stop_base"] + p["minor_stop_backlog_gain"] * months_overdue, 0.4)
-
-
-def repair_hours(mode, ttr, p) -> np.ndarray:
-    """Mean repair hours by failure mode, times the lognormal draw."""
-    mean = np.where(mode == WEAR, p["mttr"], np.where(mode == INDUCED, p["induced_mttr"], p["random_mttr"]))
-    return mean * ttr
 
 
 def kijima_end(s, p, pm_done, run_hours) -> None:

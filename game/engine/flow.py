@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .equipment import INDUCED, RANDOM, WEAR, hours_to_wear_failure, repair_hours
+from .equipment import hours_to_wear_failure
 from .noise import FAIL_SLOTS, PM_EVENTS
 
 
@@ -16,15 +16,28 @@ def _team_draws(a, T):
     return a if a.shape[0] == T else np.broadcast_to(a, (T, *a.shape[1:]))
 
 
+def failure_schedule(s, p, nz, T):
+    """Run-clock times of each station's wear-out and random failures this round [T or 1, S, K], with their
+    repair hours before any queueing.
+
+    Minimal repair makes this exact ahead of time: the k-th wear-out failure comes when virtual age reaches
+    eta ((v0/eta)^beta + E_1 + .. + E_k)^(1/beta); random failures are a Poisson process in run hours (with
+    common random numbers they are the same for every team, so they stay one row)."""
+    haz, ttr = _team_draws(nz.hazard, T), _team_draws(nz.ttr, T)
+    wear_at = hours_to_wear_failure(s.age[:, :, None], s.eta[:, :, None], s.beta[:, :, None], np.cumsum(haz, axis=2))
+    rand_at = np.cumsum(nz.random_gap, axis=2) * np.asarray(p["random_mtbf"], float)[None, :, None]
+    wear_at[:, :, -1] = np.inf  # past the last drawn failure nothing more happens this round
+    rand_at[:, :, -1] = np.inf
+    return wear_at, p["mttr"] * ttr, rand_at, p["random_mttr"] * nz.random_ttr
+
+
 def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day):
     T, S = s.rate.shape
     working, hpd, n_days, pm_day = cal["working"], cal["hpd"], cal["n_days"], cal["pm_day"]
     D = working.shape[1]
     K = int(np.ceil(hpd.max() - 1e-9))
-    haz, ttr = _team_draws(nz.hazard, T), _team_draws(nz.ttr, T)
-    rgap, rttr = _team_draws(nz.random_gap, T), _team_draws(nz.random_ttr, T)
+    wear_at, wear_rep, rand_at, rand_rep = failure_schedule(s, p, nz, T)
     induced_u = _team_draws(nz.induced, T)
-    mtbf = np.asarray(p["random_mtbf"], float)[None, :]
 
     bufcap = np.append(np.asarray(p["buffer_cap"], float)[1:], np.inf)  # space after each station
     q = np.zeros((T, S + 1))
@@ -32,20 +45,26 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
     q[:, 0] = s.raw
     release_left = np.maximum(lv["production_target"], 0.0)
     down = s.down.copy()
+    down_f = down.ravel()
     # run hours to the next failure of each mode; the station fails when the nearest reaches zero
     n_wear = np.zeros((T, S), dtype=int)
-    n_rand = np.zeros((T, S), dtype=int)
     n_ind = np.zeros((T, S), dtype=int)
-    ar_t, ar_s = np.indices((T, S))
-    to_wear = hours_to_wear_failure(s.age, s.eta, s.beta, haz[:, :, 0])
-    to_rand = rgap[:, :, 0] * mtbf
-    to_ind = np.full((T, S), np.inf)
-    run_clock = np.zeros((T, S))  # run hours so far this round
+    n_rand = np.zeros((T, S), dtype=int)
+    at_wear = wear_at[:, :, 0].copy()
+    at_rand = np.broadcast_to(rand_at[:, :, 0], (T, S)).copy()
+    at_ind = np.full((T, S), np.inf)  # run-clock time of a maintenance-induced fault, if one was left
+    next_fail = np.minimum(at_wear, at_rand)
+    KF = wear_at.shape[2]
+    rand_per_team = rand_at.shape[0] > 1
+    # flat views for the failure path (same memory as the [T, S] arrays)
+    at_wear_f, at_rand_f, at_ind_f, next_fail_f = at_wear.ravel(), at_rand.ravel(), at_ind.ravel(), next_fail.ravel()
+    n_wear_f, n_rand_f, n_ind_f = n_wear.ravel(), n_rand.ravel(), n_ind.ravel()
+    wear_at_f, rand_at_f = wear_at.reshape(-1), rand_at.reshape(-1)
+    wear_rep_f, rand_rep_f = np.ascontiguousarray(wear_rep).reshape(-1), np.ascontiguousarray(rand_rep).reshape(-1)
+    run_clock = np.zeros((T, S))  # run hours so far this round (up and scheduled)
     processed = np.zeros((T, S))
-    downh = np.zeros((T, S))
-    up_hours = np.zeros((T, S))
     corr_h = np.zeros(T)
-    corr_week = np.zeros(T)
+    corr_week_start = np.zeros(T)  # technician repair hours already spent when this week began
     pm_done = np.zeros((T, S))
     pm_frac = np.zeros((T, S))
     pm_busy = np.zeros(T)
@@ -53,6 +72,7 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
     maint_money = fund["maint_parts_money"].copy()
     repair_cost_per_h = p["corrective_cost_multiplier"] * (p["pm_parts_per_hour"] + p["tech_wage"])
     techs_on_shift = lv["technicians"] / 2.0
+    crews_free = np.maximum(techs_on_shift / p["techs_per_repair"], 0.25)  # repair crews free on a shift
     tech_week = lv["technicians"] * p["tech_hours_per_month"] / p["weeks_per_round"]
     pm_week_plan = lv["pm_hours"] / p["weeks_per_round"]
     weeks_left = np.full(T, float(p["weeks_per_round"]))
@@ -65,14 +85,17 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
     out_daily = lv["outsourcing_units"] / n_days
     share2 = cal["share2"]
 
+    up, fail = np.empty((T, S), bool), np.empty((T, S), bool)  # hourly buffers, reused
+    ua, cap, room, m1, avail, moved = (np.empty((T, S)) for _ in range(6))
+    half = np.empty((T, S - 1))
     for d in range(D):
         wk = working[:, d]
         if pm_day[:, d].any():  # weekly PM with the technician hours and money repairs left
             m = pm_day[:, d]
-            avail = np.maximum(tech_week - corr_week, 0.0)
+            tech_free = np.maximum(tech_week - (corr_h - corr_week_start), 0.0)
             money_week = np.maximum(maint_money, 0.0) / np.maximum(weeks_left, 1.0)
             plan = pm_week_plan.sum(1)
-            frac = np.minimum(1.0, np.minimum(avail, money_week / p["pm_parts_per_hour"]) / np.maximum(plan, 1e-9))
+            frac = np.minimum(1.0, np.minimum(tech_free, money_week / p["pm_parts_per_hour"]) / np.maximum(plan, 1e-9))
             done = pm_week_plan * (frac * m)[:, None]
             pm_done += done
             maint_money -= done.sum(1) * p["pm_parts_per_hour"]
@@ -80,7 +103,8 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
             pm_frac = np.where(m[:, None], np.minimum(p["pm_downtime_share"] * done / week_h[:, None], 0.9), pm_frac)
             # technicians busy on PM during production hours are not free for repairs
             pm_busy = np.where(m, pm_frac.sum(1) / 2.0, pm_busy)
-            corr_week = np.where(m, 0.0, corr_week)
+            crews_free = np.maximum((techs_on_shift - pm_busy) / p["techs_per_repair"], 0.25)
+            corr_week_start = np.where(m, corr_h, corr_week_start)
             weeks_left = np.where(m, weeks_left - 1.0, weeks_left)
             # maintenance-induced faults: more PM work per intervention, more chances to leave one
             ev = np.minimum(pm_event, PM_EVENTS - 1)
@@ -88,7 +112,8 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
             due_week = np.maximum(np.asarray(p["pm_required"], float) / p["weeks_per_round"], 1e-9)
             chance = p["induced_failure_prob"] * np.minimum(done / due_week, 2.0)
             hit = m[:, None] & (done > 0) & (u[:, :, 0] < chance)
-            to_ind = np.where(hit, np.minimum(to_ind, u[:, :, 1] * p["induced_window_hours"]), to_ind)
+            at_ind[...] = np.where(hit, np.minimum(at_ind, run_clock + u[:, :, 1] * p["induced_window_hours"]), at_ind)
+            np.minimum(next_fail, at_ind, out=next_fail)  # in place: the flat views must stay valid
             pm_event = pm_event + m
         # materials and orders at the start of the day
         need = np.maximum(raw_target + cal["usage"] - q[:, 0], 0.0) * wk
@@ -102,62 +127,63 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
         demand_total += dem_day[:, d]
         capd = day_cap[:, d, :] * (1.0 - pm_frac)
         act_d = slot_active * wk[None, :, None]
-        for k in range(K):
-            if not act_d[k].any():
-                break
+        for k in range(int(np.ceil((hpd * wk).max() - 1e-9))):
             act = act_d[k]
-            up = down <= 0.0
-            cap = capd * (up * act)
+            np.less_equal(down, 0.0, out=up)
+            np.multiply(up, act, out=ua)
+            np.multiply(capd, ua, out=cap)
             np.minimum(cap[:, 0], release_left, out=cap[:, 0])
             # two passes: a cautious move on start-of-hour stocks, then one that also counts what the
             # neighbours move within the hour; pass 2 never undercuts pass 1, so buffers stay in 0..cap
-            qin = q[:, :S]
-            room = bufcap - q[:, 1:]
-            m1 = np.minimum(np.minimum(cap, qin), room)
+            np.subtract(bufcap, q[:, 1:], out=room)
+            np.minimum(cap, q[:, :S], out=m1)
+            np.minimum(m1, room, out=m1)
             room[:, :-1] += m1[:, 1:]
-            avail = qin.copy()
-            avail[:, 1:] += 0.5 * m1[:, :-1]
-            moved = np.minimum(np.minimum(cap, avail), room)
+            np.multiply(m1[:, :-1], 0.5, out=half)
+            np.copyto(avail, q[:, :S])
+            avail[:, 1:] += half
+            np.minimum(cap, avail, out=moved)
+            np.minimum(moved, room, out=moved)
             q[:, :S] -= moved
             q[:, 1:] += moved
             release_left -= moved[:, 0]
             processed += moved
-            run = up * act
-            up_hours += run
-            downh += act - run
+            run_clock += ua
             down -= act
-            to_wear -= run
-            to_rand -= run
-            to_ind -= run
-            run_clock += run
-            fail = up & ((to_wear <= 0) | (to_rand <= 0) | (to_ind <= 0))
+            np.greater_equal(run_clock, next_fail, out=fail)
+            fail &= up
             if not fail.any():
                 continue
-            tt, ss = np.nonzero(fail)
-            mode = np.where(to_wear[tt, ss] <= 0, WEAR, np.where(to_ind[tt, ss] <= 0, INDUCED, RANDOM))
-            draw = np.where(mode == WEAR, ttr[tt, ss, np.minimum(n_wear[tt, ss], FAIL_SLOTS - 1)],
-                            rttr[tt, ss, np.minimum(n_rand[tt, ss] + n_ind[tt, ss], FAIL_SLOTS - 1)])
+            fl = np.flatnonzero(fail)  # flat (team, station) indices: cheaper than pairs of index arrays
+            tt = fl // S
+            nf, ai_, aw_, ar_ = next_fail_f[fl], at_ind_f[fl], at_wear_f[fl], at_rand_f[fl]
+            is_i = ai_ <= nf
+            is_w = (aw_ <= ar_) & ~is_i
+            is_r = ~(is_i | is_w)
+            nw, nr = n_wear_f[fl], n_rand_f[fl]
+            rfl = fl if rand_per_team else fl % S
+            base = np.where(is_i, p["induced_mttr"], np.where(is_w, wear_rep_f[fl * KF + nw], rand_rep_f[rfl * KF + nr]))
             busy = (down[tt] > 0).sum(1)
-            crews = np.maximum((techs_on_shift[tt] - pm_busy[tt]) / p["techs_per_repair"], 0.25)  # free repair crews
-            wait = 1.0 + 0.5 * np.maximum(0.0, busy + 1 - crews)  # queueing for a free crew
-            rep = repair_hours(mode, draw, p) * wait
+            rep = base * (1.0 + 0.5 * np.maximum(0.0, busy + 1 - crews_free[tt]))  # queueing for a free crew
             cost = rep * repair_cost_per_h
             # repairs the maintenance envelope cannot pay wait for parts bought the slow way
             broke = maint_money[tt] < cost
-            np.add.at(unfunded, tt, broke * 1.0)
-            np.subtract.at(maint_money, tt, cost)
-            down[tt, ss] = rep + np.where(broke, p["unfunded_repair_wait_hours"], 0.0)
-            np.add.at(corr_h, tt, rep * p["techs_per_repair"])
-            np.add.at(corr_week, tt, rep * p["techs_per_repair"])
-            w, r, i = mode == WEAR, mode == RANDOM, mode == INDUCED
-            n_wear[tt[w], ss[w]] += 1
-            n_rand[tt[r], ss[r]] += 1
-            n_ind[tt[i], ss[i]] += 1
-            age_now = s.age[tt[w], ss[w]] + run_clock[tt[w], ss[w]]
-            nxt = haz[tt[w], ss[w], np.minimum(n_wear[tt[w], ss[w]], FAIL_SLOTS - 1)]
-            to_wear[tt[w], ss[w]] = hours_to_wear_failure(age_now, s.eta[tt[w], ss[w]], s.beta[tt[w], ss[w]], nxt)
-            to_rand[tt[r], ss[r]] = rgap[tt[r], ss[r], np.minimum(n_rand[tt[r], ss[r]], FAIL_SLOTS - 1)] * mtbf[0, ss[r]]
-            to_ind[tt[i], ss[i]] = np.inf
+            maint_money -= np.bincount(tt, cost, minlength=T)
+            if broke.any():
+                unfunded += np.bincount(tt, broke, minlength=T)
+                rep_down = rep + broke * p["unfunded_repair_wait_hours"]
+            else:
+                rep_down = rep
+            down_f[fl] = rep_down
+            corr_h += np.bincount(tt, rep * p["techs_per_repair"], minlength=T)
+            n_ind_f[fl] += is_i
+            nw += is_w
+            nr += is_r
+            n_wear_f[fl], n_rand_f[fl] = nw, nr
+            aw_, ar_ = wear_at_f[fl * KF + nw], rand_at_f[rfl * KF + nr]
+            ai_ = np.where(is_i, np.inf, ai_)
+            at_wear_f[fl], at_rand_f[fl], at_ind_f[fl] = aw_, ar_, ai_
+            next_fail_f[fl] = np.minimum(np.minimum(aw_, ar_), ai_)
         # end of day: inspect, outsource, ship
         made = q[:, S].copy()
         q[:, S] = 0.0
@@ -172,9 +198,10 @@ def run_month(s, lv, p, fund, nz, cal, day_cap, fpy_day, catch, supply, dem_day)
         fg -= ship
         backlog -= ship
         shipped += ship
+    sched = (hpd * n_days)[:, None]
     return {
-        "q": q, "fg": fg, "backlog": backlog, "down": np.maximum(down, 0.0), "processed": processed, "downh": downh,
-        "up_hours": up_hours, "nfail": n_wear + n_rand + n_ind, "nfail_wear": n_wear, "nfail_random": n_rand,
+        "q": q, "fg": fg, "backlog": backlog, "down": np.maximum(down, 0.0), "processed": processed, "downh": sched - run_clock,
+        "up_hours": run_clock, "nfail": n_wear + n_rand + n_ind, "nfail_wear": n_wear, "nfail_random": n_rand,
         "nfail_induced": n_ind, "corr_h": corr_h, "pm_done": pm_done, "shipped": shipped, "good": good,
         "scrap": scrap, "escapes": escapes, "purchased": purchased, "purchased2": purchased2,
         "outsourced": outsourced, "demand": demand_total, "unfunded_repairs": unfunded,

@@ -16,39 +16,40 @@ from __future__ import annotations
 
 import numpy as np
 
-BISECTION_STEPS = 12
+BISECTION_STEPS = 7  # from the no-cover pace up to 1: well under 0.1% of the pace
 
 
 def _deficits(a, need, chain, pool, eff):
-    """Deficit per station after the chain has moved what it can ([..., S]) and the pool supply [...]."""
-    S = a.shape[-1]
+    """Deficit per station after the chain has moved what it can, the pool supply, and what each station
+    has left over. Arrays are station-first [S, ...] (contiguous per station: this runs in the bisection)."""
+    S = a.shape[0]
     surplus = a - need
     movable = chain * a
-    inflow_last = np.zeros(a.shape[:-1])
-    flows = [None] * S
+    flow = np.empty_like(a)
+    inflow = np.zeros(a.shape[1:])
     for _ in range(2):  # a closed chain: the second pass feeds station 1 from station S
-        inflow = inflow_last
         for s in range(S):
-            room = surplus[..., s] + eff * inflow
-            flows[s] = np.clip(room, 0.0, movable[..., s])
-            inflow = flows[s]
-        inflow_last = flows[S - 1]
-    flow = np.stack(flows, -1)
-    received = eff * np.roll(flow, 1, axis=-1)
-    left = surplus + received - flow
+            room = surplus[s] + eff * inflow
+            np.minimum(np.maximum(room, 0.0), movable[s], out=flow[s])
+            inflow = flow[s]
+    left = surplus - flow
+    left[1:] += eff * flow[:-1]
+    left[0] += eff * flow[-1]
     deficit = np.maximum(-left, 0.0)
-    pool_supply = eff * np.minimum(pool * a, np.maximum(left, 0.0)).sum(-1)
-    return deficit, pool_supply, np.maximum(left, 0.0)
+    np.maximum(left, 0.0, out=left)
+    pool_supply = eff * np.minimum(pool * a, left).sum(0)
+    return deficit, pool_supply, left
 
 
 def line_pace(a, u, chain, pool, temps, eff):
-    """Highest feasible pace x [...] in 0..1, and the temp crews it uses."""
-    lo = np.zeros(a.shape[:-1])
-    hi = np.ones(a.shape[:-1])
+    """Highest feasible pace x [...] in 0..1 (station-first arrays). Without any cover the worst-staffed
+    station sets it, so the search starts there."""
+    lo = np.minimum(1.0, (a / u).min(0))
+    hi = np.ones(a.shape[1:])
     for _ in range(BISECTION_STEPS):
         x = 0.5 * (lo + hi)
-        deficit, pool_supply, _ = _deficits(a, u * x[..., None], chain, pool, eff)
-        ok = deficit.sum(-1) <= temps + pool_supply + 1e-12
+        deficit, pool_supply, _ = _deficits(a, u * x, chain, pool, eff)
+        ok = deficit.sum(0) <= temps + pool_supply + 1e-12
         lo = np.where(ok, x, lo)
         hi = np.where(ok, hi, x)
     return lo
@@ -57,16 +58,20 @@ def line_pace(a, u, chain, pool, temps, eff):
 def station_labor(a, u, chain, pool, temps, eff):
     """Labor factor per station [..., S] (share of its rate it can run at) and temp crews at work [...].
 
-    a [..., S] crews present per crew needed; u [..., S] crew share needed to keep pace; chain, pool [..., 1]
+    a [..., S] crews present per crew needed; u [..., S] crew share needed to keep pace; chain, pool [...]
     shares of a station's people cross-trained on the next station / on every station; temps [...] crews."""
+    a = np.ascontiguousarray(np.moveaxis(a, -1, 0))
+    u = np.ascontiguousarray(np.moveaxis(np.broadcast_to(u, a.shape[1:] + a.shape[:1]), -1, 0))
     x = line_pace(a, u, chain, pool, temps, eff)
-    need = u * x[..., None]
+    need = u * x
     deficit, _, left = _deficits(a, need, chain, pool, eff)
-    temps_used = np.minimum(temps, deficit.sum(-1))
+    total_deficit = deficit.sum(0)
+    temps_used = np.minimum(temps, total_deficit)
     # covered stations run at the pace; the others keep their own people, minus what the pool took
-    pool_taken = np.maximum(deficit.sum(-1) - temps_used, 0.0) / eff
+    pool_taken = np.maximum(total_deficit - temps_used, 0.0) / eff
     giveable = np.minimum(pool * a, left)
-    share = np.where(giveable.sum(-1) > 0, pool_taken / np.maximum(giveable.sum(-1), 1e-12), 0.0)
-    own = np.minimum(1.0, need + left - giveable * share[..., None])
+    given = giveable.sum(0)
+    share = np.where(given > 0, pool_taken / np.maximum(given, 1e-12), 0.0)
+    own = np.minimum(1.0, need + left - giveable * share)
     labor = np.where(deficit > 1e-12, need, np.maximum(own, need))
-    return np.minimum(labor, 1.0), temps_used
+    return np.moveaxis(np.minimum(labor, 1.0), 0, -1), temps_used

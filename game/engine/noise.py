@@ -12,7 +12,7 @@ import numpy as np
 from .levers import N_STATIONS
 
 MAX_DAYS = 26  # 6x2 pattern
-FAIL_SLOTS = 96  # failures per station per round we can draw for (far above what happens)
+FAIL_SLOTS = 48  # failures per station, mode and round we can draw for (far above what happens)
 PM_EVENTS = 6  # weekly PM interventions per round (4-5 happen)
 
 

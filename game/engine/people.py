@@ -85,8 +85,8 @@ def staffing(s, lv, p, working, nz, fatigue_day, d_abs, train_frac, crew):
     eff_rate = s.rate * (1.0 - s.ramp_gap)
     u = np.minimum(1.0, eff_rate.min(1, keepdims=True) / eff_rate)[:, None, :]  # crew share to keep pace
     pool_share = np.clip((s.cross_breadth - 1.0) / 3.0, 0.0, 1.0)
-    chain = np.broadcast_to((s.cross * (1.0 - pool_share))[:, None, None], a.shape)
-    pool = np.broadcast_to((s.cross * pool_share)[:, None, None], a.shape)
+    chain = (s.cross * (1.0 - pool_share))[:, None]
+    pool = (s.cross * pool_share)[:, None]
     temps = np.broadcast_to((lv["temp_labor"] / (2 * crew))[:, None], (T, D))
     labor, temps_used = station_labor(a, u, chain, pool, temps, p["off_station_efficiency"])
     # the newest hires idle first when more people turn up than there are posts
