@@ -141,8 +141,11 @@ def step(state: PlantState, decisions: list[dict], scenario, disruptions, seed: 
     s.down = res["down"]
     s.wip = np.concatenate([np.zeros((T, 1)), res["q"][:, 1:S]], axis=1)
     s.raw = res["q"][:, 0]
+    # customers cancel part of what waits beyond a normal lead time; nobody waits beyond the cap
+    normal = p["normal_lead_days"] * p["demand"] / p["days_per_round"]
+    cancelled = p["late_order_cancel_rate"] * np.maximum(res["backlog"] - normal, 0.0)
     demand_cap = p["backlog_cap_rounds"] * p["demand"] * s.goodwill
-    lost = np.maximum(res["backlog"] - demand_cap, 0.0)
+    lost = cancelled + np.maximum(res["backlog"] - cancelled - demand_cap, 0.0)
     s.backlog = res["backlog"] - lost
     s.fg = res["fg"]
     processed = res["processed"]

@@ -21,7 +21,8 @@ def workforce_start(s, lv, p, tot) -> None:
     s.headcount = total
     exits = np.minimum(lv["exits"], np.maximum(s.headcount - 1, 0))
     s.headcount = s.headcount - exits
-    s.novices = np.maximum(arrivals - exits, 0.0)
+    # newcomers stay novices until training and practice catch them up (the skill time constant)
+    s.novices = np.minimum(s.novices * math.exp(-1.0 / p["skill_tau"]) + arrivals, s.headcount)
     s.pipeline = lv["hires"].copy()
     tot["exits"], tot["arrivals"] = exits, arrivals
 
@@ -118,6 +119,7 @@ def people_end(s, lv, p, tot, fund, nz, hours_week) -> None:
     inj_rate = p["injury_rate_per_1000h"] / 1000.0 * (1 + p["injury_long_hours_gain"] * long_hours)
     injuries = np.floor(worker_hours * inj_rate + u[:, 1])
     s.injured = injuries * p["injury_days_lost"] / p["days_per_round"]
+    s.novices = s.novices * np.where(s.headcount > 0, 1.0 - quits / np.maximum(s.headcount, 1e-9), 0.0)
     cross_trained_left = s.cross * (s.headcount - quits)
     s.headcount = np.maximum(s.headcount - quits, 0.0)
     s.cross = np.where(s.headcount > 0, cross_trained_left / np.maximum(s.headcount, 1e-9), 0.0)

@@ -32,7 +32,7 @@ STATE_SHAPES: dict[str, tuple[int, ...]] = {
     "quit_intent": (),  # 0-1, slow stock following fatigue
     "cross": (),  # share of workers cross-trained
     "cross_breadth": (),  # extra station skills of a cross-trained worker: 1 (chain) .. 4 (full flexibility)
-    "novices": (),  # workers who arrived this round (they idle first when the line is fully staffed)
+    "novices": (),  # recent hires still learning (they idle first when the line is fully staffed)
     "pipeline": (),  # hires arriving next round
     "injured": (),  # workers away injured at the start of the round (worker-equivalents)
     "quality_cap": (),  # quality-program capability 0-1

@@ -1,22 +1,26 @@
 """Per-station view of one team's plant, for the engineering dashboard (pure, from a state dict).
 
-Expected failures next month use the same Weibull minimal-repair model as the step: for an
-equipment of virtual age a, the expected number of failures over the next h running hours is
-((a + h) / eta) ** beta - (a / eta) ** beta.
+Expected failures next month use the same model as the step (equipment.expected_failures): the
+wear-out mode's Weibull cumulative hazard from the station's virtual age, plus the random mode's
+run hours / MTBF, which no PM removes.
 """
 import numpy as np
+
+from .equipment import expected_failures
+from .params import DEFAULT_PARAMS
 
 NOMINAL_MONTH_HOURS = 352.0  # 22 days x 2 shifts x 8 h (MODEL.md)
 
 
-def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS) -> list[dict]:
+def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS, params: dict | None = None) -> list[dict]:
+    p = params or DEFAULT_PARAMS
     rate = np.asarray(team_state["rate"], float)
     gap = np.asarray(team_state["ramp_gap"], float)
     age = np.asarray(team_state["age"], float)
     eta = np.asarray(team_state["eta"], float)
     beta = np.asarray(team_state["beta"], float)
     effective = rate * (1.0 - gap)
-    failures = ((age + hours) / eta) ** beta - (age / eta) ** beta
+    failures = expected_failures(age, eta, beta, np.asarray(p["random_mtbf"], float), hours)
     bottleneck = int(np.argmin(effective))
     return [
         {

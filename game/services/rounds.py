@@ -286,7 +286,7 @@ def round_finalize(*, round_id: int) -> bool:
         game_round.save(update_fields=["state"])
         for result, team_state in zip(results, team_dicts):
             emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result),
-                                                               "stations": engine.station_view(team_state)})
+                                                               "stations": engine.station_view(team_state, params=scenario.params)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),

@@ -68,8 +68,9 @@ def test_set_demand_lowers_demand(capsys):
 
 def test_set_price_changes_revenue(capsys):
     base, _ = sim(capsys, "--rounds", "1", "--seed", "2")
-    dear, _ = sim(capsys, "--rounds", "1", "--seed", "2", "--set", "price=120")
-    assert dear[(0, 1)]["revenue"] > base[(0, 1)]["revenue"] * 1.1
+    from game.engine.params import DEFAULT_PARAMS
+    dear, _ = sim(capsys, "--rounds", "1", "--seed", "2", "--set", f"price={DEFAULT_PARAMS['price'] * 1.3}")
+    assert dear[(0, 1)]["revenue"] == pytest.approx(base[(0, 1)]["revenue"] * 1.3, rel=1e-6)
 
 
 def test_set_list_and_object_values_are_coerced(capsys):
