@@ -9,7 +9,7 @@ ROLE_DASHBOARDS = {
         ("throughput_strength", "Throughput strength (shipped / demand)", 2, "up"),
         ("oee_line", "OEE, line", 2, "up"),
         ("execution_confidence", "Execution confidence (0-100)", 0, "up"),
-        ("operational_risk", "Operational risk (0-100)", 0, "down"),
+        ("operational_risk", "Operational risk (% of a month's contribution at stake)", 1, "down"),
         ("leadership_alignment", "Leadership alignment (0-100)", 0, "up"),
         ("margin", "Margin", 3, "up"),
     ],
@@ -21,12 +21,15 @@ ROLE_DASHBOARDS = {
         ("cost_per_unit", "Cost per good unit", 2, "down"),
         ("cost_of_poor_quality", "Cost of poor quality", 0, "down"),
         ("capex", "Capex spent", 0, "down"),
+        ("repairs_waiting_for_money", "Repairs that waited for money", 0, "down"),
+        ("training_funded", "Share of the training plan funded", 2, "up"),
     ],
     "engineering": [
         ("bottleneck_station", "Bottleneck station", 0, ""),
         ("oee_bottleneck", "OEE at the bottleneck", 2, "up"),
         ("availability", "Availability", 2, "up"),
         ("failures", "Breakdowns", 0, "down"),
+        ("minor_stop_loss", "Minor stops (share of run time)", 3, "down"),
         ("unplanned_hours", "Unplanned downtime (h)", 1, "down"),
         ("expected_unplanned_hours_next", "Expected downtime next month (h)", 1, "down"),
         ("maintenance_backlog", "PM backlog (h)", 0, "down"),
@@ -43,6 +46,7 @@ ROLE_DASHBOARDS = {
         ("injuries", "Injuries", 0, "down"),
         ("hiring_pipeline", "Hires in the pipeline", 0, ""),
         ("cross_training", "Cross-trained share", 2, "up"),
+        ("hours_per_week", "Hours per week", 1, ""),
     ],
 }
 

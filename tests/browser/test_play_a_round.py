@@ -79,6 +79,17 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     hr.locator("#lever-overtime_share").dispatch_event("change")
     expect(director.locator("#package-version")).to_have_text("version 2")
     expect(director.locator("#lever-overtime_share")).to_have_value("0.1")
+    # A short envelope is a choice, not an error: everyone sees what the plant will cut, in words.
+    finance = by_role["finance"]
+    finance.fill("#lever-maintenance_budget", "0")
+    finance.locator("#lever-maintenance_budget").dispatch_event("change")
+    cut = director.get_by_role("region", name="What the plant will cut")
+    expect(cut).to_contain_text("Maintenance envelope")
+    expect(cut).to_contain_text("PM")
+    finance.fill("#lever-maintenance_budget", "60000")
+    finance.locator("#lever-maintenance_budget").dispatch_event("change")
+    expect(director.locator("#package-version")).to_have_text("version 4")
+    expect(cut).to_be_hidden()
 
     # A reload puts HR back in the same seat, with the edit kept.
     hr.reload()
@@ -88,14 +99,14 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     roles = list(by_role)
     for role in roles:
         page = by_role[role]
-        expect(page.locator("#approve")).to_have_text("Approve version 2")
+        expect(page.locator("#approve")).to_have_text("Approve version 4")
         page.click("#approve")
         if role != roles[-1]:  # the last approval aligns the team and closes the round at once
             expect(director.locator(f"#approvals li[data-role={role}]")).to_contain_text("approved by")
     for page in players:
         expect(page.locator("#results-table")).to_be_visible(timeout=20_000)
         expect(page.locator("#round-label")).to_have_text("Round 2 of 2")
-    approved = Approval.objects.filter(package_version__round__number=1, package_version__version=2)
+    approved = Approval.objects.filter(package_version__round__number=1, package_version__version=4)
     assert sorted(approved.values_list("role", flat=True)) == sorted(roles)
     good = hr.locator("#results-table td[data-kpi=good_units]").first.inner_text()
     assert float(good.replace(",", "")) > 0

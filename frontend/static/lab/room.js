@@ -269,7 +269,20 @@
     btn.disabled = !editable || mineAll;
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
     document.getElementById("aligned").hidden = !(p && p.aligned);
+    renderCuts(p);
     document.getElementById("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
+  }
+
+  // What the plant will not do because a finance envelope is short (the server works it out).
+  function renderCuts(p) {
+    var cuts = (p && p.cuts) || [];
+    document.getElementById("cuts").hidden = !cuts.length;
+    document.getElementById("cuts-list").innerHTML = cuts.map(function (c) {
+      var spec = SPECS.filter(function (s) { return s.name === c.envelope; })[0];
+      return '<li data-envelope="' + esc(c.envelope) + '"><b>' + esc(spec ? spec.label : c.envelope) + "</b>: the plan needs " +
+        fmt(c.planned, 0) + ", the envelope is " + fmt(c.cap, 0) + " (short by " + fmt(c.shortfall, 0) + "). " + esc(c.cut) +
+        ". " + esc(ROLE_LABEL[c.role] || c.role) + " can raise it.</li>";
+    }).join("");
   }
 
   document.getElementById("preview-btn").addEventListener("click", function () {
@@ -302,7 +315,7 @@
     ["good_units", "Good units shipped", 0], ["demand", "Demand", 0], ["throughput_strength", "Throughput strength", 2],
     ["oee_line", "OEE (line)", 2], ["first_pass_yield", "First-pass yield", 3], ["unplanned_hours", "Unplanned downtime (h)", 1],
     ["maintenance_backlog", "Maintenance backlog (h)", 0], ["fatigue", "Fatigue", 2], ["cash", "Cash", 0],
-    ["margin", "Margin", 3], ["operational_risk", "Operational risk (0-100)", 0], ["scorecard", "Balanced scorecard", 1]
+    ["margin", "Margin", 3], ["operational_risk", "Operational risk (% of a month's contribution)", 1], ["scorecard", "Balanced scorecard", 1]
   ];
 
   function fmt(v, digits) {
