@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.utils.html import escape
 from django.urls import reverse
 
 from classroom.models import Session
@@ -36,6 +37,16 @@ def test_create_session_and_see_code_and_qr(console):
     assert session.join_code in page and f"/join/{session.join_code}/" in page
     qr = console.get(f"/console/s/{session.id}/qr.svg")
     assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+
+
+def test_console_shows_the_scenario_library_with_teaching_notes(console):
+    from game.engine import load_scenario, scenario_names
+    page = console.get("/console/").content.decode()
+    for name in scenario_names():
+        sc = load_scenario(name)
+        assert f'data-scenario="{name}"' in page
+        for text in sc.teaching_note.values():
+            assert escape(text) in page, (name, text[:40])
 
 
 def test_create_session_with_bad_input_shows_the_error(console):
