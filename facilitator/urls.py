@@ -10,5 +10,6 @@ urlpatterns = [
     path("sessions/new/", views.session_new, name="session-new"),
     path("s/<int:session_id>/", views.session_console, name="session-console"),
     path("s/<int:session_id>/qr.svg", views.session_qr, name="session-qr"),
+    path("s/<int:session_id>/join-address/", views.session_join_address, name="session-join-address"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
 ]

@@ -12,7 +12,7 @@ from classroom.errors import LabError
 from classroom.selectors import session_list_for_user
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
-from facilitator.join_url import join_url
+from facilitator.join_url import join_address_choose, join_target, join_url
 from game import engine
 from game.services import rounds
 from game.services.access import session_for_facilitator
@@ -66,7 +66,13 @@ def session_new(request):
 
 
 def _join_url(request, session) -> str:
-    return join_url(request, session.join_code)
+    return join_url(request, session.join_code, session_id=session.id)
+
+
+def _join_context(request, session) -> dict:
+    target = join_target(request, session_id=session.id)
+    return {"join_url": target.url(session.join_code), "join": target,
+            "join_error": getattr(request, "join_address_error", None)}
 
 
 @login_required
@@ -76,7 +82,7 @@ def session_console(request, session_id: int):
     except LabError as exc:
         return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
     return render(request, "frontend/console.html", {
-        "session": session, "join_url": _join_url(request, session),
+        "session": session, **_join_context(request, session),
         "disruption_kinds": [{"kind": kind, "label": kind.replace("_", " ").capitalize(), **spec}
                              for kind, spec in engine.DISRUPTION_KINDS.items()],
     })
@@ -91,6 +97,41 @@ def session_qr(request, session_id: int):
     buffer = io.BytesIO()
     segno.make(_join_url(request, session), error="m").save(buffer, kind="svg", scale=8, border=2)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@login_required
+@require_POST
+def session_join_address(request, session_id: int):
+    """The facilitator picks the join address among those detected: a JSON command like the others
+    ({"address": "192.168.1.23"}, "" for the automatic pick), or the console's plain form."""
+    as_json = request.content_type == "application/json"
+    if as_json:
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
+                                status=400)
+        address = body.get("address")
+    else:
+        address = request.POST.get("address")
+    try:
+        target = join_address_choose(request=request, session_id=session_id, address=address)
+    except LabError as exc:
+        if as_json:
+            return JsonResponse({"error": {"code": exc.code, "message": exc.message, "field": exc.field}},
+                                status=exc.http_status)
+        if exc.http_status in (403, 404):
+            return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
+        request.join_address_error = exc  # the console page shows it beside the picker; nothing changed
+        response = session_console(request, session_id)
+        response.status_code = exc.http_status
+        return response
+    if as_json:
+        session = session_for_facilitator(session_id=session_id, user=request.user)
+        return JsonResponse({"ok": True, "join_url": target.url(session.join_code), "address": target.chosen})
+    return redirect("session-console", session_id=session_id)
 
 
 @login_required
