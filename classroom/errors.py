@@ -27,3 +27,7 @@ class NotFound(LabError):
 
 class Forbidden(LabError):
     http_status = 403
+
+
+class TooManyTries(LabError):
+    http_status = 429

@@ -26,6 +26,11 @@ def session_group(session_id: int) -> str:
     return f"session.{session_id}"
 
 
+def participant_group(participant_id: int) -> str:
+    """Every socket of one person (to tell an old device that the seat moved to a new one)."""
+    return f"participant.{participant_id}"
+
+
 def _next_seq(model, pk: int, field: str = "seq") -> int:
     model.objects.filter(pk=pk).update(**{field: F(field) + 1})
     return model.objects.filter(pk=pk).values_list(field, flat=True).get()
@@ -90,3 +95,8 @@ def emit_console_team_event(session_id: int, team_id: int, event_type: str, payl
     team_seq = _next_seq(Team, team_id, "console_seq")
     _send_on_commit(session_group(session_id),
                     {"type": event_type, "team_id": team_id, "team_seq": team_seq, **payload})
+
+
+def emit_participant_event(participant_id: int, event_type: str, payload: dict) -> None:
+    """To one person's own sockets (not numbered: it ends those sockets)."""
+    _send_on_commit(participant_group(participant_id), {"type": event_type, **payload})

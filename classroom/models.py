@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 ROLE_CHOICES = [
     ("director", "Director"),
@@ -18,6 +19,14 @@ def new_join_code() -> str:
 
 def new_rejoin_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+REJOIN_CODE_LENGTH = 6
+
+
+def new_rejoin_code() -> str:
+    """A person's own code for getting back into their seat on any device (read aloud, so no 0/O/1/I/L)."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(REJOIN_CODE_LENGTH))
 
 
 class Session(models.Model):
@@ -80,16 +89,32 @@ class Participant(models.Model):
     employee_id = models.CharField(max_length=40, blank=True)
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
     rejoin_token = models.CharField(max_length=64, unique=True, default=new_rejoin_token)
-    # Open WebSocket connections; presence is "connections > 0".
-    connections = models.PositiveIntegerField(default=0)
+    # Typed with the display name on another device to get back into the same seat.
+    rejoin_code = models.CharField(max_length=8, default=new_rejoin_code)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Last heartbeat of any of the person's sockets (presence: see classroom/services/presence.py).
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "rejoin_code"], name="rejoin_code_unique")]
 
     def __str__(self):
         return self.display_name
+
+
+class Connection(models.Model):
+    """One WebSocket of a participant. A person is connected while one of their open connections has
+    answered within the presence TTL; a socket whose process died simply stops answering."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="socket_connections")
+    channel_name = models.CharField(max_length=200, unique=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["participant", "closed_at"]), models.Index(fields=["closed_at", "last_seen_at"])]
 
 
 class Seat(models.Model):
@@ -124,7 +149,8 @@ class LedgerEntry(models.Model):
     # The client's message id: a retried message is recorded (and applied) once.
     client_msg_id = models.CharField(max_length=64, null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # When it happened (a socket found dead is recorded as leaving at its last heartbeat, not when found).
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["at", "id"]

@@ -1,5 +1,23 @@
 """Read-side helpers for sessions and teams (no writes, no rules)."""
-from classroom.models import Participant, Session, Team
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from classroom.models import Connection, Participant, Session, Team
+
+
+def live_connections(now=None):
+    """Open sockets that answered within the presence TTL (classroom/services/presence.py)."""
+    now = now or timezone.now()
+    return Connection.objects.filter(closed_at__isnull=True,
+                                     last_seen_at__gte=now - timedelta(seconds=settings.LAB_PRESENCE_TTL_SECONDS))
+
+
+def connected_participant_ids(*, participant_ids, now=None) -> set[int]:
+    """Which of these people are connected now (one query)."""
+    return set(live_connections(now).filter(participant_id__in=list(participant_ids))
+               .values_list("participant_id", flat=True))
 
 
 def member_roles(*, participant: Participant) -> list[str]:
@@ -15,19 +33,32 @@ def team_members(*, team: Team) -> list[dict]:
     roles_by_person: dict[int, list[str]] = {}
     for participant_id, role in team.seats.values_list("participant_id", "role"):
         roles_by_person.setdefault(participant_id, []).append(role)
+    members = list(team.members.order_by("joined_at", "id"))
+    connected = connected_participant_ids(participant_ids=[m.id for m in members])
     return [
         {
             "id": m.id,
             "name": m.display_name,
             "roles": [r for r in ROLES if r in roles_by_person.get(m.id, [])],
-            "connected": m.connections > 0,
+            "connected": m.id in connected,
+            "last_seen_at": m.last_seen_at.isoformat() if m.last_seen_at else None,
         }
-        for m in team.members.order_by("joined_at", "id")
+        for m in members
     ]
 
 
 def team_summary(*, team: Team) -> dict:
     return {"id": team.id, "number": team.number, "name": team.name, "members": team_members(team=team)}
+
+
+def console_team_summary(*, team: Team) -> dict:
+    """The facilitator's view of a team: as the team sees it, plus each person's rejoin code (so the
+    facilitator can read it out; teammates never receive each other's codes)."""
+    summary = team_summary(team=team)
+    codes = dict(team.members.values_list("id", "rejoin_code"))
+    for m in summary["members"]:
+        m["rejoin_code"] = codes.get(m["id"])
+    return summary
 
 
 def session_round_number(*, session: Session) -> int | None:

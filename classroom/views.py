@@ -5,7 +5,7 @@ from django.views.decorators.http import require_http_methods
 
 from classroom.errors import LabError
 from classroom.identity import cookie_name, sign_token, unsign_token
-from classroom.services.sessions import participant_by_token, participant_join, session_by_code
+from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin, session_by_code
 from game import engine
 from game.dashboards import dashboards_json
 
@@ -26,9 +26,13 @@ def join(request, join_code: str = ""):
         if code and _participant_from_request(request, code):
             return redirect("room", join_code=code)
         return render(request, "frontend/join.html", {"form": {"join_code": code}})
-    form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id")}
+    form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id", "rejoin_code")}
     try:
-        participant = participant_join(**form)
+        if form["rejoin_code"].strip():
+            participant = participant_rejoin(join_code=form["join_code"], display_name=form["display_name"],
+                                             rejoin_code=form["rejoin_code"], client=request.META.get("REMOTE_ADDR", ""))
+        else:
+            participant = participant_join(**{k: v for k, v in form.items() if k != "rejoin_code"})
     except LabError as exc:
         return render(request, "frontend/join.html", {"form": form, "error": exc}, status=exc.http_status)
     code = participant.session.join_code

@@ -1,10 +1,12 @@
 """The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service."""
+import time
 
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
-from classroom.events import bind_event_loop, team_group
+from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
-from classroom.services.sessions import participant_by_token, presence_change
+from classroom.services.presence import connection_close, connection_heartbeat, connection_open
+from classroom.services.sessions import participant_by_token
 from game.deadlines import ticker_ensure_started
 from game.services.chat import chat_send
 from game.services.packages import package_approve, package_edit
@@ -12,6 +14,8 @@ from game.services.preview import package_preview
 from game.snapshots import team_snapshot
 
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_SEAT_ELSEWHERE = 4409  # the person rejoined on another device
+HEARTBEAT_WRITE_SECONDS = 10.0  # a socket's heartbeats are written at most this often
 
 
 class TeamConsumer(LabConsumer):
@@ -31,8 +35,10 @@ class TeamConsumer(LabConsumer):
         # the snapshot already covers (the client drops it) or the next one (the client applies it).
         self.group = team_group(participant.team_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(participant_group(self.participant_id), self.channel_name)
         await self.accept()
-        await db(presence_change)(participant_id=self.participant_id, connected=True)
+        await db(connection_open)(participant_id=self.participant_id, channel_name=self.channel_name)
+        self._beat_at = time.monotonic()
         await self._send_snapshot()
         ticker_ensure_started()
 
@@ -40,7 +46,20 @@ class TeamConsumer(LabConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
         if self.participant_id:
-            await db(presence_change)(participant_id=self.participant_id, connected=False)
+            await self.channel_layer.group_discard(participant_group(self.participant_id), self.channel_name)
+            await db(connection_close)(channel_name=self.channel_name)
+
+    async def heartbeat(self):
+        """Any frame from the browser proves the socket alive; written at most every few seconds."""
+        now = time.monotonic()
+        if self.participant_id and now - getattr(self, "_beat_at", 0.0) >= HEARTBEAT_WRITE_SECONDS:
+            self._beat_at = now
+            await db(connection_heartbeat)(channel_name=self.channel_name)
+
+    async def seat_elsewhere(self, event):
+        """The person rejoined on another device: say so, then close this socket."""
+        await self.send_json(event)
+        await self.close(code=CLOSE_SEAT_ELSEWHERE)
 
     async def _send_snapshot(self):
         snapshot = await db(team_snapshot)(participant_id=self.participant_id)
@@ -54,6 +73,7 @@ class TeamConsumer(LabConsumer):
         await self.send_json(snapshot)
 
     async def receive_json(self, content, **kwargs):
+        await self.heartbeat()
         kind, ref = content.get("type"), content.get("id")
         try:
             if kind == "package.edit":

@@ -29,10 +29,12 @@ def deadline_schedule(*, round_id: int, deadline: datetime) -> None:
 
 
 def _tick() -> None:
+    from classroom.services.presence import presence_sweep
     from game.services.rounds import rounds_close_due, rounds_retry_stuck
 
     rounds_close_due()
     rounds_retry_stuck()
+    presence_sweep()  # sockets of a crashed or hung process stop answering: close them
 
 
 async def _tick_forever(seconds: float) -> None:

@@ -1,6 +1,6 @@
 """Full-state snapshots sent on connect and on resync. Each event patches one key of these."""
 from classroom.models import LedgerEntry, Participant, Session
-from classroom.selectors import member_roles, session_public, team_summary
+from classroom.selectors import console_team_summary, member_roles, session_public, team_summary
 from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
                             session_history, session_scenario, team_results, team_stations)
 from game.services.chat import chat_payload
@@ -20,7 +20,8 @@ def team_snapshot(*, participant_id: int) -> dict:
         "seq": team.seq,
         "session": session_public(session=session),
         "team": team_summary(team=team),
-        "you": {"id": participant.id, "name": participant.display_name, "roles": member_roles(participant=participant)},
+        "you": {"id": participant.id, "name": participant.display_name, "roles": member_roles(participant=participant),
+                "rejoin_code": participant.rejoin_code},
         "round": round_payload(game_round=game_round, total=session.rounds),
         "package": (package_payload(package=package_latest(team=team, game_round=game_round),
                                    scenario=session_scenario(session=session)) if game_round else None),
@@ -36,7 +37,7 @@ def session_snapshot(*, session_id: int) -> dict:
     game_round = round_current(session=session)
     teams = []
     for team in session.teams.order_by("number"):  # each console_seq is read before its data
-        summary = team_summary(team=team)
+        summary = console_team_summary(team=team)
         summary["console_seq"] = team.console_seq
         package = package_latest(team=team, game_round=game_round) if game_round else None
         summary["package"] = package_payload(package=package, scenario=session_scenario(session=session))

@@ -9,7 +9,7 @@ from django.db import transaction
 from classroom.errors import LabError
 from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import Participant, Seat, Session, Team
-from classroom.selectors import team_summary
+from classroom.selectors import console_team_summary
 from classroom.services.seating import team_cover_roles
 from game.engine import ROLES
 from game.services.access import session_for_facilitator
@@ -25,7 +25,7 @@ def _participant(session: Session, participant_id) -> Participant:
 def _announce(session: Session, teams: list[Team]) -> None:
     for team in teams:
         emit_team_event(team.id, "session.changed", {"state": session.state})
-        emit_console_team_event(session.id, team.id, "team.changed", {"team": team_summary(team=team)})
+        emit_console_team_event(session.id, team.id, "team.changed", {"team": console_team_summary(team=team)})
 
 
 def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:

@@ -1,12 +1,14 @@
-"""Sessions and the people in them: create, join, rejoin, presence."""
+"""Sessions and the people in them: create, join, rejoin (presence: classroom/services/presence.py)."""
+from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from classroom.errors import LabError, NotFound
-from classroom.events import emit_console_team_event, emit_team_event
-from classroom.models import LedgerEntry, Participant, Session, new_join_code
+from classroom.errors import LabError, NotFound, TooManyTries
+from classroom.events import emit_console_team_event, emit_participant_event, emit_team_event
+from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, new_join_code, new_rejoin_code,
+                              new_rejoin_token)
 from classroom.services.seating import seat_newcomer
-from classroom.selectors import session_round_number, team_members, team_summary
+from classroom.selectors import console_team_summary, session_round_number, team_members
 from game import engine
 from game.engine.scenario import scenario_to_dict
 
@@ -75,10 +77,14 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
         if session.participants.filter(display_name__iexact=name).exists():
-            raise LabError("name_taken", f"Someone here is already called {name!r}; add an initial to tell you apart.",
-                           field="display_name")
+            raise LabError("name_taken", f"Someone here is already called {name!r}. If that is you, type your rejoin "
+                           "code too (it is shown in your room, and the facilitator has it); if not, add an initial "
+                           "to tell you apart.", field="display_name")
+        code = new_rejoin_code()
+        while session.participants.filter(rejoin_code=code).exists():
+            code = new_rejoin_code()
         participant = Participant.objects.create(session=session, display_name=name, email=email,
-                                                 employee_id=employee_id)
+                                                 employee_id=employee_id, rejoin_code=code)
         team = seat_newcomer(session=session, participant=participant)
         LedgerEntry.objects.create(session=session, team=team, participant=participant,
                                    kind=LedgerEntry.Kind.JOIN, round_number=session_round_number(session=session))
@@ -87,7 +93,7 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
 
             team_prepare_for_open_round(team=team)
         emit_team_event(team.id, "team.changed", {"members": team_members(team=team)})
-        emit_console_team_event(session.id, team.id, "team.changed", {"team": team_summary(team=team)})
+        emit_console_team_event(session.id, team.id, "team.changed", {"team": console_team_summary(team=team)})
     return participant
 
 
@@ -98,33 +104,35 @@ def participant_by_token(*, join_code: str, rejoin_token: str | None) -> Partici
             .filter(rejoin_token=rejoin_token, session__join_code=(join_code or "").upper()).first())
 
 
-def presence_change(*, participant_id: int, connected: bool) -> None:
-    """Count a WebSocket opening or closing; presence is connections > 0."""
+def _tries_key(session: Session, client: str) -> str:
+    return f"rejoin-tries:{session.id}:{client}"
+
+
+def participant_rejoin(*, join_code: str, display_name, rejoin_code, client: str = "") -> Participant:
+    """Put a person back into their own seat on any device: display name plus their rejoin code.
+
+    The person's token changes, so the old device's cookie stops working and its sockets are told and
+    closed. Wrong codes are limited per session and client address."""
+    name = _clean_display_name(display_name)
+    code = "".join(str(rejoin_code or "").split()).upper()
+    session = session_by_code(join_code=join_code)
+    key = _tries_key(session, client)
+    if cache.get(key, 0) >= settings.LAB_REJOIN_TRIES_PER_MINUTE:
+        raise TooManyTries("too_many_tries", "Too many wrong rejoin codes from this device: wait a minute and try "
+                           "again, or ask the facilitator to read you your code.", field="rejoin_code")
     with transaction.atomic():
-        participant = Participant.objects.select_for_update(of=("self",)).select_related("session").get(
-            pk=participant_id)
-        was_connected = participant.connections > 0
-        participant.connections = max(0, participant.connections + (1 if connected else -1))
-        participant.last_seen_at = timezone.now()
-        participant.save(update_fields=["connections", "last_seen_at"])
-        now_connected = participant.connections > 0
-        if was_connected == now_connected:
-            return
-        LedgerEntry.objects.create(
-            session=participant.session, team=participant.team, participant=participant,
-            kind=LedgerEntry.Kind.CONNECT if connected else LedgerEntry.Kind.DISCONNECT,
-            round_number=session_round_number(session=participant.session),
-        )
-        payload = {"participant_id": participant.id, "connected": now_connected}
-        if participant.team_id:
-            emit_team_event(participant.team_id, "presence.changed", payload)
-            emit_console_team_event(participant.session_id, participant.team_id, "presence.changed", payload)
-
-
-def presence_reset() -> int:
-    """Forget every open-connection count: after a restart of the only server no socket is open.
-
-    `make run` calls it before serving; with several server processes (services mode) a crashed
-    process's counts stay until those people reconnect and leave again.
-    """
-    return Participant.objects.filter(connections__gt=0).update(connections=0)
+        participant = (Participant.objects.select_for_update(of=("self",)).select_related("session", "team")
+                       .filter(session=session, display_name__iexact=name, rejoin_code=code).first())
+        if participant is None or len(code) != REJOIN_CODE_LENGTH:
+            cache.add(key, 0, timeout=60)
+            cache.incr(key)
+            raise LabError("wrong_rejoin_code", f"Nobody called {name!r} has that rejoin code in this workshop. Check "
+                           "the code shown in your room, or ask the facilitator.", field="rejoin_code")
+        participant.rejoin_token = new_rejoin_token()
+        participant.save(update_fields=["rejoin_token"])
+        LedgerEntry.objects.create(session=session, team=participant.team, participant=participant,
+                                   kind=LedgerEntry.Kind.REJOIN, round_number=session_round_number(session=session))
+        emit_participant_event(participant.id, "seat.elsewhere", {
+            "message": "You opened your seat on another device. This page no longer follows the team; "
+                       "close it, or rejoin here with your name and rejoin code."})
+    return participant

@@ -124,6 +124,9 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
+    # Shared by every web process: limits (rejoin tries) must hold across processes.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env("CHANNEL_PREFIX", default="asgi")}}
     CELERY_TASK_ALWAYS_EAGER = False
     # Round deadlines are ETA tasks; the broker must not redeliver them before they are due.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
@@ -180,6 +183,11 @@ SPECTACULAR_SETTINGS = {
 # Participants are remembered by a signed cookie holding their rejoin token.
 PARTICIPANT_COOKIE = "dl_participant"
 PARTICIPANT_COOKIE_MAX_AGE = 12 * 3600
+# A person is connected while one of their sockets answered within this many seconds (the browser
+# pings every 10 s; presence is swept by every server's ticker).
+LAB_PRESENCE_TTL_SECONDS = env.int("LAB_PRESENCE_TTL_SECONDS", default=35)
+# Wrong rejoin codes allowed per session and client address per minute.
+LAB_REJOIN_TRIES_PER_MINUTE = env.int("LAB_REJOIN_TRIES_PER_MINUTE", default=5)
 
 LOGGING = {
     "version": 1,

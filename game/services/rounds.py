@@ -16,7 +16,7 @@ from classroom.errors import LabError
 from classroom.events import emit_session_event, emit_team_event
 from classroom.models import Session, Team
 from classroom.services.seating import teams_balance
-from classroom.selectors import team_summary
+from classroom.selectors import console_team_summary
 from game import deadlines, engine
 from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
@@ -83,7 +83,7 @@ def session_start(*, session_id: int, user) -> Session:
         for team_id in session.teams.values_list("id", flat=True):
             emit_team_event(team_id, "session.changed", {"state": session.state})
         emit_session_event(session.id, "session.changed", {"state": session.state,
-                                                            "teams": [team_summary(team=t) for t in session.teams.all()]})
+                                                            "teams": [console_team_summary(team=t) for t in session.teams.all()]})
         _round_open(session, session.round_set.get(number=1))
     return session
 

@@ -13,7 +13,8 @@ from classroom.models import LedgerEntry, Participant, Session
 from classroom.report_filters import API_FORMATS, ReportFilter, report_filter_parse, report_kind_parse
 from classroom.reports import (participation_report, participation_rows_per_person,
                                participation_rows_per_session, report_sessions_for_user)
-from classroom.services.sessions import participant_join, presence_change
+from classroom.services.presence import connection_close, connection_open
+from classroom.services.sessions import participant_join
 from game import engine
 from game.models import Round, RoundResult
 from game.services import rounds
@@ -37,7 +38,12 @@ def stamp(participant, m: float) -> None:
 
 
 def connect(participant, m: float, connected: bool = True) -> None:
-    presence_change(participant_id=participant.id, connected=connected)
+    """One socket per person in this timeline: open it, or close it."""
+    channel = f"test-socket-{participant.id}"
+    if connected:
+        connection_open(participant_id=participant.id, channel_name=channel)
+    else:
+        connection_close(channel_name=channel)
     stamp(participant, m)
 
 

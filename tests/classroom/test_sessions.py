@@ -85,11 +85,14 @@ def test_join_codes_are_short_and_unambiguous(facilitator):
 
 
 def test_presence_reset_forgets_stale_connections(lobby_session):
-    from classroom.services.sessions import presence_change, presence_reset
+    from classroom.selectors import connected_participant_ids
+    from classroom.services.presence import connection_open, presence_reset
 
     person = participant_join(join_code=lobby_session.join_code, display_name="Flo")
-    presence_change(participant_id=person.id, connected=True)
-    presence_change(participant_id=person.id, connected=True)
-    assert presence_reset() == 1
-    person.refresh_from_db()
-    assert person.connections == 0
+    connection_open(participant_id=person.id, channel_name="a")
+    connection_open(participant_id=person.id, channel_name="b")
+    assert connected_participant_ids(participant_ids=[person.id]) == {person.id}
+    assert presence_reset() == 2
+    assert connected_participant_ids(participant_ids=[person.id]) == set()
+    kinds = list(LedgerEntry.objects.filter(participant=person).values_list("kind", flat=True))
+    assert kinds == ["join", "connect", "disconnect"]  # two sockets, one presence span

@@ -40,12 +40,23 @@
       case "disruption.injected": state.disruptions.push(e.disruption); break;
       case "team.changed": team(e.team_id).members = e.team.members; break;
       case "presence.changed":
-        team(e.team_id).members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
+        team(e.team_id).members.forEach(function (m) {
+          if (m.id === e.participant_id) { m.connected = e.connected; m.last_seen_at = e.last_seen_at; }
+        });
         break;
       case "session.changed": socket.resync(); return;
     }
     render();
   }
+
+  // Connected; reconnecting (gone under two minutes: Wi-Fi drops); or gone for N minutes.
+  function presenceText(m) {
+    if (m.connected) return "connected";
+    if (!m.last_seen_at) return "not connected yet";
+    var minutes = Math.floor((Date.now() - Date.parse(m.last_seen_at)) / 60000);
+    return minutes < 2 ? "reconnecting…" : "gone for " + minutes + " min";
+  }
+  setInterval(function () { if (state) render(); }, 30000);  // keep "gone for N min" current
 
   // Arrange teams by hand: move a person, or give them a role (the lab keeps every role covered).
   function arrangeBox(t) {
@@ -103,7 +114,9 @@
       return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
         (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok">aligned</span>' : "") + "</h3>" +
         '<ul class="people">' + t.members.map(function (m) {
-          return '<li class="' + (m.connected ? "on" : "off") + '">' + esc(m.name) + " <small>" + m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + "</small></li>";
+          return '<li class="' + (m.connected ? "on" : "off") + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
+            m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + '</small> <small class="presence">' + presenceText(m) +
+            '</small> <small class="muted">rejoin code <span class="mono">' + esc(m.rejoin_code || "") + "</span></small></li>";
         }).join("") + "</ul><div>" + approvals + "</div>" + arrangeBox(t) + "</div>";
     }).join("") || '<p class="muted">Nobody has joined yet.</p>';
     document.getElementById("people-count").textContent = "(" + people + " people)";

@@ -1,0 +1,111 @@
+"""Presence that tells the truth: a person is connected while one of their sockets has answered within
+the TTL, whatever happens to a server process. No counter: each socket is a Connection row.
+
+A socket opens a row, refreshes `last_seen_at` on its heartbeats (the client's pings and messages) and
+closes it when it ends. A socket that ends without running its disconnect (a crashed or killed process,
+an overloaded one) stops answering; `presence_sweep` (run by every server's ticker) closes it at its
+last heartbeat. The ledger records CONNECT/DISCONNECT only when the person's state changes, at the time it
+changed, so HR's minutes connected come from real connection spans.
+"""
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from classroom.events import emit_console_team_event, emit_team_event
+from classroom.models import Connection, LedgerEntry, Participant
+from classroom.selectors import live_connections as _live
+from classroom.selectors import session_round_number
+
+
+def presence_ttl() -> timedelta:
+    return timedelta(seconds=settings.LAB_PRESENCE_TTL_SECONDS)
+
+
+def _record(participant: Participant, connected: bool, at) -> None:
+    """Ledger entry and events for a change of a person's presence."""
+    LedgerEntry.objects.create(
+        session=participant.session, team=participant.team, participant=participant, at=at,
+        kind=LedgerEntry.Kind.CONNECT if connected else LedgerEntry.Kind.DISCONNECT,
+        round_number=session_round_number(session=participant.session))
+    payload = {"participant_id": participant.id, "connected": connected,
+               "last_seen_at": participant.last_seen_at.isoformat() if participant.last_seen_at else None}
+    if participant.team_id:
+        emit_team_event(participant.team_id, "presence.changed", payload)
+        emit_console_team_event(participant.session_id, participant.team_id, "presence.changed", payload)
+
+
+def _lock(participant_id: int) -> Participant:
+    return (Participant.objects.select_for_update(of=("self",)).select_related("session")
+            .get(pk=participant_id))
+
+
+def connection_open(*, participant_id: int, channel_name: str) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        participant = _lock(participant_id)
+        was = _live(now).filter(participant_id=participant_id).exists()
+        Connection.objects.update_or_create(channel_name=channel_name, defaults={
+            "participant": participant, "opened_at": now, "last_seen_at": now, "closed_at": None})
+        participant.last_seen_at = now
+        participant.save(update_fields=["last_seen_at"])
+        if not was:
+            _record(participant, True, now)
+
+
+def connection_heartbeat(*, channel_name: str) -> None:
+    """The socket answered. A socket the sweeper had given up on (a long stall) counts as back."""
+    now = timezone.now()
+    row = Connection.objects.filter(channel_name=channel_name).values("participant_id", "closed_at").first()
+    if row is None:
+        return
+    if row["closed_at"] is not None:
+        connection_open(participant_id=row["participant_id"], channel_name=channel_name)
+        return
+    Connection.objects.filter(channel_name=channel_name).update(last_seen_at=now)
+    Participant.objects.filter(pk=row["participant_id"]).update(last_seen_at=now)
+
+
+def connection_close(*, channel_name: str) -> None:
+    now = timezone.now()
+    row = Connection.objects.filter(channel_name=channel_name, closed_at__isnull=True).values("participant_id").first()
+    if row is None:
+        return
+    with transaction.atomic():
+        participant = _lock(row["participant_id"])
+        Connection.objects.filter(channel_name=channel_name, closed_at__isnull=True).update(closed_at=now)
+        if not _live(now).filter(participant_id=participant.id).exists():
+            _record(participant, False, now)
+
+
+def _close_dead(stale: list[tuple[int, int]], now) -> int:
+    """Close these (connection id, participant id) and record each person then gone as leaving at their
+    last heartbeat."""
+    for participant_id in sorted({p for _, p in stale}):
+        with transaction.atomic():
+            participant = _lock(participant_id)
+            closed = Connection.objects.filter(id__in=[i for i, p in stale if p == participant_id],
+                                               closed_at__isnull=True)
+            last = closed.aggregate(m=Max("last_seen_at"))["m"]
+            if last is None:
+                continue  # another server process closed them first
+            closed.update(closed_at=now)
+            if not _live(now).filter(participant_id=participant_id).exists():
+                _record(participant, False, last)
+    return len(stale)
+
+
+def presence_sweep(*, now=None) -> int:
+    """Close the connections that stopped answering (their process died or hung). Returns how many."""
+    now = now or timezone.now()
+    return _close_dead(list(Connection.objects.filter(closed_at__isnull=True, last_seen_at__lt=now - presence_ttl())
+                            .values_list("id", "participant_id")), now)
+
+
+def presence_reset() -> int:
+    """Close every open connection: after a restart of the only server process no socket is open
+    (`make run`). Several processes (services mode) rely on the sweeper instead."""
+    return _close_dead(list(Connection.objects.filter(closed_at__isnull=True).values_list("id", "participant_id")),
+                       timezone.now())
