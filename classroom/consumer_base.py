@@ -1,10 +1,23 @@
-"""What the team and console sockets share: JSON parsing with error frames and event forwarding."""
+"""What the team and console sockets share: JSON parsing with error frames and event forwarding.
+
+Every frame gets an answer and none closes the socket: a frame that is not JSON, too long or
+nested too deep is answered `invalid_json`; an exception a handler did not expect is logged and
+answered `internal_error`.
+"""
 import json
+import logging
 
 from channels.db import database_sync_to_async
+from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from classroom.errors import LabError
+
+logger = logging.getLogger(__name__)
+
+# The largest frame a client sends (a 500-character chat, a full lever list) is far below both.
+FRAME_MAX_CHARS = 16_384
+FRAME_MAX_DEPTH = 8
 
 
 def db(func):
@@ -16,17 +29,69 @@ def db(func):
     return database_sync_to_async(func, thread_sensitive=False)
 
 
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value) -> int:
+    """How deep arrays and objects nest (a flat object is 1), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            if deepest > FRAME_MAX_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def frame_decode(text_data: str | None) -> dict:
+    """One client frame as a JSON object, or a LabError: the size and depth limits keep a hostile frame
+    from exhausting the parser (RecursionError) or anything downstream."""
+    if text_data is None:
+        raise LabError("invalid_json", "Messages are JSON text frames, not binary.")
+    if len(text_data) > FRAME_MAX_CHARS:
+        raise LabError("invalid_json", f"A message has at most {FRAME_MAX_CHARS} characters.")
+    try:
+        # NaN and Infinity are not JSON (a browser could not read them back): refused as Python lets them in.
+        content = json.loads(text_data, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):  # a number past int()'s digit limit is a ValueError too
+        raise LabError("invalid_json", "That message was not valid JSON.") from None
+    if _depth(content) > FRAME_MAX_DEPTH:
+        raise LabError("invalid_json", f"A message nests arrays and objects at most {FRAME_MAX_DEPTH} deep.")
+    if not isinstance(content, dict):
+        raise LabError("invalid_message", "A message must be a JSON object.")
+    return content
+
+
 class LabConsumer(AsyncJsonWebsocketConsumer):
+    async def refuse(self, code: int) -> None:
+        """Close with a code the browser can read (4401, 4403) and act on. Closed before it is accepted, a
+        socket fails its handshake with HTTP 403 instead, and the browser only sees 1006."""
+        await self.accept()
+        await self.close(code=code)
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         try:
-            content = json.loads(text_data or "")
-        except ValueError:
-            await self.send_json(LabError("invalid_json", "That message was not valid JSON.").as_frame())
+            content = frame_decode(text_data)
+        except LabError as exc:
+            await self.send_json(exc.as_frame())
             return
-        if not isinstance(content, dict):
-            await self.send_json(LabError("invalid_message", "A message must be a JSON object.").as_frame())
-            return
-        await self.receive_json(content)
+        ref = content.get("id")
+        try:
+            await self.receive_json(content)
+        except (StopConsumer, DenyConnection):
+            raise
+        except Exception:
+            # A bug, not the client's fault: log it and answer, rather than closing the socket with 1011
+            # (which also skipped `disconnect`).
+            logger.exception("%s: unexpected error handling a %r frame", type(self).__name__,
+                             str(content.get("type"))[:40])
+            await self.send_json(LabError(
+                "internal_error", "The server could not handle that message (the error is logged for the "
+                "organisers). Try again; reload the page if it happens again.").as_frame(
+                    ref if isinstance(ref, str) else None))
 
     # One send-only handler per event type the services emit (see docs/protocol.md).
     async def package_updated(self, event):

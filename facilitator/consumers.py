@@ -7,6 +7,7 @@ from game.deadlines import ticker_ensure_started
 from game.services.access import session_for_facilitator
 from game.snapshots import session_snapshot
 
+CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
@@ -17,12 +18,12 @@ class ConsoleConsumer(LabConsumer):
         user = self.scope.get("user")
         session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         try:
             await db(session_for_facilitator)(session_id=session_id, user=user)
         except LabError:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         self.session_id = session_id
         bind_event_loop()
@@ -36,11 +37,15 @@ class ConsoleConsumer(LabConsumer):
             await self.channel_layer.group_discard(session_group(self.session_id), self.channel_name)
 
     async def receive_json(self, content, **kwargs):
-        if content.get("type") == "resync":
+        kind, ref = content.get("type"), content.get("id")
+        ref = ref if isinstance(ref, str) else None
+        if kind == "resync":
             await self.send_json(await db(session_snapshot)(session_id=self.session_id))
+        elif kind == "ping":  # the console page's keep-alive (docs/protocol.md)
+            await self.send_json({"type": "pong", "ref": ref})
         else:
-            await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync'; "
-                                          "commands go through the console's buttons.").as_frame())
+            await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync' and 'ping'; "
+                                          "commands go through the console's buttons.", field="type").as_frame(ref))
 
     async def disruption_injected(self, event):
         await self.send_json(event)

@@ -27,7 +27,7 @@ class TeamConsumer(LabConsumer):
         token = unsign_token(self.scope.get("cookies", {}).get(cookie_name(code.upper())))
         participant = await db(participant_by_token)(join_code=code, rejoin_token=token)
         if participant is None or participant.team_id is None:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.participant_id = participant.id
         bind_event_loop()

@@ -5,10 +5,22 @@ from classroom.models import LedgerEntry, Participant
 CLIENT_ID_MAX = 64
 
 
+def text_storable(text: str) -> bool:
+    """False for text the database refuses: NUL (PostgreSQL text and jsonb) and lone surrogates (not UTF-8)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def client_id_clean(client_msg_id) -> str:
-    if not isinstance(client_msg_id, str) or not 1 <= len(client_msg_id) <= CLIENT_ID_MAX:
-        raise LabError("invalid_message", f"Every message needs an 'id' string of 1 to {CLIENT_ID_MAX} characters.",
-                       field="id")
+    if (not isinstance(client_msg_id, str) or not 1 <= len(client_msg_id) <= CLIENT_ID_MAX
+            or not text_storable(client_msg_id)):
+        raise LabError("invalid_message", f"Every message needs an 'id' string of 1 to {CLIENT_ID_MAX} characters "
+                       "(no NUL characters or unpaired surrogates).", field="id")
     return client_msg_id
 
 

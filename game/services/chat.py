@@ -5,7 +5,7 @@ from classroom.errors import LabError
 from classroom.events import emit_team_event
 from classroom.models import LedgerEntry, Participant
 from classroom.selectors import session_round_number
-from classroom.services.ledger import client_id_clean, ledger_has_applied
+from classroom.services.ledger import client_id_clean, ledger_has_applied, text_storable
 from game.services.access import participant_roles
 
 CHAT_MAX = 500
@@ -17,6 +17,9 @@ def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
     text = text.strip()
     if len(text) > CHAT_MAX:
         raise LabError("invalid_message", f"A chat message has at most {CHAT_MAX} characters.", field="text")
+    if not text_storable(text):
+        raise LabError("invalid_message", "A chat message cannot contain NUL characters or unpaired surrogate "
+                       "code points; remove them and send again.", field="text")
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
         # Locked, so the same message arriving on two sockets at once is recorded once.

@@ -6,6 +6,8 @@ two roles typing at once never block each other; an edit based on a version olde
 change of the same lever is refused as stale. Every message carries a client id: a retry is
 applied once and answered again.
 """
+import math
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +19,21 @@ from game import engine
 from game.models import Approval, PackageVersion, Round
 from game.selectors import package_latest, package_payload, round_current, session_scenario
 from game.services.access import participant_roles
+
+def _beyond_float_as_inf(value):
+    """JSON integers have no size limit (10**400 is valid JSON) and the engine's checks compare floats: a number
+    beyond float range, out of every lever's range anyway, becomes inf, which engine.validate_lever refuses with
+    its usual message naming the allowed range (instead of an OverflowError)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+        return value
+    if isinstance(value, list):
+        return [_beyond_float_as_inf(item) for item in value]
+    return value
+
 
 def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
     if participant.team_id is None:
@@ -63,7 +80,7 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         if spec.role not in participant_roles(participant=participant):
             raise Forbidden("not_your_lever", f"{spec.label} belongs to the {spec.role} role.", field=lever)
         try:
-            value = engine.validate_lever(lever, value)
+            value = engine.validate_lever(lever, _beyond_float_as_inf(value))
         except engine.DecisionError as exc:
             raise LabError("invalid_value", str(exc), field=lever)
         latest = package_latest(team=team, game_round=game_round)

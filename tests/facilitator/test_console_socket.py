@@ -48,9 +48,27 @@ async def test_console_sees_every_team_live(started_session, facilitator):
     await comm.disconnect()
 
 
-@pytest.mark.parametrize("who", ["anonymous", "other"])
-async def test_console_socket_refuses_others(started_session, who):
+@pytest.mark.parametrize("who, code", [("anonymous", 4401), ("other", 4403)])
+async def test_console_socket_refuses_others_with_a_code_the_browser_sees(started_session, who, code):
     user = None if who == "anonymous" else await database_sync_to_async(factories.make_facilitator)()
     comm = await console_socket(started_session, user)
-    connected, code = await comm.connect()
-    assert not connected and code == 4403
+    # Accepted, then closed: a socket closed during the handshake reaches the browser as an HTTP 403.
+    connected, _ = await comm.connect()
+    assert connected
+    assert await comm.receive_output(timeout=5) == {"type": "websocket.close", "code": code}
+
+
+async def test_console_answers_its_ping_and_refuses_other_frames_without_closing(started_session, facilitator):
+    comm = await console_socket(started_session, facilitator)
+    assert (await comm.connect())[0]
+    assert (await comm.receive_json_from(timeout=5))["type"] == "state"
+    await comm.send_json_to({"type": "ping", "id": "k1"})
+    assert await comm.receive_json_from(timeout=5) == {"type": "pong", "ref": "k1"}
+    await comm.send_json_to({"type": "start", "id": "k2"})
+    frame = await comm.receive_json_from(timeout=5)
+    assert frame["type"] == "error" and frame["code"] == "unknown_type" and frame["ref"] == "k2"
+    await comm.send_to(text_data="[" * 5000 + "]" * 5000)
+    assert (await comm.receive_json_from(timeout=5))["code"] == "invalid_json"
+    await comm.send_json_to({"type": "resync"})
+    assert (await comm.receive_json_from(timeout=5))["type"] == "state"
+    await comm.disconnect()
