@@ -23,7 +23,8 @@ def home(request):
 def join(request, join_code: str = ""):
     if request.method == "GET":
         code = (join_code or request.GET.get("code", "")).upper()
-        if code and _participant_from_request(request, code):
+        # ?lost=: the room's socket refused this browser (docs/protocol.md); stay here rather than loop back.
+        if code and not request.GET.get("lost") and _participant_from_request(request, code):
             return redirect("room", join_code=code)
         return render(request, "frontend/join.html", {"form": {"join_code": code}})
     form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id", "rejoin_code")}

@@ -15,6 +15,10 @@
     onError: function (e) { showError(e.message); },
     onStatus: function (text, ok) {
       var el = document.getElementById("conn"); el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
+    },
+    // Logged out (4401) or not this session's facilitator (4403): to the login page, then back here.
+    onDenied: function (code) {
+      location.href = root.dataset.loginUrl + "?denied=" + code + "&next=" + encodeURIComponent(location.pathname);
     }
   });
 

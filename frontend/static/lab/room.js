@@ -31,8 +31,11 @@
     onStatus: function (text, ok) {
       var el = document.getElementById("conn");
       el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
+      if (state) renderPackage();  // Approve waits for the connection
     },
-    onDenied: function () { location.href = "/join/" + root.dataset.code + "/"; }
+    // The server will not let this browser in (4401: cookie missing or expired; 4409: the seat moved to
+    // another device): to the join page, which says why, instead of retrying forever.
+    onDenied: function (code) { location.href = root.dataset.joinUrl + "?lost=" + (code === 4409 ? "elsewhere" : "signin"); }
   }, "lab-outbox-" + root.dataset.code);
 
   function applyEvent(e) {
@@ -60,15 +63,19 @@
   }
 
   function myRoles() { return state ? state.you.roles : []; }
+  // Before the start, seating gives the first person of a team every role until others join: provisional.
+  function inLobby() { return !!state && state.session.state === "lobby"; }
   function roundOpen() { return state && state.round && state.round.state === "open"; }
 
   function renderAll() {
     document.getElementById("you").textContent = state.you.name;
+    var lobby = inLobby();
     document.getElementById("your-roles").innerHTML = state.you.roles.map(function (r) {
-      return '<span class="role role-' + r + '">' + ROLE_LABEL[r] + "</span>";
+      return '<span class="role role-' + r + (lobby ? " provisional" : "") + '">' + ROLE_LABEL[r] + "</span>";
     }).join(" ");
+    document.getElementById("roles-provisional").hidden = !lobby;
     // Rebuild the lever form only when the roles change, so a resync never wipes what you are typing.
-    var rolesKey = state.you.roles.join(",");
+    var rolesKey = (lobby ? "lobby:" : "") + state.you.roles.join(",");
     if (builtFor !== rolesKey) { buildLevers(); builtFor = rolesKey; }
     renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat(); renderNews();
   }
@@ -133,9 +140,11 @@
 
   function renderTeam() {
     document.getElementById("team-name").textContent = state.team.name;
+    var lobby = inLobby();
     document.getElementById("team-members").innerHTML = state.team.members.map(function (m) {
+      var roles = lobby ? "role set at the start" : m.roles.map(function (r) { return ROLE_LABEL[r]; }).join(", ");
       return '<span class="member ' + (m.connected ? "on" : "off") + '" title="' + (m.connected ? "connected" : "offline") +
-        '">' + esc(m.name) + " <small>" + m.roles.map(function (r) { return ROLE_LABEL[r]; }).join(", ") + "</small></span>";
+        '">' + esc(m.name) + " <small>" + roles + "</small></span>";
     }).join("");
   }
 
@@ -184,10 +193,12 @@
   }
 
   function buildLevers() {
+    var lobby = inLobby();
     var ordered = ROLES.filter(function (r) { return myRoles().indexOf(r) >= 0; })   // your own levers first
       .concat(ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }));
+    if (lobby) ordered = ROLES;  // nobody's levers yet: roles are dealt at the start
     var html = ordered.map(function (role) {
-      var mine = myRoles().indexOf(role) >= 0;
+      var mine = !lobby && myRoles().indexOf(role) >= 0;
       var rows = SPECS.filter(function (s) { return s.role === role; }).map(function (s) {
         var range = s.kind === "choice" || s.kind === "multichoice" ? "" : " <small class='muted'>" + s.min + "–" + s.max + " " + esc(s.unit || "") + "</small>";
         var help = mine && s.help ? '<small class="help">' + esc(s.help) + "</small>" : "";  // explain your own levers
@@ -266,7 +277,10 @@
     }).join("");
     var mineAll = p && myRoles().every(function (r) { return p.approvals[r]; });
     var btn = document.getElementById("approve");
-    btn.disabled = !editable || mineAll;
+    btn.disabled = !editable || mineAll || !socket.online;
+    // Why it is disabled, for a pointer (title) and a screen reader (the banner describes it).
+    if (!socket.online) { btn.title = "Offline: you can approve once the connection is back"; btn.setAttribute("aria-describedby", "offline-banner"); }
+    else { btn.removeAttribute("title"); btn.removeAttribute("aria-describedby"); }
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
     document.getElementById("aligned").hidden = !(p && p.aligned);
     renderCuts(p);

@@ -1,8 +1,16 @@
-// A WebSocket that survives flaky Wi-Fi: reconnects with backoff, tracks the per-team `seq`,
-// asks for a full snapshot when it sees a gap, and keeps unacknowledged messages in an outbox
-// saved to localStorage, resent on reconnect (the server applies each message id once).
+// A WebSocket that survives flaky Wi-Fi: reconnects with backoff and jitter, notices a half-open
+// connection (pings; nothing heard for ~30 s means dead), shows the page's offline banner, tracks
+// the per-team `seq`, asks for a full snapshot when it sees a gap, and keeps unacknowledged
+// messages in an outbox saved to localStorage, resent on reconnect (the server applies each
+// message id once). docs/protocol.md describes the contract.
 (function () {
   "use strict";
+
+  var PING_AFTER = 10000;      // ms without any frame before we ping
+  var ANSWER_WITHIN = 20000;   // ms a ping may go unanswered before the socket counts as dead
+  var FIRST_DELAY = 500, MAX_DELAY = 15000;  // reconnect backoff, doubled each attempt, with jitter
+  // Close codes after which reconnecting cannot help: not signed in, not allowed, seat moved to another device.
+  var FINAL_CODES = [4401, 4403, 4409];
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -10,12 +18,19 @@
   }
 
   function LabSocket(path, handlers, storageKey) {
+    var self = this;
     this.path = path;
     this.handlers = handlers;
     this.storageKey = storageKey || null;
     this.seq = null;
-    this.delay = 500;
+    this.attempt = 0;
+    this.online = false;
     this.outbox = this.loadOutbox();
+    // The browser knows first when the network goes: drop the socket now rather than wait for silence.
+    window.addEventListener("offline", function () { if (self.ws) self.drop(); });
+    window.addEventListener("online", function () {
+      if (!self.ws && !self.denied) { self.attempt = 0; self.connect(); }  // no need to sit out the backoff
+    });
     this.connect();
   }
 
@@ -32,29 +47,71 @@
     if (this.handlers.onStatus) this.handlers.onStatus(text, ok);
   };
 
+  // Online means a socket is open; the page's #offline-banner (role="status") shows otherwise.
+  LabSocket.prototype.setOnline = function (ok, text) {
+    this.online = ok;
+    var banner = document.getElementById("offline-banner");
+    if (banner) banner.hidden = ok || this.denied;
+    this.status(text || (ok ? "live" : "reconnecting…"), ok);
+  };
+
   LabSocket.prototype.connect = function () {
     var self = this;
+    clearTimeout(this.retry);
     var proto = location.protocol === "https:" ? "wss://" : "ws://";
     var ws = new WebSocket(proto + location.host + this.path);
     this.ws = ws;
     ws.onopen = function () {
-      self.delay = 500;
-      self.status("live", true);
+      self.attempt = 0;
+      self.heard = Date.now();
+      self.pingSent = null;
+      self.setOnline(true);
       self.outbox.forEach(function (m) { ws.send(JSON.stringify(m)); });
-      self.ping = setInterval(function () { self.raw({ type: "ping", id: newId() }); }, 20000);
+      self.watch = setInterval(function () { self.check(); }, 1000);
     };
-    ws.onmessage = function (e) { self.receive(JSON.parse(e.data)); };
-    ws.onclose = function (e) {
-      clearInterval(self.ping);
-      if (e.code === 4401 || e.code === 4403) {
-        self.status("not allowed: please join again", false);
-        if (self.handlers.onDenied) self.handlers.onDenied(e.code);
-        return;
-      }
-      self.status("reconnecting…", false);
-      setTimeout(function () { self.connect(); }, self.delay);
-      self.delay = Math.min(self.delay * 2, 5000);
+    ws.onmessage = function (e) {
+      self.heard = Date.now();
+      self.pingSent = null;  // any frame proves the connection alive
+      self.receive(JSON.parse(e.data));
     };
+    ws.onclose = function (e) { self.closed(e.code); };
+  };
+
+  // Half-open connections (Wi-Fi gone without a TCP reset) never fire onclose: ping after a quiet
+  // spell, and give up on a socket whose ping goes unanswered.
+  LabSocket.prototype.check = function () {
+    var now = Date.now();
+    if (this.pingSent !== null && now - this.pingSent > ANSWER_WITHIN) { this.drop(); return; }
+    if (this.pingSent === null && now - this.heard >= PING_AFTER) {
+      this.pingSent = now;
+      this.raw({ type: "ping", id: newId() });
+    }
+  };
+
+  // Abandon the current socket at once (its close handshake may never finish) and reconnect.
+  LabSocket.prototype.drop = function () {
+    var ws = this.ws;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    try { ws.close(); } catch (e) { /* already closing */ }
+    this.closed(null);
+  };
+
+  LabSocket.prototype.closed = function (code) {
+    clearInterval(this.watch);
+    this.ws = null;
+    if (FINAL_CODES.indexOf(code) >= 0) {
+      this.denied = true;
+      this.setOnline(false, code === 4409 ? "opened on another device" : "not allowed: please join again");
+      if (this.handlers.onDenied) this.handlers.onDenied(code);
+      return;
+    }
+    this.setOnline(false);
+    // Exponential backoff with jitter (0.5x to 1.5x), so a room of laptops does not reconnect in lockstep.
+    var base = Math.min(MAX_DELAY, FIRST_DELAY * Math.pow(2, this.attempt));
+    this.attempt += 1;
+    var self = this;
+    this.retry = setTimeout(function () { self.connect(); }, Math.min(MAX_DELAY, base * (0.5 + Math.random())));
   };
 
   LabSocket.prototype.receive = function (msg) {
