@@ -49,6 +49,14 @@ class Session(models.Model):
     facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
     # Sequence of events sent to the facilitator group; clients use gaps to ask for a resync.
     seq = models.BigIntegerField(default=0)
+
+    class Cover(models.TextChoices):
+        AUTO = "auto", "Cover automatically"
+        ASK = "ask", "Flag it and let me choose"
+
+    # When a role's holder has been away this long in an open round, the role is covered (or flagged).
+    cover_after_seconds = models.PositiveIntegerField(default=120)
+    cover_mode = models.CharField(max_length=8, choices=Cover.choices, default=Cover.AUTO)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -89,6 +97,11 @@ class Participant(models.Model):
     employee_id = models.CharField(max_length=40, blank=True)
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
     rejoin_token = models.CharField(max_length=64, unique=True, default=new_rejoin_token)
+    # A bot plays the seat through the same WebSocket protocol (game/bots); never in HR's figures.
+    is_bot = models.BooleanField(default=False)
+    bot_strategy = models.CharField(max_length=20, blank=True)
+    # The server process running this bot holds a lease it renews; another takes over when it lapses.
+    bot_lease_until = models.DateTimeField(null=True, blank=True)
     # Typed with the display name on another device to get back into the same seat.
     rejoin_code = models.CharField(max_length=8, default=new_rejoin_code)
     joined_at = models.DateTimeField(auto_now_add=True)
@@ -123,6 +136,10 @@ class Seat(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="seats")
     role = models.CharField(max_length=12, choices=ROLE_CHOICES)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="seats")
+    # Set while a teammate or a bot covers the role for an absent holder: it returns to them when they
+    # come back (a facilitator's own seat change clears it).
+    held_for = models.ForeignKey(Participant, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="held_seats")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "role"], name="seat_team_role_unique")]

@@ -211,7 +211,7 @@ def participation_rows_per_person(*, sessions: QuerySet[Session], date_from: dat
     opens = _round_opens(ids)
     rows = []
     for session in chosen:
-        people = sorted(session.participants.all(),
+        people = sorted((p for p in session.participants.all() if not p.is_bot),  # bots are not people
                         key=lambda p: (p.team.number if p.team_id else 10**6, p.joined_at, p.id))
         for person in people:
             held = {seat.role for seat in person.seats.all()}

@@ -41,6 +41,7 @@ def team_members(*, team: Team) -> list[dict]:
             "name": m.display_name,
             "roles": [r for r in ROLES if r in roles_by_person.get(m.id, [])],
             "connected": m.id in connected,
+            "bot": m.is_bot,
             "last_seen_at": m.last_seen_at.isoformat() if m.last_seen_at else None,
         }
         for m in members
@@ -78,6 +79,8 @@ def session_public(*, session: Session) -> dict:
         "rounds": session.rounds,
         "minutes_per_round": session.minutes_per_round,
         "scenario": session.scenario_name,
+        "cover_mode": session.cover_mode,
+        "cover_after_seconds": session.cover_after_seconds,
     }
 
 

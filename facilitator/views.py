@@ -15,7 +15,9 @@ from classroom.services.sessions import session_create
 from facilitator.join_url import join_address_choose, join_target, join_url
 from game import engine
 from game.services import rounds
+from game.bots.service import bots_fill
 from game.services.access import session_for_facilitator
+from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_inject
 
 COMMANDS = {
@@ -32,6 +34,14 @@ COMMANDS = {
     "role": lambda session_id, user, body: seat_assign_role(session_id=session_id, user=user,
                                                             participant_id=body.get("participant"),
                                                             role=body.get("role")),
+    "cover": lambda session_id, user, body: seat_cover_command(session_id=session_id, user=user,
+                                                               team_number=body.get("team"), role=body.get("role"),
+                                                               by=body.get("by", "teammate")),
+    "cover-settings": lambda session_id, user, body: cover_settings(session_id=session_id, user=user,
+                                                                    mode=body.get("mode"),
+                                                                    after_seconds=body.get("after_seconds")),
+    "bots": lambda session_id, user, body: bots_fill(session_id=session_id, user=user, teams=body.get("teams"),
+                                                     strategy=body.get("strategy", "keep")),
     "inject": lambda session_id, user, body: disruption_inject(session_id=session_id, user=user,
                                                                spec=body.get("disruption"),
                                                                team_ids=body.get("teams"),

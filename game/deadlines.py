@@ -32,9 +32,12 @@ def _tick() -> None:
     from classroom.services.presence import presence_sweep
     from game.services.rounds import rounds_close_due, rounds_retry_stuck
 
+    from game.services.cover import seats_cover_due
+
     rounds_close_due()
     rounds_retry_stuck()
     presence_sweep()  # sockets of a crashed or hung process stop answering: close them
+    seats_cover_due()  # roles whose holder has been away past the hold time: a teammate or a bot takes them
 
 
 async def _tick_forever(seconds: float) -> None:
@@ -44,6 +47,12 @@ async def _tick_forever(seconds: float) -> None:
             await database_sync_to_async(_tick, thread_sensitive=False)()
         except Exception:  # keep ticking: one failed close must not stop every later deadline
             log.exception("closing overdue rounds failed")
+        try:
+            from game.bots.runner import bots_supervise
+
+            await bots_supervise()  # bots whose process died are taken over here
+        except Exception:
+            log.exception("starting bots failed")
 
 
 def ticker_ensure_started() -> None:

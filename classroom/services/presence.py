@@ -18,6 +18,7 @@ from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import Connection, LedgerEntry, Participant
 from classroom.selectors import live_connections as _live
 from classroom.selectors import session_round_number
+from classroom.services.cover import seats_return
 
 
 def presence_ttl() -> timedelta:
@@ -53,6 +54,7 @@ def connection_open(*, participant_id: int, channel_name: str) -> None:
         participant.save(update_fields=["last_seen_at"])
         if not was:
             _record(participant, True, now)
+            seats_return(participant_id=participant.id)  # roles held for them while away come back
 
 
 def connection_heartbeat(*, channel_name: str) -> None:

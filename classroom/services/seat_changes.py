@@ -49,6 +49,7 @@ def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
         if team.members.count() >= len(ROLES):
             raise LabError("team_full", f"{team.name} already has {len(ROLES)} people, one per role.", field="team")
         Seat.objects.filter(participant=person).delete()
+        Seat.objects.filter(held_for=person).update(held_for=None)  # the facilitator's move stands
         person.team = team
         person.save(update_fields=["team"])
         changed = [team] + ([old_team] if old_team else [])
@@ -78,6 +79,7 @@ def seat_assign_role(*, session_id: int, user, participant_id, role) -> None:
                 given.participant = previous
                 given.save(update_fields=["participant"])
             seat.participant = person
-            seat.save(update_fields=["participant"])
+        seat.held_for = None  # the facilitator's choice stands: no automatic return
+        seat.save(update_fields=["participant", "held_for"])
         team_cover_roles(team=person.team)
         _announce(session, [person.team])

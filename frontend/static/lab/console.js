@@ -10,7 +10,11 @@
   var esc = window.labEscape;
 
   var socket = new LabSocket(root.dataset.ws, {
-    onState: function (s) { state = s; render(); },
+    onState: function (s) {
+      state = s;
+      if (s.session) { coverForm.mode.value = s.session.cover_mode; coverForm.after.value = s.session.cover_after_seconds; }
+      render();
+    },
     onEvent: applyEvent,
     onError: function (e) { showError(e.message); },
     onStatus: function (text, ok) {
@@ -53,8 +57,23 @@
     render();
   }
 
+  // A role whose holder has been away past the hold time, in an open round: offer to cover it.
+  function coverOffer(t, m) {
+    var hold = (state.session && state.session.cover_after_seconds) || 120;
+    if (m.connected || m.bot || !state.round || state.round.state !== "open" || !m.roles.length) return "";
+    var since = Date.parse(m.last_seen_at || "") || 0;
+    if (since && Date.now() - since < hold * 1000) return "";
+    return ' <span class="cover-offer" role="group" aria-label="Cover ' + esc(m.name) + "'s roles\">away: cover " +
+      m.roles.map(function (r) {
+        return '<button type="button" data-cover-team="' + t.number + '" data-role="' + r + '" data-by="teammate">' + ROLE_LABEL[r] +
+          " by a teammate</button> <button type=\"button\" data-cover-team=\"" + t.number + '" data-role="' + r + '" data-by="bot">' +
+          ROLE_LABEL[r] + " by a bot</button>";
+      }).join(" ") + "</span>";
+  }
+
   // Connected; reconnecting (gone under two minutes: Wi-Fi drops); or gone for N minutes.
   function presenceText(m) {
+    if (m.bot) return "bot";
     if (m.connected) return "connected";
     if (!m.last_seen_at) return "not connected yet";
     var minutes = Math.floor((Date.now() - Date.parse(m.last_seen_at)) / 60000);
@@ -104,7 +123,8 @@
     tick();
     var enabled = {
       start: s.state === "lobby", pause: !!r && r.state === "open", resume: !!r && r.state === "paused",
-      extend: !!r && (r.state === "open" || r.state === "paused"), advance: !!r && (r.state === "open" || r.state === "paused")
+      extend: !!r && (r.state === "open" || r.state === "paused"), advance: !!r && (r.state === "open" || r.state === "paused"),
+      bots: s.state === "lobby"
     };
     root.querySelectorAll("button[data-cmd]").forEach(function (b) { b.disabled = !enabled[b.dataset.cmd]; });
     var people = 0;
@@ -120,7 +140,8 @@
         '<ul class="people">' + t.members.map(function (m) {
           return '<li class="' + (m.connected ? "on" : "off") + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
             m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + '</small> <small class="presence">' + presenceText(m) +
-            '</small> <small class="muted">rejoin code <span class="mono">' + esc(m.rejoin_code || "") + "</span></small></li>";
+            '</small> <small class="muted">rejoin code <span class="mono">' + esc(m.rejoin_code || "") + "</span></small>" +
+            coverOffer(t, m) + "</li>";
         }).join("") + "</ul><div>" + approvals + "</div>" + arrangeBox(t) + "</div>";
     }).join("") || '<p class="muted">Nobody has joined yet.</p>';
     document.getElementById("people-count").textContent = "(" + people + " people)";
@@ -197,9 +218,23 @@
       .then(function () { if (state) render(); });
   }
 
+  document.getElementById("teams").addEventListener("click", function (ev) {
+    var b = ev.target.closest("button[data-cover-team]");
+    if (!b) return;
+    b.disabled = true;
+    post("cover", { team: Number(b.dataset.coverTeam), role: b.dataset.role, by: b.dataset.by });
+  });
+
+  var coverForm = document.getElementById("cover-form");
+  coverForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    post("cover-settings", { mode: coverForm.mode.value, after_seconds: Number(coverForm.after.value) });
+  });
+
   root.querySelectorAll("button[data-cmd]").forEach(function (b) {
     b.addEventListener("click", function () {
       var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
+      if (b.dataset.teams) body.teams = Number(b.dataset.teams);
       if (b.dataset.cmd === "advance" && state && state.round) body.round = state.round.number;
       b.disabled = true;
       post(b.dataset.cmd, body);
