@@ -1,6 +1,8 @@
 """The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service."""
 import time
 
+from django.conf import settings
+
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
@@ -15,7 +17,8 @@ from game.snapshots import team_snapshot
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_SEAT_ELSEWHERE = 4409  # the person rejoined on another device
-HEARTBEAT_WRITE_SECONDS = 10.0  # a socket's heartbeats are written at most this often
+# A socket's heartbeats are written at most this often: well inside the presence TTL.
+HEARTBEAT_WRITE_SECONDS = min(10.0, settings.LAB_PRESENCE_TTL_SECONDS / 3)
 
 
 class TeamConsumer(LabConsumer):
