@@ -3,8 +3,8 @@
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, session_group
+from classroom.services.access import session_for_facilitator
 from game.deadlines import ticker_ensure_started
-from game.services.access import session_for_facilitator
 from game.snapshots import session_snapshot
 
 CLOSE_UNAUTHENTICATED = 4401

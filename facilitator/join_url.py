@@ -21,7 +21,7 @@ from django.http.request import split_domain_port
 from django.urls import reverse
 
 from classroom.errors import LabError
-from game.services.access import session_for_facilitator
+from classroom.services.access import session_for_facilitator
 
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 PRIVATE_LAN = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")]

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
 from classroom.selectors import session_list_for_user
+from classroom.services.access import session_for_facilitator
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from facilitator.join_url import join_address_choose, join_target, join_url
 from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
-from game.services.access import session_for_facilitator
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_inject
 

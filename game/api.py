@@ -7,9 +7,9 @@ from rest_framework.views import APIView
 from classroom.errors import LabError
 from classroom.models import Session
 from classroom.selectors import session_list_for_user
+from classroom.services.access import session_for_facilitator
 from game.models import RoundResult
 from game.selectors import results_for_session
-from game.services.access import session_for_facilitator
 
 
 class SessionSerializer(serializers.ModelSerializer):

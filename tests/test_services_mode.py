@@ -104,7 +104,7 @@ def test_an_edit_never_waits_on_the_session_row(started_session, facilitator):
     import threading
 
     from classroom.events import emit_session_event
-    from game.services.access import session_for_facilitator
+    from classroom.services.access import session_for_facilitator
     from game.services.packages import package_edit
 
     hr = factories.holder(started_session, "hr")

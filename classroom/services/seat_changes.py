@@ -10,9 +10,9 @@ from classroom.errors import LabError
 from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import Participant, Seat, Session, Team
 from classroom.selectors import console_team_summary
+from classroom.services.access import session_for_facilitator
 from classroom.services.seating import team_cover_roles
 from game.engine import ROLES
-from game.services.access import session_for_facilitator
 
 
 def _participant(session: Session, participant_id) -> Participant:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from classroom.errors import LabError
 from classroom.models import LedgerEntry, Participant, Session, Team, new_rejoin_code
 from classroom.selectors import session_round_number
+from classroom.services.access import session_for_facilitator
 from classroom.services.cover import announce_seats
 from classroom.services.seating import seat_newcomer, team_cover_roles, teams_balance
-from game.services.access import session_for_facilitator
 
 STRATEGIES = {
     "keep": "keeps the team's last package and approves it once the people have been quiet for a while",

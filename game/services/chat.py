@@ -5,8 +5,8 @@ from classroom.errors import LabError
 from classroom.events import emit_team_event
 from classroom.models import LedgerEntry, Participant
 from classroom.selectors import session_round_number
+from classroom.services.access import participant_roles
 from classroom.services.ledger import client_id_clean, ledger_has_applied, text_storable
-from game.services.access import participant_roles
 
 CHAT_MAX = 500
 

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from classroom.errors import LabError
 from classroom.models import Seat, Session
+from classroom.services.access import session_for_facilitator
 from classroom.services.cover import absent_seats, announce_seats, cover_proxy, seat_cover
 from game.engine import ROLES
 from game.models import Round
-from game.services.access import session_for_facilitator
 
 COVER_BY = ("teammate", "bot")
 

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from classroom.errors import LabError
 from classroom.events import emit_session_event, emit_team_event
+from classroom.services.access import session_for_facilitator
 from game import engine
 from game.models import Disruption
 from game.selectors import round_playing
-from game.services.access import session_for_facilitator
 
 
 def disruption_payload(*, disruption: Disruption) -> dict:

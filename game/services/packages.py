@@ -14,11 +14,11 @@ from django.utils import timezone
 from classroom.errors import Forbidden, LabError
 from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import LedgerEntry, Participant, Team
+from classroom.services.access import participant_roles
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
 from game.selectors import package_latest, package_payload, round_current, session_scenario
-from game.services.access import participant_roles
 
 def _beyond_float_as_inf(value):
     """JSON integers have no size limit (10**400 is valid JSON) and the engine's checks compare floats: a number

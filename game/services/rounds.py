@@ -15,13 +15,13 @@ from django.utils import timezone
 from classroom.errors import LabError
 from classroom.events import emit_session_event, emit_team_event
 from classroom.models import Session, Team
+from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
 from classroom.selectors import console_team_summary
 from game import deadlines, engine
 from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
                             round_playing, session_history, session_scenario)
-from game.services.access import session_for_facilitator
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.packages import package_broadcast
 
