@@ -5,3 +5,12 @@ class GameConfig(AppConfig):
     name = "game"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        """game builds on classroom: it listens to what classroom announces (classroom/signals.py)."""
+        from classroom.signals import team_joined_while_running
+        from game.services.rounds import team_prepare_for_open_round
+
+        def prepare_team(sender, team, **kwargs):
+            team_prepare_for_open_round(team=team)
+
+        team_joined_while_running.connect(prepare_team, weak=False, dispatch_uid="game.prepare_team_for_open_round")

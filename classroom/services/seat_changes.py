@@ -12,6 +12,7 @@ from classroom.models import Participant, Seat, Session, Team
 from classroom.selectors import console_team_summary
 from classroom.services.access import session_for_facilitator
 from classroom.services.seating import team_cover_roles
+from classroom.signals import team_joined_while_running
 from game.engine import ROLES
 
 
@@ -30,8 +31,6 @@ def _announce(session: Session, teams: list[Team]) -> None:
 
 def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
     """Move a person to team `team_number`, or to a new team when it is "new"."""
-    from game.services.rounds import team_prepare_for_open_round
-
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state == Session.State.FINISHED:
@@ -56,7 +55,7 @@ def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
         for t in changed:
             team_cover_roles(team=t)
         if session.state == Session.State.RUNNING:
-            team_prepare_for_open_round(team=team)
+            team_joined_while_running.send(sender=Team, team=team)
         _announce(session, changed)
     return team
 

@@ -5,10 +5,11 @@ from django.db import IntegrityError, transaction
 
 from classroom.errors import LabError, NotFound, TooManyTries
 from classroom.events import emit_console_team_event, emit_participant_event, emit_team_event
-from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, new_join_code, new_rejoin_code,
-                              new_rejoin_token)
+from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, Team, new_join_code,
+                              new_rejoin_code, new_rejoin_token)
 from classroom.services.seating import seat_newcomer
 from classroom.selectors import console_team_summary, session_round_number, team_members
+from classroom.signals import team_joined_while_running
 from game import engine
 from game.engine.scenario import scenario_to_dict
 
@@ -89,9 +90,7 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
         LedgerEntry.objects.create(session=session, team=team, participant=participant,
                                    kind=LedgerEntry.Kind.JOIN, round_number=session_round_number(session=session))
         if session.state == Session.State.RUNNING:
-            from game.services.rounds import team_prepare_for_open_round
-
-            team_prepare_for_open_round(team=team)
+            team_joined_while_running.send(sender=Team, team=team)
         emit_team_event(team.id, "team.changed", {"members": team_members(team=team)})
         emit_console_team_event(session.id, team.id, "team.changed", {"team": console_team_summary(team=team)})
     return participant
