@@ -46,6 +46,9 @@ class Session(models.Model):
     minutes_per_round = models.PositiveSmallIntegerField()
     join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
     state = models.CharField(max_length=12, choices=State.choices, default=State.LOBBY)
+    # The round being played or last played (None before the start): game writes it when it opens a
+    # round, and the ledger files what people do under it.
+    round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions")
     # Sequence of events sent to the facilitator group; clients use gaps to ask for a resync.
     seq = models.BigIntegerField(default=0)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from classroom.models import Connection, Participant, Session, Team
+from game.engine import ROLES
 
 
 def live_connections(now=None):
@@ -21,15 +22,11 @@ def connected_participant_ids(*, participant_ids, now=None) -> set[int]:
 
 
 def member_roles(*, participant: Participant) -> list[str]:
-    from game.engine import ROLES
-
     held = set(participant.seats.values_list("role", flat=True))
     return [r for r in ROLES if r in held]
 
 
 def team_members(*, team: Team) -> list[dict]:
-    from game.engine import ROLES
-
     roles_by_person: dict[int, list[str]] = {}
     for participant_id, role in team.seats.values_list("participant_id", "role"):
         roles_by_person.setdefault(participant_id, []).append(role)
@@ -63,11 +60,9 @@ def console_team_summary(*, team: Team) -> dict:
 
 
 def session_round_number(*, session: Session) -> int | None:
-    """The number of the round being played or last played; None before the start."""
-    from game.selectors import round_current  # game builds on classroom, not the other way round
-
-    game_round = round_current(session=session)
-    return game_round.number if game_round else None
+    """The number of the round being played or last played; None before the start. Read afresh: the
+    session object at hand may predate the round that opened since."""
+    return Session.objects.filter(pk=session.pk).values_list("round_number", flat=True).first()
 
 
 def session_public(*, session: Session) -> dict:

@@ -59,6 +59,8 @@ def _round_open(session: Session, game_round: Round) -> None:
     game_round.opens_at = now
     game_round.deadline = now + timedelta(minutes=session.minutes_per_round)
     game_round.save(update_fields=["state", "opens_at", "deadline"])
+    session.round_number = game_round.number
+    session.save(update_fields=["round_number"])
     for team in session.teams.all():
         team_prepare_for_open_round(team=team)
         package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round),

@@ -112,6 +112,23 @@ def test_last_round_finishes_the_session(started_session, facilitator):
     assert exc.value.code == "no_open_round"
 
 
+def test_the_ledger_files_what_people_do_under_the_round_being_played(lobby_session, facilitator):
+    from classroom.models import LedgerEntry
+    from game.services.chat import chat_send
+
+    first = factories.join_many(lobby_session, 4)[0]
+    chat_send(participant_id=first.id, text="lobby", client_msg_id="c0")
+    factories.start(lobby_session, facilitator)
+    chat_send(participant_id=first.id, text="one", client_msg_id="c1")
+    rounds.round_advance(session_id=lobby_session.id, user=facilitator, round_number=1)
+    chat_send(participant_id=first.id, text="two", client_msg_id="c2")
+    rounds.round_advance(session_id=lobby_session.id, user=facilitator, round_number=2)
+    chat_send(participant_id=first.id, text="after", client_msg_id="c3")  # the last round played
+    filed = dict(LedgerEntry.objects.filter(kind="chat").values_list("client_msg_id", "round_number"))
+    assert filed == {"c0": None, "c1": 1, "c2": 2, "c3": 2}
+    assert LedgerEntry.objects.get(kind="join", participant=first).round_number is None
+
+
 def test_finalize_twice_stores_one_result_set(started_session, facilitator):
     round1 = factories.open_round(started_session)
     rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
