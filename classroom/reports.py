@@ -2,19 +2,21 @@
 
 Selectors only (no writes, no request objects). Datetimes in rows are aware and in UTC; the
 exports decide how to show them. Definitions of every column are in docs/reports.md.
+
+How far each session's play went (when it started, rounds closed, aligned team-rounds) is told by
+the app that plays sessions, through `report_session_play_register`: classroom knows no rounds.
 """
-from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from classroom.errors import Forbidden, NotFound
 from classroom.models import LedgerEntry, Session
 from classroom.report_filters import ReportFilter
 from game.engine import ROLES
-from game.models import Round, RoundResult
 
 HR_GROUP = "hr"
 Kind = LedgerEntry.Kind
@@ -74,6 +76,25 @@ class Report:
     title: str  # also the XLSX sheet name: at most 31 characters
     columns: tuple[Column, ...]
     rows: list[dict]
+
+
+@dataclass(frozen=True)
+class SessionPlay:
+    """How far one session's play went, as the app that plays it tells."""
+    started_at: datetime | None = None  # when round 1 opened
+    rounds_played: int = 0  # closed rounds
+    team_rounds: int = 0  # team-rounds with a result
+    aligned_team_rounds: int = 0  # of those, the aligned ones
+
+
+SessionPlayFigures = Callable[..., dict[int, SessionPlay]]  # called as figures(session_ids=[...])
+_session_play: SessionPlayFigures = lambda *, session_ids: {}  # a session nobody played: SessionPlay()
+
+
+def report_session_play_register(*, figures: SessionPlayFigures) -> None:
+    """The app that plays sessions (game, in its AppConfig.ready) says how far each session got."""
+    global _session_play
+    _session_play = figures
 
 
 def report_user_is_hr(*, user) -> bool:
@@ -146,24 +167,15 @@ def _presence(entries: list[tuple], end: datetime | None) -> tuple[float, bool]:
     return seconds, present
 
 
-def _round_at(opens: list[tuple[datetime, int]], at: datetime) -> int | None:
-    """The round that was current at `at` (the last one opened by then), as the ledger records it."""
-    i = bisect_right(opens, (at, float("inf")))
-    return opens[i - 1][1] if i else None
-
-
-def _person_row(session: Session, person, entries: list[tuple], opens, roles: list[str]) -> dict:
+def _person_row(session: Session, person, entries: list[tuple], roles: list[str]) -> dict:
     end = _utc(session.finished_at) if session.state == Session.State.FINISHED else None
     seconds, present = _presence(entries, end)
     counts = defaultdict(int)
     rounds = set()
-    for kind, at, round_number in entries:
+    for kind, _, round_number in entries:
         counts[kind] += 1
-        if kind in ACTIVE_KINDS:
-            # Chat messages carry no round number: place them in the round current at the time.
-            number = round_number if round_number is not None else _round_at(opens, at)
-            if number is not None:
-                rounds.add(number)
+        if kind in ACTIVE_KINDS and round_number is not None:  # a chat in the lobby is in no round
+            rounds.add(round_number)
     return {
         "session_id": session.id,
         "session": session.name,
@@ -194,29 +206,19 @@ def _ledger_by_person(session_ids: list[int]) -> dict[int, list[tuple]]:
     return entries
 
 
-def _round_opens(session_ids: list[int]) -> dict[int, list[tuple[datetime, int]]]:
-    opens = defaultdict(list)
-    for session_id, number, opens_at in (Round.objects.filter(session_id__in=session_ids, opens_at__isnull=False)
-                                         .values_list("session_id", "number", "opens_at")):
-        opens[session_id].append((_utc(opens_at), number))
-    return {key: sorted(value) for key, value in opens.items()}
-
-
 def participation_rows_per_person(*, sessions: QuerySet[Session], date_from: date | None,
                                   date_to: date | None) -> list[dict]:
     chosen = list(_in_range(sessions, date_from, date_to).prefetch_related("participants__team",
                                                                            "participants__seats"))
     ids = [s.id for s in chosen]
     ledger = _ledger_by_person(ids)
-    opens = _round_opens(ids)
     rows = []
     for session in chosen:
         people = sorted((p for p in session.participants.all() if not p.is_bot),  # bots are not people
                         key=lambda p: (p.team.number if p.team_id else 10**6, p.joined_at, p.id))
         for person in people:
             held = {seat.role for seat in person.seats.all()}
-            rows.append(_person_row(session, person, ledger.get(person.id, []), opens.get(session.id, []),
-                                    [r for r in ROLES if r in held]))
+            rows.append(_person_row(session, person, ledger.get(person.id, []), [r for r in ROLES if r in held]))
     return rows
 
 
@@ -229,24 +231,20 @@ def participation_rows_per_session(*, sessions: QuerySet[Session], date_from: da
     for row in participation_rows_per_person(sessions=Session.objects.filter(pk__in=ids), date_from=None,
                                              date_to=None):
         people[row["session_id"]].append(row)
-    rounds = {r["session_id"]: r for r in Round.objects.filter(session_id__in=ids).values("session_id").annotate(
-        played=Count("id", filter=Q(state=Round.State.CLOSED)), started=Min("opens_at"))}
-    results = {r["round__session_id"]: r for r in RoundResult.objects.filter(round__session_id__in=ids)
-               .values("round__session_id").annotate(total=Count("id"), aligned=Count("id", filter=Q(aligned=True)))}
+    plays = _session_play(session_ids=ids)
     rows = []
     for session in chosen:
         persons = people[session.id]
-        played = rounds.get(session.id, {})
-        result = results.get(session.id)
+        play = plays.get(session.id) or SessionPlay()
         rows.append({
             "session_id": session.id,
             "session": session.name,
             "facilitator": session.facilitator.get_full_name() or session.facilitator.get_username(),
             "scenario": session.scenario_name,
             "session_date": _utc(session.created_at).date(),
-            "started_at": _utc(played.get("started")),
+            "started_at": _utc(play.started_at),
             "finished_at": _utc(session.finished_at),
-            "rounds_played": played.get("played", 0),
+            "rounds_played": play.rounds_played,
             "rounds_planned": session.rounds,
             "teams": session.team_count,
             "participants": len(persons),
@@ -255,7 +253,7 @@ def participation_rows_per_session(*, sessions: QuerySet[Session], date_from: da
             "edits": sum(p["edits"] for p in persons),
             "approvals": sum(p["approvals"] for p in persons),
             "chat_messages": sum(p["chat_messages"] for p in persons),
-            "aligned_share": round(result["aligned"] / result["total"], 4) if result else None,
+            "aligned_share": (round(play.aligned_team_rounds / play.team_rounds, 4) if play.team_rounds else None),
         })
     return rows
 

@@ -6,11 +6,15 @@ class GameConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        """game builds on classroom: it listens to what classroom announces (classroom/signals.py)."""
+        """game builds on classroom: it listens to what classroom announces (classroom/signals.py) and
+        tells HR's session report how far each session's play went."""
+        from classroom.reports import report_session_play_register
         from classroom.signals import team_joined_while_running
+        from game.selectors import session_play
         from game.services.rounds import team_prepare_for_open_round
 
         def prepare_team(sender, team, **kwargs):
             team_prepare_for_open_round(team=team)
 
         team_joined_while_running.connect(prepare_team, weak=False, dispatch_uid="game.prepare_team_for_open_round")
+        report_session_play_register(figures=session_play)

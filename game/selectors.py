@@ -1,7 +1,9 @@
 """Read-side views of rounds, packages and results, shared by snapshots and events."""
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from classroom.models import Session, Team
+from classroom.reports import SessionPlay
 from game import engine
 from game.engine.budget import package_cuts
 from game.engine.scenario import scenario_from_dict
@@ -111,6 +113,22 @@ def leaderboard(*, session: Session) -> list[dict]:
         })
     rows.sort(key=lambda r: (-(r["scorecard"] or 0), -r["cumulative_good_units"]))
     return rows
+
+
+def session_play(*, session_ids: list[int]) -> dict[int, SessionPlay]:
+    """How far each session's play went, for HR's session report (classroom/reports.py): when round 1
+    opened, how many rounds closed, and how many team-rounds have a result and were aligned."""
+    rounds = (Round.objects.filter(session_id__in=session_ids).values("session_id")
+              .annotate(played=Count("id", filter=Q(state=Round.State.CLOSED)), started=Min("opens_at")))
+    results = {r["round__session_id"]: r for r in RoundResult.objects.filter(round__session_id__in=session_ids)
+               .values("round__session_id").annotate(total=Count("id"), aligned=Count("id", filter=Q(aligned=True)))}
+    plays = {}
+    for row in rounds:
+        result = results.get(row["session_id"], {})
+        plays[row["session_id"]] = SessionPlay(started_at=row["started"], rounds_played=row["played"],
+                                               team_rounds=result.get("total", 0),
+                                               aligned_team_rounds=result.get("aligned", 0))
+    return plays
 
 
 def results_for_session(*, session: Session):
