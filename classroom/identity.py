@@ -23,3 +23,8 @@ def unsign_token(value: str | None) -> str | None:
         return signing.get_cookie_signer(salt=SALT).unsign(value, max_age=settings.PARTICIPANT_COOKIE_MAX_AGE)
     except signing.BadSignature:
         return None
+
+
+def cookie_token(cookies, join_code: str) -> str | None:
+    """The rejoin token this browser holds for the session with `join_code` (None if absent or forged)."""
+    return unsign_token(cookies.get(cookie_name(join_code.upper())))

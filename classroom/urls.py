@@ -6,5 +6,4 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("join/", views.join, name="join"),
     path("join/<str:join_code>/", views.join, name="join-code"),
-    path("play/<str:join_code>/", views.room, name="room"),
 ]

@@ -1,18 +1,14 @@
-"""Participant pages: the join form and the team room shell (the room itself talks WebSocket)."""
+"""Participant pages: the join form (the team room it leads to is game's: game/views.py)."""
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from classroom.errors import LabError
-from classroom.identity import cookie_name, sign_token, unsign_token
-from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin, session_by_code
-from game import engine
-from game.dashboards import dashboards_json
+from classroom.identity import cookie_name, cookie_token, sign_token
+from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin
 
 
 def _participant_from_request(request, join_code: str):
-    token = unsign_token(request.COOKIES.get(cookie_name(join_code.upper())))
-    return participant_by_token(join_code=join_code, rejoin_token=token)
+    return participant_by_token(join_code=join_code, rejoin_token=cookie_token(request.COOKIES, join_code))
 
 
 def home(request):
@@ -41,22 +37,3 @@ def join(request, join_code: str = ""):
     response.set_cookie(cookie_name(code), sign_token(participant.rejoin_token), max_age=12 * 3600,
                         httponly=True, samesite="Lax")
     return response
-
-
-def room(request, join_code: str):
-    code = join_code.upper()
-    participant = _participant_from_request(request, code)
-    if participant is None:
-        try:
-            session_by_code(join_code=code)
-        except LabError as exc:
-            return render(request, "frontend/join.html", {"form": {"join_code": code}, "error": exc},
-                          status=exc.http_status)
-        return redirect(reverse("join-code", kwargs={"join_code": code}))
-    return render(request, "frontend/room.html", {
-        "join_code": code,
-        "participant": participant,
-        "levers": engine.lever_specs_json(),
-        "roles": list(engine.ROLES),
-        "dashboards": dashboards_json(),
-    })

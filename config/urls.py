@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("", include("classroom.urls")),
+    path("", include("game.urls")),
     path("console/", include("facilitator.urls")),
     path("reports/", include("classroom.report_urls")),
     path("api/", include("game.api_urls")),

@@ -1,0 +1,28 @@
+"""The team room page: a shell that its WebSocket fills (game/consumers.py); joining is classroom's."""
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from classroom.errors import LabError
+from classroom.identity import cookie_token
+from classroom.services.sessions import participant_by_token, session_by_code
+from game import engine
+from game.dashboards import dashboards_json
+
+
+def room(request, join_code: str):
+    code = join_code.upper()
+    participant = participant_by_token(join_code=code, rejoin_token=cookie_token(request.COOKIES, code))
+    if participant is None:
+        try:
+            session_by_code(join_code=code)
+        except LabError as exc:
+            return render(request, "frontend/join.html", {"form": {"join_code": code}, "error": exc},
+                          status=exc.http_status)
+        return redirect(reverse("join-code", kwargs={"join_code": code}))
+    return render(request, "frontend/room.html", {
+        "join_code": code,
+        "participant": participant,
+        "levers": engine.lever_specs_json(),
+        "roles": list(engine.ROLES),
+        "dashboards": dashboards_json(),
+    })
