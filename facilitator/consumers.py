@@ -4,8 +4,8 @@ from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, session_group
 from classroom.services.access import session_for_facilitator
-from game.deadlines import ticker_ensure_started
 from game.snapshots import session_snapshot
+from game.ticker import ticker_ensure_started
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403

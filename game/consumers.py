@@ -8,12 +8,12 @@ from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
 from classroom.services.presence import connection_close, connection_heartbeat, connection_open
-from classroom.services.sessions import participant_by_token
-from game.deadlines import ticker_ensure_started
+from classroom.services.sessions import participant_by_token, participant_seat_again
 from game.services.chat import chat_send
 from game.services.packages import package_approve, package_edit
 from game.services.preview import package_preview
 from game.snapshots import team_snapshot
+from game.ticker import ticker_ensure_started
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_SEAT_ELSEWHERE = 4409  # the person rejoined on another device
@@ -29,6 +29,8 @@ class TeamConsumer(LabConsumer):
         code = self.scope["url_route"]["kwargs"]["join_code"]
         token = unsign_token(self.scope.get("cookies", {}).get(cookie_name(code.upper())))
         participant = await db(participant_by_token)(join_code=code, rejoin_token=token)
+        if participant is not None and participant.team_id is None:  # left the lobby before the start, now back
+            participant = await db(participant_seat_again)(participant_id=participant.id)
         if participant is None or participant.team_id is None:
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return

@@ -14,9 +14,14 @@ import logging
 import time
 
 from channels.db import database_sync_to_async
+from channels.routing import get_default_application
 
 from classroom.identity import cookie_name, sign_token
+from classroom.models import Participant
 from game.bots.service import bot_lease_renew, bot_leases_take
+from game.engine import LEVERS, default_levers
+from game.engine import strategies as engine_strategies
+from game.selectors import session_scenario
 
 log = logging.getLogger(__name__)
 QUIET_SECONDS = 3.0
@@ -67,9 +72,6 @@ class InProcessSocket:
 
 
 def _bot_info(bot_id: int) -> dict:
-    from classroom.models import Participant
-    from game.selectors import session_scenario
-
     bot = Participant.objects.select_related("session").get(pk=bot_id)
     return {"code": bot.session.join_code, "token": bot.rejoin_token, "strategy": bot.bot_strategy or "keep",
             "scenario": session_scenario(session=bot.session)}
@@ -77,9 +79,6 @@ def _bot_info(bot_id: int) -> dict:
 
 def plan(strategy: str, scenario, state: dict) -> dict:
     """The values this bot wants for its own levers this round."""
-    from game.engine import LEVERS, default_levers
-    from game.engine import strategies as engine_strategies
-
     roles = set(state["you"]["roles"])
     levers = state["package"]["levers"]
     mine = [name for name, spec in LEVERS.items() if spec.role in roles]
@@ -107,11 +106,10 @@ class BotRunner:
         self.ids = (f"bot{bot_id}-{n}" for n in itertools.count())
 
     async def run(self) -> None:
-        from config.asgi import application
-
         info = await db(_bot_info)(self.bot_id)
         cookie = f"{cookie_name(info['code'])}={sign_token(info['token'])}"
-        sock = InProcessSocket(application, f"/ws/play/{info['code']}/", cookie)
+        # The process's own ASGI application, named by settings.ASGI_APPLICATION (config is wiring).
+        sock = InProcessSocket(get_default_application(), f"/ws/play/{info['code']}/", cookie)
         if not await sock.connect():
             return
         state, pending, last_change, renewed, sent_at = None, False, time.monotonic(), time.monotonic(), None

@@ -10,6 +10,7 @@ from classroom.errors import LabError
 from classroom.models import Seat, Session
 from classroom.services.access import session_for_facilitator
 from classroom.services.cover import absent_seats, announce_seats, cover_proxy, seat_cover
+from game.bots.service import bot_for_team
 from game.engine import ROLES
 from game.models import Round
 
@@ -18,8 +19,6 @@ COVER_BY = ("teammate", "bot")
 
 def _cover_team_seats(session: Session, seats: list[Seat], by: str, now) -> list:
     """Cover these seats of one team; returns the teams that changed."""
-    from game.bots.service import bot_for_team
-
     team = seats[0].team
     proxy = cover_proxy(team=team, absent_ids={s.participant_id for s in seats}, now=now) if by == "teammate" else None
     if proxy is None:

@@ -4,7 +4,8 @@ Levers belong to roles (game.engine.LEVERS[name].role); a participant edits only
 roles they hold in their own team. Edits of different levers merge onto the latest version, so
 two roles typing at once never block each other; an edit based on a version older than the last
 change of the same lever is refused as stale. Every message carries a client id: a retry is
-applied once and answered again.
+applied once and answered again. The approval that aligns the last team closes the round
+(rounds.py, which this module builds on).
 """
 import math
 
@@ -12,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import Forbidden, LabError
-from classroom.events import emit_console_team_event, emit_team_event
 from classroom.models import LedgerEntry, Participant, Team
 from classroom.services.access import participant_roles
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
 from game.selectors import package_latest, package_payload, round_current, session_scenario
+from game.services.rounds import package_broadcast, round_close_if_all_aligned
+
 
 def _beyond_float_as_inf(value):
     """JSON integers have no size limit (10**400 is valid JSON) and the engine's checks compare floats: a number
@@ -110,8 +112,6 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
 
 def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
     client_msg_id = client_id_clean(client_msg_id)
-    from game.services.rounds import round_close_if_all_aligned
-
     with transaction.atomic():
         participant, team, game_round = _begin(participant_id, client_msg_id)
         if team is None:
@@ -143,12 +143,6 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         if latest.aligned_at:
             transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id), robust=True)
     return payload
-
-
-def package_broadcast(*, team: Team, payload: dict) -> None:
-    """Tell the team room and the facilitator console about a package version (after commit)."""
-    emit_team_event(team.id, "package.updated", {"package": payload})
-    emit_console_team_event(team.session_id, team.id, "package.updated", {"package": payload})
 
 
 def _current_package(participant: Participant) -> dict | None:

@@ -5,6 +5,10 @@ conditional UPDATE, so among racing triggers (deadline, all teams aligned, facil
 one wins; the winner enqueues the Celery task, which calls `round_finalize`. `round_finalize`
 locks the round, runs the engine once for all teams, stores one result per team (a unique
 constraint backs this up), opens the next round, and is a no-op when run twice.
+
+A round's packages start here: when it opens, each team gets version 1 (its last aligned package,
+else the defaults) and is told of it. Edits and approvals build on this in packages.py, which
+announces versions with `package_broadcast` and closes the round with `round_close_if_all_aligned`.
 """
 import logging
 from datetime import timedelta
@@ -13,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import LabError
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_console_team_event, emit_session_event, emit_team_event
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
@@ -23,7 +27,7 @@ from game.models import Disruption, PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
                             round_playing, session_history, session_scenario)
 from game.services.alignment import alignment_score, priority_mismatch
-from game.services.packages import package_broadcast
+from game.tasks import round_close_task
 
 log = logging.getLogger(__name__)
 OPEN_STATES = (Round.State.OPEN, Round.State.PAUSED)
@@ -53,6 +57,12 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
 
+def package_broadcast(*, team: Team, payload: dict) -> None:
+    """Tell the team room and the facilitator console about a package version (after commit)."""
+    emit_team_event(team.id, "package.updated", {"package": payload})
+    emit_console_team_event(team.session_id, team.id, "package.updated", {"package": payload})
+
+
 def _round_open(session: Session, game_round: Round) -> None:
     now = timezone.now()
     game_round.state = Round.State.OPEN
@@ -76,7 +86,7 @@ def session_start(*, session_id: int, user) -> Session:
             raise LabError("already_started", "This session has already started.")
         if not session.participants.exists():
             raise LabError("no_participants", "Nobody has joined yet: share the join code first.")
-        teams_balance(session=session)
+        teams_balance(session=session, ignore_absent=True)
         Round.objects.bulk_create(Round(session=session, number=n) for n in range(1, session.rounds + 1))
         session.state = Session.State.RUNNING
         session.save(update_fields=["state"])
@@ -163,8 +173,6 @@ def round_advance(*, session_id: int, user, round_number) -> bool:
 
 def round_request_close(*, round_id: int, closed_by: str) -> bool:
     """Move the round to `closing`; True only for the one caller that did it."""
-    from game.tasks import round_close_task
-
     with transaction.atomic():
         won = Round.objects.filter(pk=round_id, state__in=OPEN_STATES).update(
             state=Round.State.CLOSING, closed_by=closed_by, closed_at=timezone.now())
@@ -196,8 +204,6 @@ STUCK_AFTER = timedelta(seconds=60)
 
 def rounds_retry_stuck() -> int:
     """Send the close task again for rounds left `closing` (its task failed or was lost)."""
-    from game.tasks import round_close_task
-
     stuck = list(Round.objects.filter(state=Round.State.CLOSING, closed_at__lte=timezone.now() - STUCK_AFTER)
                  .values_list("id", flat=True))
     for round_id in stuck:

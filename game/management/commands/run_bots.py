@@ -12,9 +12,9 @@ from classroom.models import Session
 from classroom.services.sessions import session_create
 from game.bots.runner import bots_supervise
 from game.bots.service import STRATEGIES, bots_fill
-from game.deadlines import ticker_ensure_started
 from game.selectors import leaderboard
 from game.services.rounds import session_start
+from game.ticker import ticker_ensure_started
 
 
 class Command(BaseCommand):
