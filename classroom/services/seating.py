@@ -5,8 +5,13 @@ members (a new team when all hold four) and takes a role from whoever holds the 
 the lab evens team sizes out (4+1 becomes 3+2) so nobody plays a whole plant alone.
 """
 import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
 
 from classroom.models import Participant, Seat, Session, Team
+from classroom.selectors import connected_participant_ids
 from game.engine import ROLES
 
 TEAM_SIZE = len(ROLES)
@@ -53,9 +58,26 @@ def seat_newcomer(*, session: Session, participant: Participant) -> Team:
     return team
 
 
-def teams_balance(*, session: Session) -> None:
-    """Even team sizes out, moving the latest joiners of the largest teams."""
-    people = list(session.participants.order_by("joined_at", "id"))
+def lobby_leavers(*, session: Session, now=None) -> list[Participant]:
+    """People who left the lobby: no live socket and not seen within the presence TTL (a person who has
+    just joined and whose room is still connecting is not a leaver; bots never leave)."""
+    now = now or timezone.now()
+    since = now - timedelta(seconds=settings.LAB_PRESENCE_TTL_SECONDS)
+    people = list(session.participants.filter(is_bot=False))
+    connected = connected_participant_ids(participant_ids=[p.id for p in people], now=now)
+    return [p for p in people if p.id not in connected and (p.last_seen_at or p.joined_at) < since]
+
+
+def teams_balance(*, session: Session, ignore_absent: bool = False) -> None:
+    """Even team sizes out, moving the latest joiners of the largest teams. With `ignore_absent` (at the
+    start), people who left the lobby give up their seats first: nobody is left alone holding four roles
+    for teammates who are not there. They are seated again when they come back."""
+    if ignore_absent:
+        for person in lobby_leavers(session=session):
+            Seat.objects.filter(participant=person).delete()
+            person.team = None
+            person.save(update_fields=["team"])
+    people = list(session.participants.filter(team__isnull=False).order_by("joined_at", "id"))
     if not people:
         return
     n_teams = math.ceil(len(people) / TEAM_SIZE)

@@ -103,6 +103,24 @@ def participant_by_token(*, join_code: str, rejoin_token: str | None) -> Partici
             .filter(rejoin_token=rejoin_token, session__join_code=(join_code or "").upper()).first())
 
 
+def participant_seat_again(*, participant_id: int) -> Participant:
+    """Someone who left the lobby before the start (and so gave up their seat) is back: seat them like a
+    newcomer. A no-op for anyone already seated or in a finished session."""
+    with transaction.atomic():
+        person = (Participant.objects.select_for_update(of=("self",)).select_related("session", "team")
+                  .get(pk=participant_id))
+        session = person.session
+        if person.team_id is not None or session.state == Session.State.FINISHED:
+            return person
+        Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # seating is per session
+        team = seat_newcomer(session=session, participant=person)
+        if session.state == Session.State.RUNNING:
+            team_joined_while_running.send(sender=Team, team=team)
+        emit_team_event(team.id, "team.changed", {"members": team_members(team=team)})
+        emit_console_team_event(session.id, team.id, "team.changed", {"team": console_team_summary(team=team)})
+    return Participant.objects.select_related("session", "team").get(pk=participant_id)
+
+
 def _tries_key(session: Session, client: str) -> str:
     return f"rejoin-tries:{session.id}:{client}"
 
@@ -129,6 +147,8 @@ def participant_rejoin(*, join_code: str, display_name, rejoin_code, client: str
                            "the code shown in your room, or ask the facilitator.", field="rejoin_code")
         participant.rejoin_token = new_rejoin_token()
         participant.save(update_fields=["rejoin_token"])
+        if participant.team_id is None:
+            participant = participant_seat_again(participant_id=participant.id)
         LedgerEntry.objects.create(session=session, team=participant.team, participant=participant,
                                    kind=LedgerEntry.Kind.REJOIN, round_number=session_round_number(session=session))
         emit_participant_event(participant.id, "seat.elsewhere", {
