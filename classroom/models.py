@@ -163,7 +163,7 @@ class LedgerEntry(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ledger")
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ledger")
-    role = models.CharField(max_length=12, blank=True)
+    role = models.CharField(max_length=40, blank=True)  # every role the person held, comma-separated
     round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     # The client's message id: a retried message is recorded (and applied) once.

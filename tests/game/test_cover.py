@@ -114,3 +114,20 @@ def test_cover_settings_are_checked(started_session, facilitator):
 def console_client(client, facilitator):
     client.force_login(facilitator)
     return client
+
+
+def test_a_proxy_holding_two_roles_can_approve_and_chat(team, started_session):
+    """The ledger records every role a person held (once 12 characters: PostgreSQL refused "engineering,hr")."""
+    from classroom.models import LedgerEntry
+    from game.services.chat import chat_send
+    from game.services.packages import package_approve
+
+    for role in ("director", "finance", "engineering"):
+        connection_open(participant_id=team[role].id, channel_name=f"sock-{role}")
+    away(team["hr"], 5)
+    seats_cover_due()
+    proxy = Seat.objects.get(team=team["hr"].team, role="hr").participant
+    package_approve(participant_id=proxy.id, version=1, client_msg_id="approve-both")
+    chat_send(participant_id=proxy.id, text="I hold HR until they are back", client_msg_id="chat-both")
+    roles = set(LedgerEntry.objects.filter(participant=proxy, kind__in=("approve", "chat")).values_list("role", flat=True))
+    assert all("hr" in r.split(",") for r in roles) and len(roles) >= 1
