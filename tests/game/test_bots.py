@@ -51,3 +51,16 @@ def test_bot_commands_check_their_input(started_session, lobby_session, facilita
         with pytest.raises(LabError):
             bots_fill(session_id=lobby_session.id, user=facilitator, teams=teams, strategy=strategy)
     assert not Participant.objects.filter(is_bot=True).exists()
+
+
+def test_a_participant_cannot_add_bots_or_cover(client, lobby_session):
+    """Console commands need the facilitator's login; a participant's room cookie is not one."""
+    from classroom.identity import cookie_name, sign_token
+    from tests import factories
+
+    person = factories.join_many(lobby_session, 1)[0]
+    client.cookies[cookie_name(lobby_session.join_code)] = sign_token(person.rejoin_token)
+    for action, body in (("bots", {"teams": 1}), ("cover", {"team": 1, "role": "hr", "by": "bot"})):
+        response = client.post(f"/console/s/{lobby_session.id}/{action}/", body, content_type="application/json")
+        assert response.status_code in (302, 401, 403)
+    assert not Participant.objects.filter(is_bot=True).exists()
