@@ -23,11 +23,21 @@ TICK_SECONDS = {"thread": 1.0, "celery": 5.0}
 _tickers: dict[int, asyncio.Task] = {}
 
 
+# each job runs even when an earlier one failed: a failed close must not stop presence or cover
+TICK_JOBS = (
+    rounds_close_due,
+    rounds_retry_stuck,
+    presence_sweep,  # sockets of a crashed or hung process stop answering: close them
+    seats_cover_due,  # roles whose holder has been away past the hold time: a teammate or a bot takes them
+)
+
+
 def _tick() -> None:
-    rounds_close_due()
-    rounds_retry_stuck()
-    presence_sweep()  # sockets of a crashed or hung process stop answering: close them
-    seats_cover_due()  # roles whose holder has been away past the hold time: a teammate or a bot takes them
+    for job in TICK_JOBS:
+        try:
+            job()
+        except Exception:  # keep ticking: the next tick tries again
+            log.exception("ticker job %s failed", job.__name__)
 
 
 async def _tick_forever(seconds: float) -> None:
@@ -35,8 +45,8 @@ async def _tick_forever(seconds: float) -> None:
         await asyncio.sleep(seconds)
         try:
             await database_sync_to_async(_tick, thread_sensitive=False)()
-        except Exception:  # keep ticking: one failed close must not stop every later deadline
-            log.exception("closing overdue rounds failed")
+        except Exception:
+            log.exception("ticker failed")
         try:
             await bots_supervise()  # bots whose process died are taken over here
         except Exception:
