@@ -26,7 +26,7 @@ def member_roles(*, participant: Participant) -> list[str]:
     return [r for r in ROLES if r in held]
 
 
-def team_members(*, team: Team) -> list[dict]:
+def team_members(*, team: Team, with_rejoin_codes: bool = False) -> list[dict]:
     roles_by_person: dict[int, list[str]] = {}
     for participant_id, role in team.seats.values_list("participant_id", "role"):
         roles_by_person.setdefault(participant_id, []).append(role)
@@ -40,6 +40,7 @@ def team_members(*, team: Team) -> list[dict]:
             "connected": m.id in connected,
             "bot": m.is_bot,
             "last_seen_at": m.last_seen_at.isoformat() if m.last_seen_at else None,
+            **({"rejoin_code": m.rejoin_code} if with_rejoin_codes else {}),
         }
         for m in members
     ]
@@ -52,11 +53,8 @@ def team_summary(*, team: Team) -> dict:
 def console_team_summary(*, team: Team) -> dict:
     """The facilitator's view of a team: as the team sees it, plus each person's rejoin code (so the
     facilitator can read it out; teammates never receive each other's codes)."""
-    summary = team_summary(team=team)
-    codes = dict(team.members.values_list("id", "rejoin_code"))
-    for m in summary["members"]:
-        m["rejoin_code"] = codes.get(m["id"])
-    return summary
+    return {"id": team.id, "number": team.number, "name": team.name,
+            "members": team_members(team=team, with_rejoin_codes=True)}
 
 
 def session_round_number(*, session: Session) -> int | None:

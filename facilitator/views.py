@@ -109,6 +109,20 @@ def session_qr(request, session_id: int):
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
+def _json_body(request) -> dict | None:
+    """A console command's JSON object body, or None when it is not one."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _invalid_json():
+    return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
+                        status=400)
+
+
 @login_required
 @require_POST
 def session_join_address(request, session_id: int):
@@ -116,13 +130,9 @@ def session_join_address(request, session_id: int):
     ({"address": "192.168.1.23"}, "" for the automatic pick), or the console's plain form."""
     as_json = request.content_type == "application/json"
     if as_json:
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
-                                status=400)
+        body = _json_body(request)
+        if body is None:
+            return _invalid_json()
         address = body.get("address")
     else:
         address = request.POST.get("address")
@@ -151,13 +161,9 @@ def session_command(request, session_id: int, action: str):
     if command is None:
         return JsonResponse({"error": {"code": "unknown_command", "message": f"Unknown command {action!r}."}},
                             status=404)
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
-                            status=400)
+    body = _json_body(request)
+    if body is None:
+        return _invalid_json()
     try:
         command(session_id, request.user, body)
     except LabError as exc:

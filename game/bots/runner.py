@@ -13,9 +13,9 @@ import json
 import logging
 import time
 
-from channels.db import database_sync_to_async
 from channels.routing import get_default_application
 
+from classroom.consumer_base import db
 from classroom.identity import cookie_name, sign_token
 from classroom.models import Participant
 from game.bots.service import bot_lease_renew, bot_leases_take
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 QUIET_SECONDS = 3.0
 LEASE_RENEW_SECONDS = 5.0
 _running: dict[int, asyncio.Task] = {}
-
-
-def db(func):
-    return database_sync_to_async(func, thread_sensitive=False)
 
 
 class Closed(Exception):

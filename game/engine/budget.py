@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .projects import COST_PER_HOUR, PROJECT_CODES, planned_hours
+
 
 # extra station skills a cross-trained worker learns under each scheme (5 stations: full = 4 more)
 SCHEME_SKILLS = {"chain": 1.0, "full": 4.0}
@@ -43,7 +45,6 @@ def planned_spend(levers: dict, params: dict, headcount: float | None = None) ->
 
 def project_capex_plan(levers: dict, p: dict) -> float:
     """Capex the portfolio would spend this round if every hour it can use were paid (a fresh start)."""
-    from .projects import COST_PER_HOUR, PROJECT_CODES, planned_hours
     order = np.full((1, len(PROJECT_CODES)), 10_000)
     for rank, code in enumerate(levers["projects"]):
         order[0, PROJECT_CODES.index(code)] = rank

@@ -17,7 +17,7 @@ from game.models import Round
 COVER_BY = ("teammate", "bot")
 
 
-def _cover_team_seats(session: Session, seats: list[Seat], by: str, now) -> list:
+def _cover_team_seats(seats: list[Seat], by: str, now) -> list:
     """Cover these seats of one team; returns the teams that changed."""
     team = seats[0].team
     proxy = cover_proxy(team=team, absent_ids={s.participant_id for s in seats}, now=now) if by == "teammate" else None
@@ -43,7 +43,7 @@ def seats_cover_due(*, now=None) -> int:
                 by_team.setdefault(seat.team_id, []).append(seat)
             changed = []
             for team_seats in by_team.values():
-                changed += _cover_team_seats(session, team_seats, "teammate", now)
+                changed += _cover_team_seats(team_seats, "teammate", now)
             covered += len(seats)
             if changed:
                 announce_seats(session, changed)
@@ -65,7 +65,7 @@ def seat_cover_command(*, session_id: int, user, team_number, role, by) -> None:
                 if isinstance(team_number, int) else None)
         if seat is None:
             raise LabError("unknown_team", "Choose one of this session's teams.", field="team")
-        changed = _cover_team_seats(session, [seat], by, timezone.now())
+        changed = _cover_team_seats([seat], by, timezone.now())
         announce_seats(session, changed)
 
 
