@@ -1,56 +1,114 @@
-"""What each role sees first: the KPIs of its dashboard, in order, with how to show them.
+"""Every KPI a person sees, in one place: its label, unit and direction, and which role sees it in full.
 
-Every role can open the others' dashboards in summary (MODEL.md: asymmetry, not a wall).
-Each row: (kpi key, label, decimals, "up" if higher is better / "down" if lower is better).
+The browser receives this catalogue and formats with it, so the room, the reveal, the console and the
+charts show the same labels and units and copy no rule. A unit is one of:
+money (the scenario's currency), money_per_unit, share (0..1 shown as a percentage), hours, units
+(pieces), count (people, events), score (0..100), ratio (shipped / demand and the like), hours_week,
+station (a station number), percent (already in percent).
+
+Information asymmetry (../shared/MODEL.md, "sees first"): each role's dashboard is its `detail` list,
+sent only to sockets holding that role; everyone sees every role's `summary` list (asymmetry, not a wall).
 """
-ROLE_DASHBOARDS = {
-    "director": [
-        ("scorecard", "Balanced scorecard (0-100)", 1, "up"),
-        ("throughput_strength", "Throughput strength (shipped / demand)", 2, "up"),
-        ("oee_line", "OEE, line", 2, "up"),
-        ("execution_confidence", "Execution confidence (0-100)", 0, "up"),
-        ("operational_risk", "Operational risk (% of a month's contribution at stake)", 1, "down"),
-        ("leadership_alignment", "Leadership alignment (0-100)", 0, "up"),
-        ("margin", "Margin", 3, "up"),
-    ],
-    "finance": [
-        ("cash", "Cash", 0, "up"),
-        ("revenue", "Revenue", 0, "up"),
-        ("opex", "Operating cost", 0, "down"),
-        ("net_cash_flow", "Net cash flow", 0, "up"),
-        ("cost_per_unit", "Cost per good unit", 2, "down"),
-        ("cost_of_poor_quality", "Cost of poor quality", 0, "down"),
-        ("capex", "Capex spent", 0, "down"),
-        ("repairs_waiting_for_money", "Repairs that waited for money", 0, "down"),
-        ("training_funded", "Share of the training plan funded", 2, "up"),
-    ],
-    "engineering": [
-        ("bottleneck_station", "Bottleneck station", 0, ""),
-        ("oee_bottleneck", "OEE at the bottleneck", 2, "up"),
-        ("availability", "Availability", 2, "up"),
-        ("failures", "Breakdowns", 0, "down"),
-        ("minor_stop_loss", "Minor stops (share of run time)", 3, "down"),
-        ("unplanned_hours", "Unplanned downtime (h)", 1, "down"),
-        ("expected_unplanned_hours_next", "Expected downtime next month (h)", 1, "down"),
-        ("maintenance_backlog", "PM backlog (h)", 0, "down"),
-        ("pm_compliance", "PM compliance", 2, "up"),
-        ("first_pass_yield", "First-pass yield", 3, "up"),
-        ("engineering_load", "Engineering load", 2, "down"),
-    ],
-    "hr": [
-        ("headcount", "Headcount", 0, ""),
-        ("skill", "Skill (0-1)", 2, "up"),
-        ("fatigue", "Fatigue (0-1)", 2, "down"),
-        ("absenteeism", "Absenteeism", 3, "down"),
-        ("quits", "Quits", 0, "down"),
-        ("injuries", "Injuries", 0, "down"),
-        ("hiring_pipeline", "Hires in the pipeline", 0, ""),
-        ("cross_training", "Cross-trained share", 2, "up"),
-        ("hours_per_week", "Hours per week", 1, ""),
-    ],
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Kpi:
+    label: str
+    unit: str
+    digits: int = 0
+    better: str = ""  # "up" if higher is better, "down" if lower is better, "" if neither
+
+
+KPIS: dict[str, Kpi] = {
+    # the director's scorecard and the market
+    "scorecard": Kpi("Balanced scorecard", "score", 1, "up"),
+    "good_units": Kpi("Good units shipped", "units", 0, "up"),
+    "demand": Kpi("Demand", "units", 0, ""),
+    "lost_orders": Kpi("Orders lost to late delivery", "units", 0, "down"),
+    "order_backlog": Kpi("Orders waiting", "units", 0, "down"),
+    "throughput_strength": Kpi("Throughput strength (shipped / demand)", "ratio", 2, "up"),
+    "oee_line": Kpi("OEE, line", "share", 1, "up"),
+    "execution_confidence": Kpi("Execution confidence", "score", 0, "up"),
+    "operational_risk": Kpi("Operational risk (share of a month's contribution at stake)", "percent", 1, "down"),
+    "leadership_alignment": Kpi("Leadership alignment", "score", 0, "up"),
+    "margin": Kpi("Margin", "share", 1, "up"),
+    # finance
+    "cash": Kpi("Cash", "money", 0, "up"),
+    "revenue": Kpi("Revenue", "money", 0, "up"),
+    "opex": Kpi("Operating cost", "money", 0, "down"),
+    "net_cash_flow": Kpi("Net cash flow", "money", 0, "up"),
+    "cost_per_unit": Kpi("Cost per good unit", "money_per_unit", 2, "down"),
+    "cost_of_poor_quality": Kpi("Cost of poor quality", "money", 0, "down"),
+    "capex": Kpi("Capex spent", "money", 0, "down"),
+    "repairs_waiting_for_money": Kpi("Repairs that waited for money", "count", 0, "down"),
+    "training_funded": Kpi("Share of the training plan funded", "share", 0, "up"),
+    # engineering
+    "bottleneck_station": Kpi("Bottleneck station", "station", 0, ""),
+    "oee_bottleneck": Kpi("OEE at the bottleneck", "share", 1, "up"),
+    "availability": Kpi("Availability", "share", 1, "up"),
+    "failures": Kpi("Breakdowns", "count", 0, "down"),
+    "minor_stop_loss": Kpi("Minor stops (share of run time)", "share", 1, "down"),
+    "unplanned_hours": Kpi("Unplanned downtime", "hours", 0, "down"),
+    "expected_unplanned_hours_next": Kpi("Expected downtime next month", "hours", 0, "down"),
+    "maintenance_backlog": Kpi("Preventive maintenance backlog", "hours", 0, "down"),
+    "pm_compliance": Kpi("PM compliance", "share", 0, "up"),
+    "first_pass_yield": Kpi("First-pass yield", "share", 1, "up"),
+    "engineering_load": Kpi("Engineering load", "share", 0, "down"),
+    # HR
+    "headcount": Kpi("Headcount", "count", 0, ""),
+    "skill": Kpi("Skill", "share", 0, "up"),
+    "fatigue": Kpi("Fatigue", "share", 0, "down"),
+    "absenteeism": Kpi("Absenteeism", "share", 1, "down"),
+    "quits": Kpi("Quits", "count", 0, "down"),
+    "injuries": Kpi("Injuries", "count", 0, "down"),
+    "hiring_pipeline": Kpi("Hires in the pipeline", "count", 0, ""),
+    "cross_training": Kpi("Cross-trained share", "share", 0, "up"),
+    "hours_per_week": Kpi("Hours per week", "hours_week", 1, ""),
+}
+
+# Each role's dashboard: `detail` only to that role's seats, `summary` to everyone.
+ROLE_DASHBOARDS: dict[str, dict[str, list[str]]] = {
+    "director": {
+        "summary": ["scorecard", "good_units", "demand", "throughput_strength"],
+        "detail": ["scorecard", "good_units", "demand", "throughput_strength", "lost_orders", "order_backlog",
+                   "oee_line", "execution_confidence", "operational_risk", "leadership_alignment", "margin"],
+    },
+    "finance": {
+        "summary": ["cash", "net_cash_flow", "margin"],
+        "detail": ["cash", "revenue", "opex", "net_cash_flow", "margin", "cost_per_unit", "cost_of_poor_quality",
+                   "capex", "repairs_waiting_for_money", "training_funded"],
+    },
+    "engineering": {
+        "summary": ["bottleneck_station", "failures", "unplanned_hours"],
+        "detail": ["bottleneck_station", "oee_bottleneck", "availability", "failures", "minor_stop_loss",
+                   "unplanned_hours", "expected_unplanned_hours_next", "maintenance_backlog", "pm_compliance",
+                   "first_pass_yield", "engineering_load"],
+    },
+    "hr": {
+        "summary": ["headcount", "fatigue", "quits"],
+        "detail": ["headcount", "skill", "fatigue", "absenteeism", "quits", "injuries", "hiring_pipeline",
+                   "cross_training", "hours_per_week"],
+    },
 }
 
 
+def summary_kpis() -> set[str]:
+    """What every seat sees, whatever its roles."""
+    return {k for rows in ROLE_DASHBOARDS.values() for k in rows["summary"]}
+
+
+def visible_kpis(roles) -> set[str]:
+    """The KPI keys a person holding `roles` may receive: every summary, plus their own dashboards."""
+    keys = summary_kpis()
+    for role in roles:
+        keys.update(ROLE_DASHBOARDS[role]["detail"])
+    return keys
+
+
+def kpi_catalog_json() -> dict:
+    return {key: asdict(kpi) for key, kpi in KPIS.items()}
+
+
 def dashboards_json() -> dict:
-    return {role: [{"kpi": k, "label": label, "digits": d, "better": b} for k, label, d, b in rows]
-            for role, rows in ROLE_DASHBOARDS.items()}
+    return ROLE_DASHBOARDS

@@ -26,6 +26,7 @@ class Scenario:
     # For the facilitator: what the scenario teaches ("about"), the trap teams fall into ("trap")
     # and what a strong team does ("strong_team"). Free text; any key may be missing.
     teaching_note: dict = field(default_factory=dict, hash=False, compare=False)
+    currency: str = "EUR"  # ISO 4217 code: how the room writes money
 
     def disruptions_for_round(self, round_number: int) -> list[Disruption]:
         return [d for d in self.disruption_schedule if d.round == round_number]
@@ -39,6 +40,12 @@ def _teaching_note(note, strict: bool) -> dict:
     if unknown and strict:
         raise ValueError(f"unknown teaching_note keys: {sorted(unknown)} (known: {', '.join(TEACHING_NOTE_KEYS)})")
     return {k: v for k, v in note.items() if k in TEACHING_NOTE_KEYS}
+
+
+def _currency(code) -> str:
+    if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
+        raise ValueError("currency must be a three-letter ISO 4217 code such as EUR or USD")
+    return code
 
 
 def scenario_from_dict(d: dict, *, strict: bool = True) -> Scenario:
@@ -58,7 +65,8 @@ def scenario_from_dict(d: dict, *, strict: bool = True) -> Scenario:
                     rounds=int(d.get("rounds", 8)), minutes_per_round=int(d.get("minutes_per_round", 10)),
                     params=merge_params(params), disruption_schedule=sched,
                     default_levers=dict(d.get("default_levers", {})),
-                    teaching_note=_teaching_note(d.get("teaching_note"), strict))
+                    teaching_note=_teaching_note(d.get("teaching_note"), strict),
+                    currency=_currency(d.get("currency", "EUR")))
 
 
 def scenario_to_dict(scenario: Scenario) -> dict:
@@ -71,6 +79,7 @@ def scenario_to_dict(scenario: Scenario) -> dict:
         "default_levers": scenario.default_levers,
         "disruption_schedule": [d.to_dict() for d in scenario.disruption_schedule],
         "teaching_note": scenario.teaching_note,
+        "currency": scenario.currency,
     }))
 
 
