@@ -3,6 +3,10 @@
 Expected failures next month use the same model as the step (equipment.expected_failures): the
 wear-out mode's Weibull cumulative hazard from the station's virtual age, plus the random mode's
 run hours / MTBF, which no PM removes.
+
+`buffer_after` is the work-in-progress waiting between a station and the next one: the state's `wip[i]`
+counts units waiting in front of station i (index 0 unused, raw material is apart), so the buffer after
+station i is `wip[i + 1]`; the last station feeds finished goods, so it has none (None).
 """
 import numpy as np
 
@@ -22,6 +26,8 @@ def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS, params: d
     effective = rate * (1.0 - gap)
     failures = expected_failures(age, eta, beta, np.asarray(p["random_mtbf"], float), hours)
     bottleneck = int(np.argmin(effective))
+    wip = np.asarray(team_state["wip"], float)  # None (NaN) reads as no figure
+    n = len(rate)
     return [
         {
             "station": i + 1,
@@ -31,6 +37,7 @@ def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS, params: d
             "pm_backlog_hours": round(float(team_state["pm_backlog"][i]), 1),
             "expected_failures_next_month": round(float(failures[i]), 2),
             "bottleneck": i == bottleneck,
+            "buffer_after": round(float(wip[i + 1]), 1) if i + 1 < n and np.isfinite(wip[i + 1]) else None,
         }
-        for i in range(len(rate))
+        for i in range(n)
     ]

@@ -29,3 +29,11 @@ def test_older_equipment_expects_more_failures(demo_state):
     for y, o in zip(station_view(young), station_view(old)):
         assert o["expected_failures_next_month"] > y["expected_failures_next_month"] > 0
         assert o["wear"] > y["wear"]
+
+
+def test_the_buffer_after_a_station_is_the_wip_waiting_in_front_of_the_next(demo_state):
+    state = {**demo_state, "wip": [0.0, 12.0, 34.5, 0.0, 78.26]}
+    view = station_view(state)
+    assert [s["buffer_after"] for s in view] == [12.0, 34.5, 0.0, 78.3, None]  # the last feeds finished goods
+    assert {"station", "rate", "effective_rate", "wear", "pm_backlog_hours", "expected_failures_next_month",
+            "bottleneck", "buffer_after"} <= set(view[0])
