@@ -1,0 +1,173 @@
+"""Role briefings: what a participant reads before round 1 and can reopen at any time.
+
+A brief says what the role answers for, the levers it owns (from engine LEVERS), what it sees first
+(its `detail` dashboard, game/dashboards.py), what the team is judged by (SCORECARD_WEIGHTS) and what the
+scenario is about. Everything is JSON-ready plain English.
+
+Only the teaching note's `about` reaches a participant: `trap` and `strong_team` are for the facilitator
+and are never read here.
+"""
+from __future__ import annotations
+
+from game.dashboards import KPIS, ROLE_DASHBOARDS
+from game.engine.kpis import SCORECARD_WEIGHTS
+from game.engine.levers import LEVERS, PRIORITY_AXES, ROLES, LeverSpec
+
+# Every text a role's brief holds, in one place.
+ROLE_TEXTS: dict[str, dict[str, str]] = {
+    "director": {
+        "title": "Director",
+        "responsible_for": (
+            "You answer for the plant as a whole: how much it makes each month, what the team puts first "
+            "(throughput, quality, reliability, resilience or cost) and which improvement projects it takes on, "
+            "in what order. You lead the four roles to one decision package that everyone approves before the "
+            "deadline."),
+        "your_role_in_it": (
+            "You set the production target, the priorities and the project portfolio, and you bring finance, "
+            "engineering and HR to one package all four of you approve."),
+    },
+    "finance": {
+        "title": "Finance",
+        "responsible_for": (
+            "You answer for the plant's money: cash, margin and what each good unit costs. You set the spending "
+            "envelopes for maintenance, training, quality and capital projects, and decide how many units to buy "
+            "from a subcontractor, how much raw material to hold and how much to buy from a second supplier."),
+        "your_role_in_it": (
+            "You set the envelopes the plan must fit in: what the plant cannot pay for it cuts, and the room shows "
+            "what will be cut before anyone approves."),
+    },
+    "engineering": {
+        "title": "Engineering",
+        "responsible_for": (
+            "You answer for the equipment and the line: how fast each station runs, where the bottleneck is, how "
+            "often machines break down and how good the output is. You plan preventive maintenance, size the "
+            "maintenance crew, run the quality program and inspection, and give engineering hours to projects."),
+        "your_role_in_it": (
+            "You turn the director's projects and finance's envelopes into maintenance, quality and project work "
+            "the line can actually carry."),
+    },
+    "hr": {
+        "title": "HR",
+        "responsible_for": (
+            "You answer for the people who run the line: how many there are, how skilled and how tired they are, "
+            "and how many stay. You decide hiring and exits, overtime and shifts, training and cross-training, "
+            "and temporary workers."),
+        "your_role_in_it": (
+            "You decide who works, how long and how well trained, within the training envelope finance sets, and "
+            "every plan in the package runs on those people."),
+    },
+}
+
+# The seven parts of the balanced scorecard (game/engine/kpis.py), in plain words.
+SCORECARD_PARTS: dict[str, dict[str, str]] = {
+    "throughput": {
+        "label": "Throughput",
+        "explain": "Good units shipped against demand, and the output the plant can keep up against demand."},
+    "execution": {
+        "label": "Execution confidence",
+        "explain": "How likely the plant is to deliver its plans and projects, given the engineering load, "
+                   "the crew's skill and their fatigue."},
+    "oee": {
+        "label": "OEE",
+        "explain": "Overall equipment effectiveness of the line (time running × speed × good output) against a "
+                   "world-class 85%, and whether it is rising."},
+    "quality": {
+        "label": "Quality",
+        "explain": "The share of units made right the first time, and how few defects reach customers."},
+    "reliability": {
+        "label": "Reliability",
+        "explain": "How much of the planned time the bottleneck station is up, and how much unplanned downtime "
+                   "the state of the equipment points to next month."},
+    "alignment": {
+        "label": "Leadership alignment",
+        "explain": "How the team decides: every role approving before the deadline, quickly and with few "
+                   "revisions, and budgets that follow the director's priorities."},
+    "risk": {
+        "label": "Operational risk",
+        "explain": "How much of a month's earnings is at stake from equipment, suppliers, the single site, the "
+                   "workforce and quality; the lower, the better."},
+}
+
+OTHERS_SEE = ("You see the other roles' dashboards ({others}) only in summary; for the detail, ask them in the "
+              "team chat.")
+
+
+def _num(x: float) -> str:
+    """1234567.0 -> '1,234,567'; 0.5 -> '0.5'; 30.000000000000004 -> '30'."""
+    return f"{round(float(x), 2):,.2f}".rstrip("0").rstrip(".")
+
+
+def _join_or(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
+def _unit_and_range(spec: LeverSpec, currency: str) -> tuple[str, str]:
+    """A lever's unit and range as a participant reads them: money in the scenario's currency, shares in %."""
+    u, lo, hi = spec.unit, spec.min, spec.max
+    if spec.kind == "choice":
+        return "", _join_or(spec.choices)
+    if spec.kind == "multichoice":
+        return "", f"none, one or several of {len(spec.choices)} projects, in order of priority"
+    if u.startswith("money"):
+        unit = currency + u[len("money"):].replace("/round", " per round")
+        return unit, f"{_num(lo)} – {_num(hi)} {unit}"
+    if u.startswith("share"):
+        unit = "%" + u[len("share"):]
+        return unit, f"{_num(100 * lo)} – {_num(100 * hi)}{unit}"
+    if u == "0-1":
+        return "", f"{_num(lo)} – {_num(hi)} (0 none, 1 full)"
+    unit = u.replace("/round", " per round")
+    if spec.name == "priority_weights":
+        return unit, f"{_num(lo)} – {_num(hi)}% each; the weights ({', '.join(PRIORITY_AXES)}) sum to 100%"
+    if spec.kind == "int_list":
+        per_item = unit.removesuffix(" per station")
+        return unit, f"{_num(lo)} – {_num(hi)} {per_item}, for each of the {spec.length} stations"
+    return unit, f"{_num(lo)} – {_num(hi)} {unit}".rstrip()
+
+
+def _levers(role: str, currency: str) -> list[dict]:
+    out = []
+    for spec in LEVERS.values():
+        if spec.role != role:
+            continue
+        unit, rng = _unit_and_range(spec, currency)
+        out.append({"name": spec.name, "label": spec.label, "unit": unit, "range": rng, "help": spec.help})
+    return out
+
+
+def _judged_by() -> list[dict]:
+    return [{"part": part, "label": SCORECARD_PARTS[part]["label"], "weight_percent": round(100 * weight),
+             "explain": SCORECARD_PARTS[part]["explain"]} for part, weight in SCORECARD_WEIGHTS.items()]
+
+
+def _check_role(role) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+
+
+def role_brief(*, role: str, scenario) -> dict:
+    """The brief of one role for one scenario, JSON-ready; ValueError for an unknown role."""
+    _check_role(role)
+    text = ROLE_TEXTS[role]
+    note = getattr(scenario, "teaching_note", None) or {}
+    others = [ROLE_TEXTS[r]["title"] for r in ROLES if r != role]
+    return {
+        "role": role,
+        "title": text["title"],
+        "responsible_for": text["responsible_for"],
+        "levers": _levers(role, getattr(scenario, "currency", "EUR") or "EUR"),
+        "sees": [KPIS[k].label for k in ROLE_DASHBOARDS[role]["detail"]],
+        "others_see": OTHERS_SEE.format(others=f"{', '.join(others[:-1])} and {others[-1]}"),
+        "judged_by": _judged_by(),
+        "scenario": {"title": scenario.title, "about": note.get("about") or scenario.description},
+        "your_role_in_it": text["your_role_in_it"],
+    }
+
+
+def team_briefs(*, roles, scenario) -> list[dict]:
+    """One brief per role held, in engine ROLES order (duplicates once); ValueError for an unknown role."""
+    held = set(roles)
+    for role in held:
+        _check_role(role)
+    return [role_brief(role=r, scenario=scenario) for r in ROLES if r in held]
