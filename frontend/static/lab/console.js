@@ -90,8 +90,9 @@
         return '<option value="' + o.number + '">to ' + esc(o.name) + "</option>"; }).join("");
       var roles = ROLES.filter(function (r) { return m.roles.indexOf(r) < 0; }).map(function (r) {
         return '<option value="' + r + '">make ' + ROLE_LABEL[r] + "</option>"; }).join("");
-      return '<div class="row arrange-row"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '"><option value="">move…</option>' + teams +
-        '<option value="new">to a new team</option></select><select data-role-for="' + m.id + '"><option value="">role…</option>' + roles + "</select></div>";
+      return '<div class="row arrange-row"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '" aria-label="Move ' + esc(m.name) +
+        '"><option value="">move…</option>' + teams + '<option value="new">to a new team</option></select><select data-role-for="' + m.id +
+        '" aria-label="Give ' + esc(m.name) + ' a role"><option value="">role…</option>' + roles + "</select></div>";
     }).join("") + "</details>";
   }
   var openArrange = {};
@@ -133,10 +134,12 @@
       var p = t.package;
       var approvals = ROLES.map(function (role) {
         var ok = p && p.approvals[role];
-        return '<span class="badge ' + (ok ? "yes" : "no") + '" data-role="' + role + '">' + ROLE_LABEL[role] + (ok ? " ✓" : "") + "</span>";
+        // Approved or not in words too, not by colour alone.
+        return '<span class="badge ' + (ok ? "yes" : "no") + '" data-role="' + role + '">' + ROLE_LABEL[role] +
+          (ok ? ' <span aria-hidden="true">✓</span><span class="visually-hidden"> approved</span>' : '<span class="visually-hidden"> not yet approved</span>') + "</span>";
       }).join(" ");
       return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
-        (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok">aligned</span>' : "") + "</h3>" +
+        (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok"><span aria-hidden="true">✓</span> aligned</span>' : "") + "</h3>" +
         '<ul class="people">' + t.members.map(function (m) {
           return '<li class="' + (m.connected ? "on" : "off") + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
             m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + '</small> <small class="presence">' + presenceText(m) +
