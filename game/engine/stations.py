@@ -6,7 +6,8 @@ run hours / MTBF, which no PM removes.
 
 `buffer_after` is the work-in-progress waiting between a station and the next one: the state's `wip[i]`
 counts units waiting in front of station i (index 0 unused, raw material is apart), so the buffer after
-station i is `wip[i + 1]`; the last station feeds finished goods, so it has none (None).
+station i is `wip[i + 1]`; the last station feeds finished goods, so it has none (None). `buffer_capacity`
+is the room of that buffer (params `buffer_cap[i + 1]`, the cap the flow applies), None after the last.
 """
 import numpy as np
 
@@ -28,6 +29,7 @@ def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS, params: d
     bottleneck = int(np.argmin(effective))
     wip = np.asarray(team_state["wip"], float)  # None (NaN) reads as no figure
     n = len(rate)
+    cap = np.asarray(p["buffer_cap"], float)
     return [
         {
             "station": i + 1,
@@ -38,6 +40,7 @@ def station_view(team_state: dict, hours: float = NOMINAL_MONTH_HOURS, params: d
             "expected_failures_next_month": round(float(failures[i]), 2),
             "bottleneck": i == bottleneck,
             "buffer_after": round(float(wip[i + 1]), 1) if i + 1 < n and np.isfinite(wip[i + 1]) else None,
+            "buffer_capacity": round(float(cap[i + 1]), 1) if i + 1 < n and np.isfinite(cap[i + 1]) else None,
         }
         for i in range(n)
     ]

@@ -36,4 +36,10 @@ def test_the_buffer_after_a_station_is_the_wip_waiting_in_front_of_the_next(demo
     view = station_view(state)
     assert [s["buffer_after"] for s in view] == [12.0, 34.5, 0.0, 78.3, None]  # the last feeds finished goods
     assert {"station", "rate", "effective_rate", "wear", "pm_backlog_hours", "expected_failures_next_month",
-            "bottleneck", "buffer_after"} <= set(view[0])
+            "bottleneck", "buffer_after", "buffer_capacity"} <= set(view[0])
+
+
+def test_the_buffer_capacity_is_the_cap_the_flow_applies_after_each_station(demo_state):
+    params = {**load_scenario("demo").params, "buffer_cap": [0.0, 80.0, 90.0, 100.0, 110.0]}
+    view = station_view(demo_state, params=params)
+    assert [s["buffer_capacity"] for s in view] == [80.0, 90.0, 100.0, 110.0, None]
