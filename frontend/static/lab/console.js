@@ -28,6 +28,26 @@
 
   function team(id) { return state.teams.filter(function (t) { return t.id === id; })[0]; }
 
+  // Sections are built as escaped HTML strings, then morphed into the page (morphdom): nodes that did
+  // not change stay as they are, so an event from another team does not take away the facilitator's
+  // focus, caret, open select or scroll. Keys (id, or data-key) keep a team's or person's nodes with
+  // them when the list above them changes.
+  var FIELDS = { INPUT: true, SELECT: true, TEXTAREA: true };
+  function nodeKey(node) {
+    return node.nodeType === 1 ? node.id || node.getAttribute("data-key") || undefined : undefined;
+  }
+  function patch(el, html) {
+    var tag = el.tagName.toLowerCase();  // wrapped in its own tag, so <tr> and <li> parse in context
+    morphdom(el, "<" + tag + ">" + html + "</" + tag + ">", {
+      childrenOnly: true,
+      getNodeKey: nodeKey,
+      onBeforeElUpdated: function (from, to) {
+        if (from === document.activeElement && FIELDS[from.tagName]) return false;  // in use: left alone
+        return !from.isEqualNode(to);
+      }
+    });
+  }
+
   // Team events carry that team's own counter (team_seq); session events carry seq (socket.js).
   function teamEventInOrder(e) {
     var t = team(e.team_id);
@@ -90,9 +110,9 @@
         return '<option value="' + o.number + '">to ' + esc(o.name) + "</option>"; }).join("");
       var roles = ROLES.filter(function (r) { return m.roles.indexOf(r) < 0; }).map(function (r) {
         return '<option value="' + r + '">make ' + ROLE_LABEL[r] + "</option>"; }).join("");
-      return '<div class="row arrange-row"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '" aria-label="Move ' + esc(m.name) +
-        '"><option value="">move…</option>' + teams + '<option value="new">to a new team</option></select><select data-role-for="' + m.id +
-        '" aria-label="Give ' + esc(m.name) + ' a role"><option value="">role…</option>' + roles + "</select></div>";
+      return '<div class="row arrange-row" data-key="arrange-' + m.id + '"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '" aria-label="Move ' + esc(m.name) +
+        '"><option value="" selected>move…</option>' + teams + '<option value="new">to a new team</option></select><select data-role-for="' + m.id +
+        '" aria-label="Give ' + esc(m.name) + ' a role"><option value="" selected>role…</option>' + roles + "</select></div>";
     }).join("") + "</details>";
   }
   var openArrange = {};
@@ -101,11 +121,14 @@
   document.getElementById("teams").addEventListener("toggle", function (ev) {
     if (ev.target.dataset && ev.target.dataset.teamId) openArrange[ev.target.dataset.teamId] = ev.target.open;
   }, true);
+  // A select or input left alone while in use (patch) catches up as soon as the facilitator leaves it.
+  document.getElementById("teams").addEventListener("focusout", function () { if (state) render(); });
   document.getElementById("teams").addEventListener("change", function (ev) {
     var el = ev.target;
     if (!el.value) return;
     if (el.dataset.move) post("seat", { participant: Number(el.dataset.move), team: el.value === "new" ? "new" : Number(el.value) });
     if (el.dataset.roleFor) post("role", { participant: Number(el.dataset.roleFor), role: el.value });
+    el.value = "";  // a command, not a setting: back to "move…" / "role…" (the team card shows the outcome)
   });
 
   function showError(message) {
@@ -129,7 +152,7 @@
     };
     root.querySelectorAll("button[data-cmd]").forEach(function (b) { b.disabled = !enabled[b.dataset.cmd]; });
     var people = 0;
-    document.getElementById("teams").innerHTML = state.teams.map(function (t) {
+    patch(document.getElementById("teams"), state.teams.map(function (t) {
       people += t.members.length;
       var p = t.package;
       var approvals = ROLES.map(function (role) {
@@ -138,22 +161,22 @@
         return '<span class="badge ' + (ok ? "yes" : "no") + '" data-role="' + role + '">' + ROLE_LABEL[role] +
           (ok ? ' <span aria-hidden="true">✓</span><span class="visually-hidden"> approved</span>' : '<span class="visually-hidden"> not yet approved</span>') + "</span>";
       }).join(" ");
-      return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
+      return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-key="team-' + t.id + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
         (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok"><span aria-hidden="true">✓</span> aligned</span>' : "") + "</h3>" +
         '<ul class="people">' + t.members.map(function (m) {
-          return '<li class="' + (m.connected ? "on" : "off") + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
+          return '<li class="' + (m.connected ? "on" : "off") + '" data-key="member-' + m.id + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
             m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + '</small> <small class="presence">' + presenceText(m) +
             '</small> <small class="muted">rejoin code <span class="mono">' + esc(m.rejoin_code || "") + "</span></small>" +
             coverOffer(t, m) + "</li>";
         }).join("") + "</ul><div>" + approvals + "</div>" + arrangeBox(t) + "</div>";
-    }).join("") || '<p class="muted">Nobody has joined yet.</p>';
+    }).join("") || '<p class="muted">Nobody has joined yet.</p>');
     document.getElementById("people-count").textContent = "(" + people + " people)";
     renderDebrief();
-    document.querySelector("#leaderboard tbody").innerHTML = (state.leaderboard || []).map(function (row, i) {
+    patch(document.querySelector("#leaderboard tbody"), (state.leaderboard || []).map(function (row, i) {
       return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
         "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
         "</td><td>" + (row.aligned ? "yes" : "no") + "</td></tr>";
-    }).join("");
+    }).join(""));
   }
 
   function tick() {
@@ -176,21 +199,21 @@
       else chart = new Chart(document.getElementById("debrief-chart"), { type: "line", data: data,
         options: { animation: false, scales: { y: { min: 0, max: 100 } } } });
     }
-    document.getElementById("mistakes").innerHTML = history.filter(function (t) { return t.mistakes.length; }).map(function (t) {
+    patch(document.getElementById("mistakes"), history.filter(function (t) { return t.mistakes.length; }).map(function (t) {
       return '<div class="team-mistakes" data-team="' + esc(t.team) + '"><h3>' + esc(t.team) + "</h3><ul>" + t.mistakes.map(function (m) {
         return "<li><b>" + esc(m.title) + "</b> (rounds " + m.rounds.join(", ") + "): " + esc(m.evidence) + "</li>"; }).join("") + "</ul></div>";
-    }).join("") || '<p class="muted">Mistakes the plant reveals show here after the rounds that reveal them.</p>';
-    document.getElementById("disruptions").innerHTML = (state.disruptions || []).map(function (d) {
+    }).join("") || '<p class="muted">Mistakes the plant reveals show here after the rounds that reveal them.</p>');
+    patch(document.getElementById("disruptions"), (state.disruptions || []).map(function (d) {
       return '<li data-kind="' + esc(d.kind) + '">Round ' + d.round + ": <b>" + esc(d.kind.replace(/_/g, " ")) + "</b> × " + d.magnitude +
         ", day " + (d.start_day + 1) + " for " + d.duration_days + " d, teams: " + (d.teams === "all" ? "all" : d.teams.join(", ")) +
         (d.announced ? "" : " (surprise)") + "</li>";
-    }).join("");
+    }).join(""));
     var boxes = document.getElementById("inject-teams");
     var checked = {};
     boxes.querySelectorAll("input").forEach(function (i) { checked[i.value] = i.checked; });
-    boxes.innerHTML = '<span class="muted">Teams (none ticked = all):</span> ' + state.teams.map(function (t) {
+    patch(boxes, '<span class="muted">Teams (none ticked = all):</span> ' + state.teams.map(function (t) {
       return '<label class="check"><input type="checkbox" value="' + t.id + '"' + (checked[t.id] ? " checked" : "") + "> " + esc(t.name) + "</label>";
-    }).join(" ");
+    }).join(" "));
   }
 
   var form = document.getElementById("inject-form");
