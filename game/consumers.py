@@ -8,9 +8,11 @@ from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
 from classroom.services.presence import connection_close, connection_heartbeat, connection_open
+from classroom.services.access import participant_role_list
 from classroom.services.sessions import participant_by_token, participant_seat_again
+from game.role_views import preview_for, results_event_for
 from game.services.chat import chat_send
-from game.services.packages import package_approve, package_edit
+from game.services.packages import package_approve, package_edit, package_reopen
 from game.services.preview import package_preview
 from game.snapshots import team_snapshot
 from game.ticker import ticker_ensure_started
@@ -24,6 +26,9 @@ HEARTBEAT_WRITE_SECONDS = min(10.0, settings.LAB_PRESENCE_TTL_SECONDS / 3)
 class TeamConsumer(LabConsumer):
     participant_id: int | None = None
     group: str | None = None
+    # The roles this socket's person holds: what it may receive (game/role_views.py). Read with every
+    # snapshot and again whenever the team's seats change, before any later event is passed on.
+    roles: tuple[str, ...] = ()
 
     async def connect(self):
         code = self.scope["url_route"]["kwargs"]["join_code"]
@@ -68,6 +73,7 @@ class TeamConsumer(LabConsumer):
 
     async def _send_snapshot(self):
         snapshot = await db(team_snapshot)(participant_id=self.participant_id)
+        self.roles = tuple(snapshot["you"]["roles"])
         group = team_group(snapshot["team"]["id"])
         if group != self.group:  # the facilitator moved this person to another team
             await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -75,6 +81,7 @@ class TeamConsumer(LabConsumer):
             self.group = group
             # Events sent between the read and the group join would be missed: read again.
             snapshot = await db(team_snapshot)(participant_id=self.participant_id)
+            self.roles = tuple(snapshot["you"]["roles"])
         await self.send_json(snapshot)
 
     async def receive_json(self, content, **kwargs):
@@ -90,6 +97,9 @@ class TeamConsumer(LabConsumer):
                 package = await db(package_approve)(
                     participant_id=self.participant_id, version=content.get("version"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref, "package": package})
+            elif kind == "package.reopen":
+                package = await db(package_reopen)(participant_id=self.participant_id, client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref, "package": package})
             elif kind == "chat.send":
                 await db(chat_send)(
                     participant_id=self.participant_id, text=content.get("text"), client_msg_id=ref)
@@ -97,7 +107,7 @@ class TeamConsumer(LabConsumer):
             elif kind == "package.preview":
                 preview = await db(package_preview)(
                     participant_id=self.participant_id, version=content.get("version"))
-                await self.send_json({"type": "preview", "ref": ref, "preview": preview})
+                await self.send_json({"type": "preview", "ref": ref, "preview": preview_for(preview, self.roles)})
             elif kind == "resync":
                 await self._send_snapshot()
             elif kind == "ping":
@@ -106,6 +116,20 @@ class TeamConsumer(LabConsumer):
                 raise LabError("unknown_type", f"Unknown message type {kind!r}.", field="type")
         except LabError as exc:
             await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
+
+    async def round_results(self, event):
+        """The month's results arrive in full for the team: this seat gets what its roles may see."""
+        await self.send_json(results_event_for(event, self.roles))
+
+    async def session_changed(self, event):
+        """Seats were dealt or changed (start, hand-over, cover): read this person's roles again before any
+        later event, so data meant for a role they no longer hold never reaches this socket."""
+        self.roles = tuple(await db(participant_role_list)(participant_id=self.participant_id))
+        await self.send_json(event)
+
+    async def team_changed(self, event):
+        self.roles = tuple(await db(participant_role_list)(participant_id=self.participant_id))
+        await self.send_json(event)
 
     async def chat_message(self, event):
         await self.send_json(event)

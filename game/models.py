@@ -46,6 +46,8 @@ class PackageVersion(models.Model):
     author_role = models.CharField(max_length=12, blank=True)
     changed_lever = models.CharField(max_length=40, blank=True)
     base_version = models.PositiveIntegerField(null=True, blank=True)
+    # The director reopened the aligned version before it: same levers, approvals start again.
+    reopened = models.BooleanField(default=False)
     aligned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

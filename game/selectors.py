@@ -5,9 +5,9 @@ from django.utils import timezone
 from classroom.models import Session, Team
 from classroom.reports import SessionPlay
 from game import engine
-from game.engine.budget import package_cuts
 from game.engine.scenario import scenario_from_dict
 from game.models import PackageVersion, Round, RoundResult
+from game.package_checks import package_checks
 
 
 def session_scenario(*, session: Session) -> engine.Scenario:
@@ -58,8 +58,8 @@ def package_latest(*, team: Team, game_round: Round) -> PackageVersion | None:
 
 
 def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario) -> dict | None:
-    """A package version as the room and console see it, with what the plant will cut for lack of money
-    (engine.budget.package_cuts: the finance envelopes are caps, not approval rules)."""
+    """A package version as the room and console see it, with its checks in plain words: what the plant
+    refuses, what it will cut for lack of money and what fits (game/package_checks.py)."""
     if package is None:
         return None
     approvals = {
@@ -74,7 +74,8 @@ def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario
         "author": package.author.display_name if package.author_id else None,
         "author_role": package.author_role or None,
         "changed_lever": package.changed_lever or None,
-        "cuts": package_cuts(package.levers, scenario.params),
+        "reopened": package.reopened,
+        "checks": package_checks(package.levers, scenario),
     }
 
 

@@ -1,6 +1,10 @@
 """Full-state snapshots sent on connect and on resync. Each event patches one key of these."""
 from classroom.models import LedgerEntry, Participant, Session
 from classroom.selectors import console_team_summary, member_roles, session_public, team_summary
+from game.briefs import team_briefs
+from game.plant_view import plant_view
+from game.reveal import round_reveal, visible_result
+from game.round_log import round_log
 from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
                             session_history, session_scenario, team_results, team_stations)
 from game.services.chat import chat_payload
@@ -10,25 +14,35 @@ CHAT_HISTORY = 100
 
 
 def team_snapshot(*, participant_id: int) -> dict:
+    """Everything one seat may see: its own roles' dashboards in full, the others' in summary
+    (game/role_views.py explains the filter; docs/protocol.md lists what is private)."""
     participant = Participant.objects.select_related("session", "team").get(pk=participant_id)
     session, team = participant.session, participant.team
+    scenario = session_scenario(session=session)
+    roles = member_roles(participant=participant)
     game_round = round_current(session=session)
     chat = (LedgerEntry.objects.filter(team=team, kind=LedgerEntry.Kind.CHAT)
             .select_related("participant").order_by("-at", "-id")[:CHAT_HISTORY])
+    results = team_results(team=team)
     return {
         "type": "state",
         "seq": team.seq,
-        "session": session_public(session=session),
+        "session": {**session_public(session=session), "currency": scenario.currency,
+                    "scenario_title": scenario.title},
         "team": team_summary(team=team),
-        "you": {"id": participant.id, "name": participant.display_name, "roles": member_roles(participant=participant),
+        "you": {"id": participant.id, "name": participant.display_name, "roles": roles,
                 "rejoin_code": participant.rejoin_code},
         "round": round_payload(game_round=game_round, total=session.rounds),
-        "package": (package_payload(package=package_latest(team=team, game_round=game_round),
-                                   scenario=session_scenario(session=session)) if game_round else None),
-        "results": team_results(team=team),
+        "package": (package_payload(package=package_latest(team=team, game_round=game_round), scenario=scenario)
+                    if game_round else None),
+        "log": round_log(team_id=team.id, game_round=game_round) if game_round else [],
+        "results": [visible_result(result=r, roles=roles) for r in results],
+        "reveal": round_reveal(results=results, roles=roles, currency=scenario.currency),
+        "plant": plant_view(stations=team_stations(team=team), last_kpis=results[-1]["kpis"] if results else None,
+                            roles=roles),
+        "briefs": team_briefs(roles=roles, scenario=scenario),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
         "disruptions": disruptions_for_team(team=team),
-        "stations": team_stations(team=team),
     }
 
 

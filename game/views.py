@@ -6,7 +6,9 @@ from classroom.errors import LabError
 from classroom.identity import cookie_token
 from classroom.services.sessions import participant_by_token, session_by_code
 from game import engine
-from game.dashboards import dashboards_json
+from game.dashboards import dashboards_json, kpi_catalog_json
+from game.lever_display import ROLE_TITLES, room_lever_specs
+from game.selectors import session_scenario
 
 
 def room(request, join_code: str):
@@ -22,7 +24,9 @@ def room(request, join_code: str):
     return render(request, "frontend/room.html", {
         "join_code": code,
         "participant": participant,
-        "levers": engine.lever_specs_json(),
+        "levers": room_lever_specs(currency=session_scenario(session=participant.session).currency),
         "roles": list(engine.ROLES),
+        "role_titles": ROLE_TITLES,
         "dashboards": dashboards_json(),
+        "kpis": kpi_catalog_json(),
     })

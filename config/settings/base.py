@@ -188,6 +188,10 @@ PARTICIPANT_COOKIE_MAX_AGE = 12 * 3600
 LAB_PRESENCE_TTL_SECONDS = env.int("LAB_PRESENCE_TTL_SECONDS", default=35)
 # Wrong rejoin codes allowed per session and client address per minute.
 LAB_REJOIN_TRIES_PER_MINUTE = env.int("LAB_REJOIN_TRIES_PER_MINUTE", default=5)
+# Team chat: at most this many messages per person in any CHAT_WINDOW_SECONDS (a lively argument
+# stays well under it; a stuck key or a script does not).
+LAB_CHAT_MESSAGES_PER_WINDOW = env.int("LAB_CHAT_MESSAGES_PER_WINDOW", default=8)
+LAB_CHAT_WINDOW_SECONDS = env.int("LAB_CHAT_WINDOW_SECONDS", default=15)
 
 LOGGING = {
     "version": 1,

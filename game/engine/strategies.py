@@ -50,11 +50,12 @@ def play(strategies, scenario, seed: int, rounds: int = 8, disruptions=None, ali
 
 
 def keep_staffed(history, target=62):
-    """Hire to replace last round's quits (arrive a round later)."""
+    """Hire to replace last round's quits (arrive a round later). A seat without HR's dashboard (a bot) does not
+    see the pipeline: it counts as empty."""
     if not history:
         return 0
     k = history[-1]["kpis"]
-    return int(max(0, min(30, target - k["headcount"] - k["hiring_pipeline"])))
+    return int(max(0, min(30, target - k["headcount"] - k.get("hiring_pipeline", 0))))
 
 
 # ---- the plays ---------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Team chat: stored once in the participation ledger, broadcast to the team."""
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
-from classroom.errors import LabError
+from classroom.errors import LabError, TooManyTries
 from classroom.events import emit_team_event
 from classroom.models import LedgerEntry, Participant
 from classroom.selectors import session_round_number
@@ -27,7 +29,8 @@ def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
         if participant.team_id is None:
             raise LabError("not_seated", "You are not seated in a team yet.")
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-            return None
+            return None  # a retry of a message already sent: not counted again
+        _chat_rate_check(participant_id)
         entry = LedgerEntry.objects.create(
             session=participant.session, team_id=participant.team_id, participant=participant,
             round_number=session_round_number(session=participant.session),
@@ -37,6 +40,21 @@ def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
         message = chat_payload(entry=entry, name=participant.display_name)
         emit_team_event(participant.team_id, "chat.message", {"message": message})
     return message
+
+
+def _chat_rate_check(participant_id: int) -> None:
+    """Count this message in the person's window; refuse it, in words, when the window is full."""
+    key = f"chat-window:{participant_id}"
+    cache.add(key, 0, timeout=settings.LAB_CHAT_WINDOW_SECONDS)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # the window expired between add and incr: this message opens a new one
+        cache.set(key, 1, timeout=settings.LAB_CHAT_WINDOW_SECONDS)
+        sent = 1
+    if sent > settings.LAB_CHAT_MESSAGES_PER_WINDOW:
+        raise TooManyTries("chat_too_fast", f"You are sending messages faster than {settings.LAB_CHAT_MESSAGES_PER_WINDOW} "
+                           f"in {settings.LAB_CHAT_WINDOW_SECONDS} seconds: wait a few seconds, then send again. "
+                           "Your message is still in the box.", field="text")
 
 
 def chat_payload(*, entry: LedgerEntry, name: str) -> dict:

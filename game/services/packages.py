@@ -3,7 +3,8 @@
 Levers belong to roles (game.engine.LEVERS[name].role); a participant edits only levers of
 roles they hold in their own team. Edits of different levers merge onto the latest version, so
 two roles typing at once never block each other; an edit based on a version older than the last
-change of the same lever is refused as stale. Every message carries a client id: a retry is
+change of the same lever is refused as stale. The director may reopen an aligned package while the
+round is open: a new version with the same levers and no approvals. Every message carries a client id: a retry is
 applied once and answered again. The approval that aligns the last team closes the round
 (rounds.py, which this module builds on).
 """
@@ -18,6 +19,8 @@ from classroom.services.access import participant_roles
 from classroom.services.ledger import client_id_clean, ledger_has_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
+from game.package_checks import decision_error_text
+from game.round_log import approval_entry, version_entries
 from game.selectors import package_latest, package_payload, round_current, session_scenario
 from game.services.rounds import package_broadcast, round_close_if_all_aligned
 
@@ -84,7 +87,8 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         try:
             value = engine.validate_lever(lever, _beyond_float_as_inf(value))
         except engine.DecisionError as exc:
-            raise LabError("invalid_value", str(exc), field=lever)
+            raise LabError("invalid_value", decision_error_text(exc, session_scenario(session=team.session).currency),
+                           field=lever)
         latest = package_latest(team=team, game_round=game_round)
         if latest.aligned_at:
             raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
@@ -106,7 +110,8 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
         )
         payload = package_payload(package=package, scenario=session_scenario(session=team.session))
-        package_broadcast(team=team, payload=payload)
+        package_broadcast(team=team, payload=payload,
+                          log=version_entries(package=package, previous_levers=latest.levers))
     return payload
 
 
@@ -128,20 +133,49 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         try:
             engine.validate_package(latest.levers, session_scenario(session=team.session))
         except engine.DecisionError as exc:
-            raise LabError("invalid_package", str(exc), field=exc.field)
+            raise LabError("invalid_package", "This package cannot be approved yet: " + decision_error_text(exc),
+                           field=exc.field)
         roles = participant_roles(participant=participant)
         approved = set(latest.approvals.values_list("role", flat=True))
-        for role in sorted(roles - approved):
-            Approval.objects.create(package_version=latest, role=role, participant=participant)
+        log = [approval_entry(approval=Approval.objects.create(package_version=latest, role=role, participant=participant),
+                              version=latest.version)
+               for role in sorted(roles - approved)]
         _ledger(participant, team, game_round, LedgerEntry.Kind.APPROVE, client_msg_id, ",".join(sorted(roles)),
                 {"version": latest.version})
         if approved | roles >= set(engine.ROLES):
             latest.aligned_at = timezone.now()
             latest.save(update_fields=["aligned_at"])
         payload = package_payload(package=latest, scenario=session_scenario(session=team.session))
-        package_broadcast(team=team, payload=payload)
+        package_broadcast(team=team, payload=payload, log=log)
         if latest.aligned_at:
             transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id), robust=True)
+    return payload
+
+
+def package_reopen(*, participant_id: int, client_msg_id) -> dict:
+    """The director takes an aligned package back to the table before the deadline: a new version with the
+    same levers and no approvals, so every role approves again; the whole team is told (package.updated
+    with a `reopen` log entry)."""
+    client_msg_id = client_id_clean(client_msg_id)
+    with transaction.atomic():
+        participant, team, game_round = _begin(participant_id, client_msg_id)
+        if team is None:
+            return _current_package(participant)
+        if "director" not in participant_roles(participant=participant):
+            raise Forbidden("not_your_decision", "Only the director can reopen an aligned package.")
+        latest = package_latest(team=team, game_round=game_round)
+        if latest.aligned_at is None:
+            raise LabError("not_aligned", "The package is not aligned yet: it is still open for changes.")
+        _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, "director",
+                {"reopen": True, "version": latest.version + 1})
+        # No longer aligned: the round's close takes the team as not aligned unless it aligns again.
+        latest.aligned_at = None
+        latest.save(update_fields=["aligned_at"])
+        package = PackageVersion.objects.create(
+            team=team, round=game_round, version=latest.version + 1, levers=latest.levers, author=participant,
+            author_role="director", base_version=latest.version, reopened=True)
+        payload = package_payload(package=package, scenario=session_scenario(session=team.session))
+        package_broadcast(team=team, payload=payload, log=version_entries(package=package, previous_levers=latest.levers))
     return payload
 
 

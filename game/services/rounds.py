@@ -57,9 +57,10 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
 
-def package_broadcast(*, team: Team, payload: dict) -> None:
-    """Tell the team room and the facilitator console about a package version (after commit)."""
-    emit_team_event(team.id, "package.updated", {"package": payload})
+def package_broadcast(*, team: Team, payload: dict, log: list | None = None) -> None:
+    """Tell the team room and the facilitator console about a package version (after commit); `log`: the
+    round-log entries it adds (game/round_log.py), which the rooms append to their history."""
+    emit_team_event(team.id, "package.updated", {"package": payload, "log": log or []})
     emit_console_team_event(team.session_id, team.id, "package.updated", {"package": payload})
 
 
@@ -292,9 +293,14 @@ def round_finalize(*, round_id: int) -> bool:
         Team.objects.bulk_update(teams, ["engine_state"])
         game_round.state = Round.State.CLOSED
         game_round.save(update_fields=["state"])
-        for result, team_state in zip(results, team_dicts):
-            emit_team_event(result.team_id, "round.results", {"result": result_payload(result=result),
-                                                               "stations": engine.station_view(team_state, params=scenario.params)})
+        for result, team_state, team in zip(results, team_dicts, teams):
+            # In full to the team's group: each socket keeps what its roles may see (game/role_views.py).
+            previous = team.results.filter(round__number=game_round.number - 1).select_related("round").first()
+            emit_team_event(result.team_id, "round.results", {
+                "result": result_payload(result=result),
+                "previous": result_payload(result=previous) if previous else None,
+                "stations": engine.station_view(team_state, params=scenario.params),
+                "currency": scenario.currency})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),

@@ -29,15 +29,16 @@ def expect_offline(page):
     expect(banner).to_have_attribute("role", "status")
     expect(banner).to_contain_text("edits are kept")
     expect(page.locator("#approve")).to_be_disabled()
-    expect(page.locator("#approve")).to_have_attribute("aria-describedby", "offline-banner")
-    expect(page.locator("#approve")).to_have_attribute("title", "Offline: you can approve once the connection is back")
+    # Why, in words, for everyone: the button is described by the line that says it.
+    expect(page.locator("#approve")).to_have_attribute("aria-describedby", "approve-why")
+    expect(page.locator("#approve-why")).to_have_text("Offline: you can approve once the connection is back.")
 
 
 def expect_online(page, timeout=10_000):
     expect(page.locator("#conn")).to_have_text("live", timeout=timeout)
     expect(page.locator("#offline-banner")).to_be_hidden()
     expect(page.locator("#approve")).to_be_enabled()
-    expect(page.locator("#approve")).not_to_have_attribute("title", "Offline: you can approve once the connection is back")
+    expect(page.locator("#approve-why")).not_to_contain_text("Offline")
 
 
 def test_offline_banner_stays_in_view_and_approve_waits_for_the_network(browser, lab_server, started_session):
@@ -51,7 +52,7 @@ def test_offline_banner_stays_in_view_and_approve_waits_for_the_network(browser,
     box = page.locator("#offline-banner").bounding_box()
     assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 420, box
     # An edit made offline waits in the outbox and is sent on reconnect.
-    page.fill("#lever-overtime_share", "0.2")
+    page.fill("#lever-overtime_share", "20")  # percent of planned hours
     page.locator("#lever-overtime_share").dispatch_event("change")
     expect(page.locator("#status-overtime_share")).to_have_text("saving…")
     page.context.set_offline(False)

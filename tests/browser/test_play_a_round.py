@@ -72,29 +72,34 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     director.click("#preview-btn")
     expect(director.locator("#preview")).to_contain_text("Good units", timeout=20_000)
     expect(director.locator("#lever-overtime_share")).to_be_disabled()  # not the director's lever
-    hr.fill("#lever-overtime_share", "0.9")
+    # Overtime is typed as a percentage of planned hours; out of range is said at the field, as you type.
+    hr.fill("#lever-overtime_share", "90")
     hr.locator("#lever-overtime_share").dispatch_event("change")
-    expect(hr.locator("#room-error")).to_contain_text("overtime_share")
-    hr.fill("#lever-overtime_share", "0.1")
+    expect(hr.locator("#status-overtime_share")).to_have_text("Out of range: 0 – 30 % of planned hours.")
+    expect(hr.locator("#lever-overtime_share")).to_have_attribute("aria-invalid", "true")
+    hr.fill("#lever-overtime_share", "10")
     hr.locator("#lever-overtime_share").dispatch_event("change")
     expect(director.locator("#package-version")).to_have_text("version 2")
-    expect(director.locator("#lever-overtime_share")).to_have_value("0.1")
+    expect(director.locator("#lever-overtime_share")).to_have_value("10")
+    # The director sees what changed since the round opened, and who changed it.
+    expect(director.locator("#changes tr[data-lever=overtime_share]")).to_contain_text("HR")
     # A short envelope is a choice, not an error: everyone sees what the plant will cut, in words.
     finance = by_role["finance"]
     finance.fill("#lever-maintenance_budget", "0")
     finance.locator("#lever-maintenance_budget").dispatch_event("change")
-    cut = director.get_by_role("region", name="What the plant will cut")
+    fit = director.get_by_role("region", name="Does the package fit?")
+    cut = fit.locator("li[data-kind=cut]")
     expect(cut).to_contain_text("Maintenance envelope")
     expect(cut).to_contain_text("PM")
     finance.fill("#lever-maintenance_budget", "60000")
     finance.locator("#lever-maintenance_budget").dispatch_event("change")
     expect(director.locator("#package-version")).to_have_text("version 4")
-    expect(cut).to_be_hidden()
+    expect(cut).to_have_count(0)
 
     # A reload puts HR back in the same seat, with the edit kept.
     hr.reload()
     expect(hr.locator("#your-roles")).to_have_text("HR")
-    expect(hr.locator("#lever-overtime_share")).to_have_value("0.1")
+    expect(hr.locator("#lever-overtime_share")).to_have_value("10")
 
     roles = list(by_role)
     for role in roles:
@@ -103,18 +108,26 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
         page.click("#approve")
         if role != roles[-1]:  # the last approval aligns the team and closes the round at once
             expect(director.locator(f"#approvals li[data-role={role}]")).to_contain_text("approved by")
-    for page in players:
-        expect(page.locator("#results-table")).to_be_visible(timeout=20_000)
+    for page in players:  # the month's results are revealed at the top of every room
+        expect(page.locator("#reveal")).to_be_visible(timeout=20_000)
+        expect(page.get_by_role("heading", name="Month 1 results")).to_be_visible()
         expect(page.locator("#round-label")).to_have_text("Round 2 of 2")
     approved = Approval.objects.filter(package_version__round__number=1, package_version__version=4)
     assert sorted(approved.values_list("role", flat=True)) == sorted(roles)
+    expect(hr.locator("#reveal")).to_contain_text("What hit the plant")
+    hr.get_by_role("button", name="Got it").click()
+    expect(hr.locator("#reveal")).to_be_hidden()
+    expect(hr.locator("#results-table")).to_be_visible()
     good = hr.locator("#results-table td[data-kpi=good_units]").first.inner_text()
-    assert float(good.replace(",", "")) > 0
-    expect(hr.locator("#results")).to_contain_text("What hit the plant in round 1")
+    assert float(re.sub(r"[^0-9.]", "", good)) > 0
     # Each role's own dashboard fills in after the round: HR sees fatigue first, finance cash.
     expect(hr.locator("#dashboard table[data-role=hr] td[data-kpi=fatigue]")).not_to_have_text("–")
     expect(by_role["finance"].locator("#dashboard table[data-role=finance] td[data-kpi=cash]")).not_to_have_text("–")
-    expect(by_role["engineering"].locator("#dashboard table.stations tr.bottleneck")).to_have_count(1)
+    # The plant picture: engineering sees the stations in detail (rates), finance only the summary.
+    expect(by_role["engineering"].locator("#plant")).to_contain_text("Bottleneck")
+    expect(by_role["engineering"].locator("#plant")).to_contain_text("u/h")
+    expect(by_role["finance"].locator("#plant")).to_contain_text("Bottleneck")
+    expect(by_role["finance"].locator("#plant")).not_to_contain_text("u/h")
     expect(console.locator("#debrief-chart")).to_be_visible()
     expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
     # The console shows round 2's fresh package (carried forward, not yet approved) and its clock.

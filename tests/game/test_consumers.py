@@ -75,7 +75,8 @@ async def test_snapshot_shows_team_role_round_and_package(seated):
     assert snap["round"]["number"] == 1 and snap["round"]["state"] == "open"
     assert 0 < snap["round"]["remaining_seconds"] <= 600
     assert snap["package"]["version"] == 1
-    assert len(snap["stations"]) == 5 and sum(s["bottleneck"] for s in snap["stations"]) == 1
+    stations = snap["plant"]["stations"]
+    assert len(stations) == 5 and sum(s["bottleneck"] for s in stations) == 1 and not snap["plant"]["detail"]
     await comm.disconnect()
 
 

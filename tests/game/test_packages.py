@@ -66,8 +66,9 @@ def test_bad_values_are_refused_and_nothing_changes(started_session, lever, valu
     with pytest.raises(LabError) as exc:
         package_edit(participant_id=hr.id, lever=lever, value=value, base_version=1, client_msg_id="bad")
     assert exc.value.code == code
-    if code == "invalid_value":
-        assert "overtime_share" in exc.value.message
+    if code == "invalid_value":  # in the room's words and units, never the internal name
+        assert exc.value.field == "overtime_share"
+        assert exc.value.message == "Overtime share must be a number from 0 to 30 % of planned hours. HR can change it."
     assert latest(started_session).version == 1
     assert not LedgerEntry.objects.filter(kind="edit").exists()
 
@@ -172,8 +173,9 @@ def test_an_underfunded_package_can_be_approved_and_says_what_the_plant_cuts(sta
     finance = factories.holder(started_session, "finance")
     out = package_edit(participant_id=finance.id, lever="maintenance_budget", value=0.0, base_version=1,
                        client_msg_id="f")
-    assert [c["envelope"] for c in out["cuts"]] == ["maintenance_budget"]
-    assert "PM" in out["cuts"][0]["cut"] and out["cuts"][0]["shortfall"] > 0
+    cuts = [c for c in out["checks"]["items"] if c["kind"] == "cut"]
+    assert [c["lever"] for c in cuts] == ["maintenance_budget"] and out["checks"]["ready"]
+    assert "PM" in cuts[0]["text"] and cuts[0]["shortfall"] > 0 and "Finance can raise" in cuts[0]["text"]
     approved = package_approve(participant_id=finance.id, version=2, client_msg_id="a")
     assert "finance" in approved["approvals"]
 

@@ -1,16 +1,25 @@
 // The team room: renders the snapshot, patches it with events, sends edits/approvals/chat.
+// The server owns every rule: labels, units, limits, the package checks and what this seat may see
+// all arrive from it; this file only shows them (and checks a typed number against the sent range).
 (function () {
   "use strict";
   var root = document.getElementById("room");
-  var SPECS = JSON.parse(document.getElementById("lever-specs").textContent);
-  var ROLES = JSON.parse(document.getElementById("role-list").textContent);
-  var DASHBOARDS = JSON.parse(document.getElementById("dashboards").textContent);
-  var ROLE_LABEL = { director: "Director", finance: "Finance", engineering: "Engineering", hr: "HR" };
-  var state = null;
-  var deadlineAt = null;
-  var chart = null;
-  var builtFor = null;
-  var esc = window.labEscape;
+  function json(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var SPECS = json("lever-specs"), ROLES = json("role-list"), ROLE_TITLE = json("role-titles");
+  var DASHBOARDS = json("dashboards"), KPI = json("kpi-catalog");
+  var F = window.LabFormat, esc = window.labEscape, patch = F.patch;
+  var SPEC = {}; SPECS.forEach(function (s) { SPEC[s.name] = s; });
+  var state = null, deadlineAt = null, chart = null, builtFor = null, announcedMinute = null;
+  var fieldErrors = {};   // lever -> message from the server, shown at the field until the next edit
+  var chatDrafts = {};    // chat message id -> text, put back in the box if the server refuses it
+  var storeKey = "lab-room-" + root.dataset.code + "-";
+
+  function $(id) { return document.getElementById(id); }
+  function currency() { return state && state.session.currency || "EUR"; }
+  function roleTitle(r) { return ROLE_TITLE[r] || r; }
+  function announce(text) { var el = $("announce"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
+  function remember(key, value) { try { localStorage.setItem(storeKey + key, value); } catch (e) { /* private mode */ } }
+  function recall(key) { try { return localStorage.getItem(storeKey + key); } catch (e) { return null; } }
 
   var socket = new LabSocket(root.dataset.ws, {
     onState: function (s) { state = s; renderAll(); },
@@ -21,15 +30,24 @@
       // The ack can beat its own package.updated event: take its package if it is newer, so the
       // form never flicks back to the old value in between.
       if (msg.package && state.package && msg.package.version > state.package.version) state.package = msg.package;
-      renderPackage();  // clears "saving…"
+      renderPackage();
     },
     onPreview: renderPreview,
     onError: function (e) {
-      if (e.ref && e.ref.indexOf("preview-") === 0) { document.getElementById("preview").textContent = e.message; return; }
-      showError(e); if (state) renderPackage(true);
+      if (e.ref && e.ref.indexOf("preview-") === 0) { $("preview").textContent = e.message; return; }
+      if (e.ref && chatDrafts[e.ref] !== undefined) {
+        var box = $("chat-text");
+        if (!box.value) box.value = chatDrafts[e.ref];
+        delete chatDrafts[e.ref];
+        $("chat-error").hidden = false; $("chat-error").textContent = e.message;
+        return;
+      }
+      if (e.field && SPEC[e.field]) { fieldErrors[e.field] = e.message; announce(e.message); }
+      else showError(e);
+      if (state) renderPackage(true);
     },
     onStatus: function (text, ok) {
-      var el = document.getElementById("conn");
+      var el = $("conn");
       el.textContent = text; el.className = "conn " + (ok ? "ok" : "bad");
       if (state) renderPackage();  // Approve waits for the connection
     },
@@ -41,181 +59,248 @@
   function applyEvent(e) {
     if (!state) return;
     switch (e.type) {
-      case "package.updated": state.package = e.package; renderPackage(); break;
-      case "round.changed": state.round = e.round; renderRound(); renderPackage(); break;
+      case "package.updated":
+        state.package = e.package;
+        state.log = (state.log || []).concat(e.log || []);
+        (e.log || []).forEach(announceLog);
+        renderPackage(); renderChanges(); break;
+      case "round.changed":
+        if (!state.round || e.round.number !== state.round.number) state.log = [];
+        state.round = e.round; renderRound(); renderPackage(); renderChanges(); break;
       case "round.results":
         state.results = state.results.filter(function (r) { return r.round !== e.result.round; });
-        state.results.push(e.result); state.stations = e.stations; renderResults(); break;
+        state.results.push(e.result); state.reveal = e.reveal; state.plant = e.plant;
+        renderResults(); renderReveal(true); break;
       case "team.changed": state.team.members = e.members; renderTeam(); break;
       case "presence.changed":
         state.team.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
         renderTeam(); break;
       case "chat.message": state.chat.push(e.message); renderChat(); break;
       case "session.changed": socket.resync(); break;
-      case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); break;
+      case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); announce("News from the plant: " + e.disruption.description); break;
     }
   }
 
+  function announceLog(entry) {
+    if (entry.by === state.you.name) return;  // your own change: the field already shows it
+    if (entry.kind === "edit") announce(entry.by + " (" + roleTitle(entry.role) + ") changed " + entry.label + " to " + leverText(entry.lever, entry.new) + ".");
+    else if (entry.kind === "approve") announce(entry.by + " approved version " + entry.version + " for " + roleTitle(entry.role) + ".");
+    else if (entry.kind === "reopen") announce("The director reopened the package: every role approves again.");
+  }
+
   function showError(e) {
-    var el = document.getElementById("room-error");
+    var el = $("room-error");
     if (!e) { el.hidden = true; return; }
     el.hidden = false; el.textContent = e.message; el.dataset.code = e.code;
   }
 
   function myRoles() { return state ? state.you.roles : []; }
+  function mine(role) { return myRoles().indexOf(role) >= 0; }
   // Before the start, seating gives the first person of a team every role until others join: provisional.
   function inLobby() { return !!state && state.session.state === "lobby"; }
   function roundOpen() { return state && state.round && state.round.state === "open"; }
+  function leverText(name, value) { return SPEC[name] ? F.leverText(value, SPEC[name], currency()) : String(value); }
 
   function renderAll() {
-    document.getElementById("you").textContent = state.you.name;
     var lobby = inLobby();
-    document.getElementById("your-roles").innerHTML = state.you.roles.map(function (r) {
-      return '<span class="role role-' + r + (lobby ? " provisional" : "") + '">' + ROLE_LABEL[r] + "</span>";
-    }).join(" ");
-    document.getElementById("roles-provisional").hidden = !lobby;
-    // Rebuild the lever form only when the roles change, so a resync never wipes what you are typing.
+    $("you").textContent = state.you.name;
+    patch($("your-roles"), state.you.roles.map(function (r) {
+      return '<span class="role role-' + r + (lobby ? " provisional" : "") + '">' + esc(roleTitle(r)) + "</span>";
+    }).join(" "));
+    $("roles-provisional").hidden = !lobby;
+    // Rebuild the lever forms only when the roles change, so a resync never wipes what you are typing.
     var rolesKey = (lobby ? "lobby:" : "") + state.you.roles.join(",");
     if (builtFor !== rolesKey) { buildLevers(); builtFor = rolesKey; }
-    renderTeam(); renderRound(); renderPackage(); renderResults(); renderChat(); renderNews();
+    renderTeam(); renderRound(); renderPackage(); renderChanges(); renderResults(); renderChat(); renderNews();
+    renderReveal(false); renderBrief();
   }
 
-  function currentRound() { return state.round ? state.round.number : 0; }
-
-  function renderNews() {
-    var items = (state.disruptions || []).filter(function (d) { return d.round >= currentRound(); });
-    document.getElementById("news").hidden = !items.length;
-    document.getElementById("news-list").innerHTML = items.map(function (d) {
-      return '<li data-kind="' + esc(d.kind) + '"><b>' + esc(d.kind.replace(/_/g, " ")) + "</b>: " + esc(d.description) +
-        " From day " + (d.start_day + 1) + " for " + d.duration_days + " day(s).</li>";
-    }).join("");
+  // ---- role brief -----------------------------------------------------------------------------------
+  function renderBrief() {
+    var briefs = state.briefs || [];
+    $("brief-open").hidden = !briefs.length || inLobby();
+    if (!briefs.length) return;
+    patch($("brief-body"), '<h2 id="brief-title">Your role' + (briefs.length > 1 ? "s" : "") + ": " +
+      briefs.map(function (b) { return esc(b.title); }).join(", ") + "</h2>" +
+      '<p class="muted">' + esc(briefs[0].scenario.title) + ": " + esc(briefs[0].scenario.about) + "</p>" +
+      briefs.map(function (b) {
+        return '<section class="brief-role"><h3>' + esc(b.title) + "</h3><p>" + esc(b.responsible_for) + "</p><p>" + esc(b.your_role_in_it) + "</p>" +
+          "<h4>Your levers</h4><ul>" + b.levers.map(function (l) {
+            return "<li><b>" + esc(l.label) + "</b> (" + esc(l.range) + "): " + esc(l.help) + "</li>"; }).join("") + "</ul>" +
+          "<h4>What you see first</h4><p>" + b.sees.map(esc).join(", ") + ". " + esc(b.others_see) + "</p></section>";
+      }).join("") +
+      "<h3>What the team is judged by</h3><ul>" + briefs[0].judged_by.map(function (j) {
+        return "<li><b>" + esc(j.label) + " (" + j.weight_percent + " %)</b>: " + esc(j.explain) + "</li>"; }).join("") + "</ul>");
+    // Shown once by itself when the roles are dealt (and again if they change); the button reopens it.
+    var key = state.session.id + ":" + myRoles().join(",");
+    if (!inLobby() && recall("brief") !== key) { remember("brief", key); showBrief(true, false); }
   }
-
-  function dashboardTable(role, last, prev) {
-    return '<table class="table dash" data-role="' + role + '"><tbody>' + DASHBOARDS[role].map(function (row) {
-      var v = last ? last.kpis[row.kpi] : null, p = prev ? prev.kpis[row.kpi] : null, trend = "";
-      if (typeof v === "number" && typeof p === "number" && row.better && v !== p) {
-        var good = (v > p) === (row.better === "up");
-        trend = ' <span class="' + (good ? "ok" : "bad") + '">' + (v > p ? "▲" : "▼") + "</span>";
-      }
-      if (row.kpi === "bottleneck_station" && typeof v === "number") v = "station " + v;
-      return "<tr><td>" + esc(row.label) + '</td><td data-kpi="' + row.kpi + '">' + fmt(v, row.digits) + trend + "</td></tr>";
-    }).join("") + "</tbody></table>";
+  // Inline at the top of the room rather than a modal: it never stands between a person and the room.
+  function showBrief(show, focus) {
+    $("brief").hidden = !show;
+    $("brief-open").setAttribute("aria-expanded", show ? "true" : "false");
+    if (show && focus) $("brief").focus();
   }
+  $("brief-open").addEventListener("click", function () { showBrief($("brief").hidden, true); });
+  $("brief-close").addEventListener("click", function () { showBrief(false); $("brief-open").focus(); });
 
-  function stationTable() {
-    return '<table class="table stations"><thead><tr><th>Station</th><th>Rate (u/h)</th><th>Effective</th><th>Wear</th>' +
-      "<th>PM backlog (h)</th><th>Expected failures next month</th></tr></thead><tbody>" + (state.stations || []).map(function (st) {
-        return '<tr class="' + (st.bottleneck ? "bottleneck" : "") + '" data-station="' + st.station + '"><td>S' + st.station +
-          (st.bottleneck ? " <b>bottleneck</b>" : "") + "</td><td>" + st.rate + "</td><td>" + st.effective_rate + "</td><td>" +
-          Math.round(st.wear * 100) + "%</td><td>" + st.pm_backlog_hours + "</td><td>" + st.expected_failures_next_month + "</td></tr>";
-      }).join("") + "</tbody></table>";
-  }
-
-  function renderDashboards() {
-    var rs = state.results.slice().sort(function (a, b) { return a.round - b.round; });
-    var last = rs[rs.length - 1], prev = rs[rs.length - 2];
-    document.getElementById("dashboard-card").hidden = !last;  // nothing to show before round 1 closes
-    document.getElementById("dashboard-note").textContent = last ? "(after round " + last.round + ")" : "(after the first round)";
-    document.getElementById("dashboard").innerHTML = myRoles().map(function (r) {
-      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev) + (r === "engineering" ? stationTable() : ""); }).join("");
-    document.getElementById("other-dashboards").innerHTML = ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }).map(function (r) {
-      return "<h3>" + ROLE_LABEL[r] + "</h3>" + dashboardTable(r, last, prev); }).join("") || '<p class="muted">You hold every role.</p>';
-  }
-
-  var PREVIEW_ROWS = [["good_units", "Good units", 0], ["throughput_strength", "Throughput strength", 2], ["oee_line", "OEE (line)", 2],
-    ["unplanned_hours", "Unplanned downtime (h)", 1], ["cash", "Cash", 0], ["margin", "Margin", 3], ["scorecard", "Scorecard", 1]];
-
-  function renderPreview(msg) {
-    var box = document.getElementById("preview");
-    var p = msg.preview;
-    box.hidden = false;
-    box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
-      '<table class="table"><thead><tr><th></th><th>pessimistic (10%)</th><th>typical</th><th>optimistic (90%)</th></tr></thead><tbody>' +
-      PREVIEW_ROWS.filter(function (r) { return p.kpis[r[0]]; }).map(function (r) {
-        var k = p.kpis[r[0]];
-        return "<tr><td>" + r[1] + "</td><td>" + fmt(k.p10, r[2]) + "</td><td><b>" + fmt(k.p50, r[2]) + "</b></td><td>" + fmt(k.p90, r[2]) + "</td></tr>";
-      }).join("") + "</tbody></table><p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
-  }
-
+  // ---- head: team, round, timer ---------------------------------------------------------------------
   function renderTeam() {
-    document.getElementById("team-name").textContent = state.team.name;
+    $("team-name").textContent = state.team.name;
     var lobby = inLobby();
-    document.getElementById("team-members").innerHTML = state.team.members.map(function (m) {
-      var roles = lobby ? "role set at the start" : m.roles.map(function (r) { return ROLE_LABEL[r]; }).join(", ");
-      return '<span class="member ' + (m.connected ? "on" : "off") + '" title="' + (m.connected ? "connected" : "offline") +
-        '">' + esc(m.name) + " <small>" + roles + "</small></span>";
-    }).join("");
+    patch($("team-members"), state.team.members.map(function (m) {
+      var roles = lobby ? "role set at the start" : m.roles.map(roleTitle).join(", ");
+      return '<li class="member ' + (m.connected ? "on" : "off") + '">' + esc(m.name) + " <small>" + esc(roles) +
+        " · " + (m.connected ? "online" : "offline") + "</small></li>";
+    }).join(""));
   }
 
   function renderRound() {
-    var r = state.round;
-    var label = document.getElementById("round-label");
-    var st = document.getElementById("round-state");
+    var r = state.round, label = $("round-label"), st = $("round-state");
     if (!r) { label.textContent = "Waiting for the facilitator to start"; deadlineAt = null; st.textContent = ""; return; }
     label.textContent = "Round " + r.number + " of " + r.total;
     deadlineAt = r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
     var words = { open: "open: decide and approve", paused: "paused by the facilitator", closing: "closing: the plant is running the month…", closed: "closed" };
     st.textContent = words[r.state] || r.state;
     if (state.session.state === "finished") st.textContent = "The workshop has ended. Thank you!";
-    if (r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
+    if (r.state === "paused") $("timer").textContent = labFormatSeconds(r.remaining_seconds);
     tick();
     renderNews();
   }
 
   function tick() {
-    if (deadlineAt !== null) document.getElementById("timer").textContent = labFormatSeconds((deadlineAt - Date.now()) / 1000);
-    else if (state && state.round && state.round.state !== "paused") document.getElementById("timer").textContent = "--:--";
+    if (deadlineAt !== null) {
+      var left = (deadlineAt - Date.now()) / 1000;
+      $("timer").textContent = labFormatSeconds(left);
+      // The timer itself is silent for screen readers; a few moments are announced.
+      [300, 60, 30].forEach(function (mark) {
+        var key = state.round.number + ":" + mark;
+        if (left <= mark && left > mark - 5 && announcedMinute !== key) {
+          announcedMinute = key;
+          announce((mark >= 60 ? mark / 60 + " minute" + (mark > 60 ? "s" : "") : mark + " seconds") + " left in round " + state.round.number + ".");
+        }
+      });
+    } else if (state && state.round && state.round.state !== "paused") $("timer").textContent = "--:--";
   }
   setInterval(tick, 500);
 
-  function fieldFor(spec) {
-    var id = "lever-" + spec.name;
-    if (spec.kind === "choice") {
-      return '<select id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
+  function currentRound() { return state.round ? state.round.number : 0; }
+
+  function renderNews() {
+    var items = (state.disruptions || []).filter(function (d) { return d.round >= currentRound(); });
+    $("news").hidden = !items.length;
+    patch($("news-list"), items.map(function (d) {
+      return '<li data-kind="' + esc(d.kind) + '"><b>' + esc(d.kind.replace(/_/g, " ")) + "</b>: " + esc(d.description) +
+        " From day " + (d.start_day + 1) + " for " + d.duration_days + " day(s).</li>";
+    }).join(""));
+  }
+
+  // ---- the lever forms ------------------------------------------------------------------------------
+  function rangeText(s) {
+    if (s.kind === "choice" || s.kind === "multichoice") return "";
+    var d = s.display;
+    if (d.money) return F.money(s.min, currency()) + " – " + F.money(s.max, currency()) + " per month";
+    return F.number(F.leverShown(s.min, s), 0) + " – " + F.number(F.leverShown(s.max, s), 0) + " " + d.unit;
+  }
+
+  function fieldFor(s, editable) {
+    var id = "lever-" + s.name, described = 'aria-describedby="status-' + s.name + " range-" + s.name + '"';
+    var step = s.kind === "int" ? Math.max(1, s.display.step) : s.display.step;
+    if (s.kind === "choice") {
+      return '<select id="' + id + '" data-lever="' + s.name + '" ' + described + ">" + s.choices.map(function (c) {
         return '<option value="' + esc(c) + '">' + esc(c) + "</option>"; }).join("") + "</select>";
     }
-    if (spec.kind === "multichoice") {
-      return '<div class="multi" id="' + id + '" data-lever="' + spec.name + '">' + spec.choices.map(function (c) {
-        var label = spec.choice_labels ? spec.choice_labels[c] : c;
+    if (s.kind === "multichoice") {
+      return '<div class="multi" id="' + id + '" data-lever="' + s.name + '" role="group" aria-labelledby="label-' + s.name + '">' + s.choices.map(function (c) {
+        var label = s.choice_labels ? s.choice_labels[c] : c;
         return '<label class="check"><input type="checkbox" value="' + esc(c) + '"> <span class="rank"></span> ' + esc(label) + "</label>"; }).join("") + "</div>";
     }
-    if (spec.kind === "int_list") {
+    if (s.kind === "int_list") {
       var cells = [];
-      for (var i = 0; i < spec.length; i++) {
-        var item = spec.item_labels ? spec.item_labels[i] : String(i + 1);
-        cells.push('<label class="cell"><small>' + esc(item) + '</small><input type="number" aria-label="' + esc(spec.label) + " " + esc(item) + '" data-index="' + i + '" min="' + spec.min + '" max="' + spec.max + '" step="1"></label>');
+      for (var i = 0; i < s.length; i++) {
+        var item = s.item_labels ? s.item_labels[i] : String(i + 1);
+        cells.push('<label class="cell"><span>' + esc(item) + '</span><input type="number" inputmode="numeric" aria-label="' + esc(s.label) + ": " + esc(item) +
+          '" data-index="' + i + '" min="' + s.min + '" max="' + s.max + '" step="1" ' + described + "></label>");
       }
-      return '<div class="int-list" id="' + id + '" data-lever="' + spec.name + '">' + cells.join("") + "</div>";
+      var total = s.name === "priority_weights" ? '<span class="total" id="total-' + s.name + '" aria-live="polite"></span>' : "";
+      return '<div class="int-list" id="' + id + '" data-lever="' + s.name + '" role="group" aria-labelledby="label-' + s.name + '">' + cells.join("") + total + "</div>";
     }
-    var step = spec.kind === "int" ? "1" : "any";
-    return '<input type="number" id="' + id + '" data-lever="' + spec.name + '" min="' + spec.min + '" max="' + spec.max + '" step="' + step + '">';
+    return '<input type="number" inputmode="decimal" id="' + id + '" data-lever="' + s.name + '" min="' + F.leverShown(s.min, s) +
+      '" max="' + F.leverShown(s.max, s) + '" step="' + step + '" ' + described + ">";
+  }
+
+  function leverRows(role, editable) {
+    return SPECS.filter(function (s) { return s.role === role; }).map(function (s) {
+      var labelTag = s.kind === "multichoice" || s.kind === "int_list" ? "span" : "label";
+      var forAttr = labelTag === "label" ? ' for="lever-' + s.name + '"' : "";
+      return '<div class="lever" data-row="' + s.name + '"><div class="lever-label"><' + labelTag + forAttr + ' id="label-' + s.name + '" class="name">' + esc(s.label) + "</" + labelTag + ">" +
+        ' <small class="muted" id="range-' + s.name + '">' + esc(rangeText(s)) + "</small>" +
+        (editable && s.help ? '<small class="help">' + esc(s.help) + "</small>" : "") + "</div>" +
+        fieldFor(s, editable) + '<span class="lever-status" id="status-' + s.name + '"></span></div>';
+    }).join("");
   }
 
   function buildLevers() {
     var lobby = inLobby();
-    var ordered = ROLES.filter(function (r) { return myRoles().indexOf(r) >= 0; })   // your own levers first
-      .concat(ROLES.filter(function (r) { return myRoles().indexOf(r) < 0; }));
-    if (lobby) ordered = ROLES;  // nobody's levers yet: roles are dealt at the start
-    var html = ordered.map(function (role) {
-      var mine = !lobby && myRoles().indexOf(role) >= 0;
-      var rows = SPECS.filter(function (s) { return s.role === role; }).map(function (s) {
-        var range = s.kind === "choice" || s.kind === "multichoice" ? "" : " <small class='muted'>" + s.min + "–" + s.max + " " + esc(s.unit || "") + "</small>";
-        var help = mine && s.help ? '<small class="help">' + esc(s.help) + "</small>" : "";  // explain your own levers
-        return '<div class="lever" data-row="' + s.name + '"><label for="lever-' + s.name + '" title="' + esc(s.help) + '">' + esc(s.label) + range +
-          help + "</label>" + fieldFor(s) + '<span class="lever-status" id="status-' + s.name + '"></span></div>';
-      }).join("");
-      return '<fieldset class="role-levers ' + (mine ? "mine" : "theirs") + '"><legend>' + ROLE_LABEL[role] + (mine ? " (yours)" : "") + "</legend>" + rows + "</fieldset>";
-    }).join("");
-    var box = document.getElementById("levers");
-    box.innerHTML = html;
-    box.querySelectorAll("[data-lever]").forEach(function (el) {
-      el.addEventListener("change", function () { sendEdit(el.dataset.lever); });
+    var own = lobby ? [] : ROLES.filter(mine), others = ROLES.filter(function (r) { return own.indexOf(r) < 0; });
+    $("my-levers").innerHTML = own.length ? own.map(function (role) {
+      return '<fieldset class="role-levers mine"><legend>' + esc(roleTitle(role)) + " (yours)</legend>" + leverRows(role, true) + "</fieldset>";
+    }).join("") : '<p class="muted">' + (lobby ? "Your levers appear when the session starts and roles are dealt." : "You hold no role in this team.") + "</p>";
+    $("other-levers").innerHTML = others.map(function (role) {
+      return '<fieldset class="role-levers theirs"><legend>' + esc(roleTitle(role)) + " (read only)</legend>" + leverRows(role, false) + "</fieldset>";
+    }).join("") || '<p class="muted">You hold every role.</p>';
+  }
+
+  // Events are delegated to the room, so the forms can be rebuilt without re-binding.
+  root.addEventListener("input", function (ev) {
+    var el = ev.target.closest("[data-lever]");
+    if (!el) return;
+    var spec = SPEC[el.dataset.lever];
+    delete fieldErrors[spec.name];
+    showFieldCheck(spec);
+  });
+  root.addEventListener("change", function (ev) {
+    var el = ev.target.closest("[data-lever]");
+    if (!el || !state || !state.package) return;
+    var spec = SPEC[el.dataset.lever];
+    if (showFieldCheck(spec)) return;  // a typed value out of range stays here, with the reason beside it
+    socket.send({ type: "package.edit", lever: spec.name, value: readValue(spec), base_version: state.package.version });
+    $("status-" + spec.name).textContent = "saving…";
+  });
+
+  // The type and range check as you type; returns the problem, if any. The server stays the judge.
+  function typedProblem(spec) {
+    var el = $("lever-" + spec.name);
+    var inputs = spec.kind === "int_list" ? el.querySelectorAll("input") : spec.kind === "int" || spec.kind === "float" ? [el] : [];
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.value === "" || !input.validity || input.validity.badInput) return "Enter a number (" + rangeText(spec) + ").";
+      var v = Number(input.value), lo = F.leverShown(spec.min, spec), hi = F.leverShown(spec.max, spec);
+      if ((spec.kind === "int" || spec.kind === "int_list") && Math.floor(v) !== v) return "Enter a whole number (" + rangeText(spec) + ").";
+      if (v < lo || v > hi) return "Out of range: " + rangeText(spec) + ".";
+    }
+    return null;
+  }
+
+  function showFieldCheck(spec) {
+    var el = $("lever-" + spec.name);
+    if (!el) return null;
+    var problem = typedProblem(spec) || fieldErrors[spec.name] || null;
+    var status = $("status-" + spec.name);
+    status.textContent = problem || "";
+    status.className = "lever-status" + (problem ? " field-error" : "");
+    (el.tagName === "DIV" ? el.querySelectorAll("input") : [el]).forEach(function (i) {
+      if (problem) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
     });
+    if (spec.name === "priority_weights") {
+      var sum = 0; el.querySelectorAll("input").forEach(function (i) { sum += Number(i.value) || 0; });
+      $("total-" + spec.name).textContent = "Total " + sum + " of 100";
+    }
+    return problem;
   }
 
   function readValue(spec) {
-    var el = document.getElementById("lever-" + spec.name);
+    var el = $("lever-" + spec.name);
     if (spec.kind === "multichoice") {
       // Order is priority: keep the current order, drop what was unticked, add the newly ticked last.
       var ticked = Array.prototype.filter.call(el.querySelectorAll("input"), function (i) { return i.checked; }).map(function (i) { return i.value; });
@@ -223,16 +308,13 @@
       return current.filter(function (c) { return ticked.indexOf(c) >= 0; })
         .concat(ticked.filter(function (c) { return current.indexOf(c) < 0; }));
     }
-    if (spec.kind === "int_list") {
-      return Array.prototype.map.call(el.querySelectorAll("input"), function (i) { return i.value === "" ? null : Number(i.value); });
-    }
+    if (spec.kind === "int_list") return Array.prototype.map.call(el.querySelectorAll("input"), function (i) { return i.value === "" ? null : Number(i.value); });
     if (spec.kind === "choice") return el.value;
-    if (el.value === "") return null;
-    return Number(el.value);
+    return el.value === "" ? null : F.leverSent(Number(el.value), spec);
   }
 
   function writeValue(spec, value) {
-    var el = document.getElementById("lever-" + spec.name);
+    var el = $("lever-" + spec.name);
     if (spec.kind === "multichoice") {
       el.querySelectorAll("input").forEach(function (i) {
         var rank = (value || []).indexOf(i.value);
@@ -242,132 +324,232 @@
     } else if (spec.kind === "int_list") {
       el.querySelectorAll("input").forEach(function (i, k) { i.value = value ? value[k] : ""; });
     } else {
-      el.value = value;
+      el.value = spec.kind === "choice" ? value : F.leverShown(value, spec);
     }
   }
 
-  function sendEdit(name) {
-    var spec = SPECS.filter(function (s) { return s.name === name; })[0];
-    socket.send({ type: "package.edit", lever: name, value: readValue(spec), base_version: state.package.version });
-    document.getElementById("status-" + name).textContent = "saving…";
-  }
-
+  // ---- the package: values, approvals, approve/reopen -------------------------------------------------
   function renderPackage(force) {
     var p = state.package;
     var editable = roundOpen() && p && !p.aligned;
-    document.getElementById("package-version").textContent = p ? "version " + p.version : "";
+    $("package-version").textContent = p ? "version " + p.version : "";
     var pendingLevers = socket.pending(function (m) { return m.type === "package.edit"; }).map(function (m) { return m.lever; });
     SPECS.forEach(function (spec) {
-      var mine = myRoles().indexOf(spec.role) >= 0;
-      var el = document.getElementById("lever-" + spec.name);
+      var el = $("lever-" + spec.name);
       if (!el) return;
       var inputs = el.tagName === "DIV" ? el.querySelectorAll("input") : [el];
-      Array.prototype.forEach.call(inputs, function (i) { i.disabled = !(mine && editable); });
+      Array.prototype.forEach.call(inputs, function (i) { i.disabled = !(mine(spec.role) && editable && !inLobby()); });
       var pending = pendingLevers.indexOf(spec.name) >= 0;
       var focused = el.contains(document.activeElement);
       // Never overwrite a number being typed; ticks are safe to refresh (they carry the ranks).
       if (p && (force || (!pending && (!focused || spec.kind === "multichoice")))) writeValue(spec, p.levers[spec.name]);
-      var status = document.getElementById("status-" + spec.name);
-      status.textContent = pending ? "saving…" : (p && p.changed_lever === spec.name && p.author ? "changed by " + p.author : "");
+      if (pending) { $("status-" + spec.name).textContent = "saving…"; return; }
+      if (showFieldCheck(spec)) return;
+      $("status-" + spec.name).textContent = p && p.changed_lever === spec.name && p.author ? "changed by " + p.author : "";
     });
-    var list = document.getElementById("approvals");
-    list.innerHTML = ROLES.map(function (r) {
+    patch($("approvals"), ROLES.map(function (r) {
       var a = p && p.approvals[r];
-      return '<li class="' + (a ? "yes" : "no") + '" data-role="' + r + '">' + ROLE_LABEL[r] + ": " + (a ? "approved by " + esc(a.name) : "not yet") + "</li>";
-    }).join("");
-    var mineAll = p && myRoles().every(function (r) { return p.approvals[r]; });
-    var btn = document.getElementById("approve");
-    btn.disabled = !editable || mineAll || !socket.online;
-    // Why it is disabled, for a pointer (title) and a screen reader (the banner describes it).
-    if (!socket.online) { btn.title = "Offline: you can approve once the connection is back"; btn.setAttribute("aria-describedby", "offline-banner"); }
-    else { btn.removeAttribute("title"); btn.removeAttribute("aria-describedby"); }
+      return '<li class="' + (a ? "yes" : "no") + '" data-role="' + r + '">' + esc(roleTitle(r)) + ": " + (a ? "approved by " + esc(a.name) : "not yet") + "</li>";
+    }).join(""));
+    var checks = (p && p.checks) || { ready: true, items: [] };
+    var mineAll = p && myRoles().length && myRoles().every(function (r) { return p.approvals[r]; });
+    var btn = $("approve"), why;
+    if (!socket.online) why = "Offline: you can approve once the connection is back.";
+    else if (!p || inLobby()) why = "The package opens when the facilitator starts the round.";
+    else if (p.aligned) why = "Every role approved version " + p.version + ".";
+    else if (!roundOpen()) why = "The round is not open.";
+    else if (!checks.ready) why = "Not ready: " + checks.items.filter(function (i) { return i.kind === "refuse"; }).map(function (i) { return i.text; }).join(" ");
+    else if (mineAll) why = "You approved version " + p.version + ". Waiting for: " + ROLES.filter(function (r) { return !p.approvals[r]; }).map(roleTitle).join(", ") + ".";
+    else why = "Approving says you can defend version " + (p ? p.version : "") + " as a whole; any change after it asks everyone again.";
+    btn.disabled = !editable || mineAll || !socket.online || !checks.ready || inLobby();
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
-    document.getElementById("aligned").hidden = !(p && p.aligned);
-    renderCuts(p);
-    document.getElementById("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
+    $("approve-why").textContent = why;
+    $("reopen").hidden = !(p && p.aligned && roundOpen() && mine("director"));
+    $("aligned").hidden = !(p && p.aligned);
+    renderChecks();
+    $("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
   }
 
-  // What the plant will not do because a finance envelope is short (the server works it out).
-  function renderCuts(p) {
-    var cuts = (p && p.cuts) || [];
-    document.getElementById("cuts").hidden = !cuts.length;
-    document.getElementById("cuts-list").innerHTML = cuts.map(function (c) {
-      var spec = SPECS.filter(function (s) { return s.name === c.envelope; })[0];
-      return '<li data-envelope="' + esc(c.envelope) + '"><b>' + esc(spec ? spec.label : c.envelope) + "</b>: the plan needs " +
-        fmt(c.planned, 0) + ", the envelope is " + fmt(c.cap, 0) + " (short by " + fmt(c.shortfall, 0) + "). " + esc(c.cut) +
-        ". " + esc(ROLE_LABEL[c.role] || c.role) + " can raise it.</li>";
-    }).join("");
+  // Refusals first (nobody can approve), then what the plant will cut, then what fits.
+  function renderChecks() {
+    var p = state.package, box = $("checks");
+    if (!p || !p.checks) { patch(box, '<p class="muted">The checks appear when the round opens.</p>'); return; }
+    var order = { refuse: 0, cut: 1, fits: 2 };
+    var icon = { refuse: "✖ Cannot approve", cut: "⚠ Will be cut", fits: "✔ Fits" };
+    var items = p.checks.items.slice().sort(function (a, b) { return order[a.kind] - order[b.kind]; });
+    patch(box, '<p class="' + (p.checks.ready ? "ok" : "bad") + '">' + (p.checks.ready ? "✔ The plant can run this package." :
+      "✖ The plant cannot run this package yet.") + " Priority weights total " + p.checks.weights_total + " of 100.</p>" +
+      '<ul class="checks">' + items.map(function (c) {
+        return '<li class="check-' + c.kind + '" data-kind="' + c.kind + '" data-lever="' + esc(c.lever) + '"><b>' + icon[c.kind] +
+          "</b> " + esc(c.text) + (c.role && c.kind !== "fits" ? ' <span class="who">(' + esc(roleTitle(c.role)) + (mine(c.role) ? ": you" : "") + ")</span>" : "") + "</li>";
+      }).join("") + "</ul>");
   }
 
-  document.getElementById("preview-btn").addEventListener("click", function () {
+  // ---- what changed since your approval, and the round's history -------------------------------------
+  function renderChanges() {
+    var log = state.log || [];
+    var mineApproved = log.filter(function (e) { return e.kind === "approve" && e.by === state.you.name; });
+    var lastReopen = log.filter(function (e) { return e.kind === "reopen"; }).pop();
+    var since = mineApproved.length ? mineApproved[mineApproved.length - 1].version : 1;
+    var diffs = {}, order = [];
+    log.forEach(function (e) {
+      if (e.kind !== "edit" || e.version <= since) return;
+      if (!diffs[e.lever]) { diffs[e.lever] = { label: e.label, old: e.old, who: [] }; order.push(e.lever); }
+      diffs[e.lever].new = e.new;
+      if (diffs[e.lever].who.indexOf(e.by) < 0) diffs[e.lever].who.push(e.by + " (" + roleTitle(e.role) + ")");
+    });
+    var head = mineApproved.length ? "Since you approved version " + since : "Since the round opened";
+    var rows = order.filter(function (l) { return JSON.stringify(diffs[l].old) !== JSON.stringify(diffs[l].new); });
+    var html = (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
+      "<h3>" + esc(head) + "</h3>" + (rows.length ? '<table class="table compact"><caption class="visually-hidden">' + esc(head) + '</caption><thead><tr><th scope="col">Lever</th><th scope="col">Was</th><th scope="col">Now</th><th scope="col">Who</th></tr></thead><tbody>' +
+        rows.map(function (l) {
+          var d = diffs[l];
+          return '<tr data-lever="' + esc(l) + '"><th scope="row">' + esc(d.label) + "</th><td>" + esc(leverText(l, d.old)) + "</td><td>" + esc(leverText(l, d.new)) + "</td><td>" + esc(d.who.join(", ")) + "</td></tr>";
+        }).join("") + "</tbody></table>" : '<p class="muted">Nothing changed.</p>');
+    patch($("changes"), html);
+    patch($("log"), log.map(function (e) {
+      var when = e.at ? new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+      var what = e.kind === "edit" ? "changed " + esc(e.label) + " from " + esc(leverText(e.lever, e.old)) + " to " + esc(leverText(e.lever, e.new))
+        : e.kind === "approve" ? "approved version " + e.version + " for " + esc(roleTitle(e.role))
+        : "reopened the package (version " + e.version + ")";
+      return "<li><small class='muted'>" + when + " · v" + e.version + "</small> <b>" + esc(e.by || "") + "</b> " + what + "</li>";
+    }).join(""));
+  }
+
+  // ---- preview ----------------------------------------------------------------------------------------
+  var PREVIEW_KPIS = ["good_units", "throughput_strength", "oee_line", "unplanned_hours", "cash", "margin", "scorecard"];
+  function renderPreview(msg) {
+    var p = msg.preview, box = $("preview");
+    box.hidden = false;
+    box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
+      '<table class="table"><thead><tr><th scope="col">KPI</th><th scope="col">pessimistic (10 %)</th><th scope="col">typical</th><th scope="col">optimistic (90 %)</th></tr></thead><tbody>' +
+      PREVIEW_KPIS.filter(function (k) { return p.kpis[k]; }).map(function (k) {
+        var v = p.kpis[k], spec = KPI[k];
+        return '<tr><th scope="row">' + esc(spec.label) + "</th><td>" + F.kpi(v.p10, spec, currency()) + "</td><td><b>" + F.kpi(v.p50, spec, currency()) + "</b></td><td>" + F.kpi(v.p90, spec, currency()) + "</td></tr>";
+      }).join("") + "</tbody></table><p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
+  }
+  $("preview-btn").addEventListener("click", function () {
     socket.raw({ type: "package.preview", id: "preview-" + Date.now(), version: state.package.version });
-    document.getElementById("preview").hidden = false;
-    document.getElementById("preview").textContent = "Running the plant forward…";
+    $("preview").hidden = false;
+    $("preview").textContent = "Running the plant forward…";
   });
 
-  document.getElementById("approve").addEventListener("click", function () {
-    socket.send({ type: "package.approve", version: state.package.version });
+  $("approve").addEventListener("click", function () { socket.send({ type: "package.approve", version: state.package.version }); });
+  $("reopen").addEventListener("click", function () {
+    if (window.confirm("Reopen the aligned package? Every role will have to approve again before the deadline.")) socket.send({ type: "package.reopen" });
   });
 
-  document.getElementById("chat-form").addEventListener("submit", function (ev) {
+  // ---- chat -------------------------------------------------------------------------------------------
+  $("chat-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var input = document.getElementById("chat-text");
+    var input = $("chat-text");
     if (!input.value.trim()) return;
-    socket.send({ type: "chat.send", text: input.value });
+    var id = socket.send({ type: "chat.send", text: input.value });
+    chatDrafts[id] = input.value;
     input.value = "";
+    $("chat-error").hidden = true;
   });
 
   function renderChat() {
-    var log = document.getElementById("chat-log");
-    log.innerHTML = state.chat.map(function (m) {
-      return '<div class="chat-line"><b>' + esc(m.name) + "</b> <small class='muted'>" + esc(m.role) + "</small> " + esc(m.text) + "</div>";
-    }).join("");
-    log.scrollTop = log.scrollHeight;
+    var log = $("chat-log");
+    var atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    patch(log, state.chat.map(function (m) {
+      return '<p class="chat-line" id="chat-' + m.id + '"><b>' + esc(m.name) + "</b> <small class='muted'>" + esc((m.role || "").split(",").map(roleTitle).join(", ")) + "</small> " + esc(m.text) + "</p>";
+    }).join(""));
+    if (atBottom) log.scrollTop = log.scrollHeight;
   }
 
-  var KPI_ROWS = [
-    ["good_units", "Good units shipped", 0], ["demand", "Demand", 0], ["throughput_strength", "Throughput strength", 2],
-    ["oee_line", "OEE (line)", 2], ["first_pass_yield", "First-pass yield", 3], ["unplanned_hours", "Unplanned downtime (h)", 1],
-    ["maintenance_backlog", "Maintenance backlog (h)", 0], ["fatigue", "Fatigue", 2], ["cash", "Cash", 0],
-    ["margin", "Margin", 3], ["operational_risk", "Operational risk (% of a month's contribution)", 1], ["scorecard", "Balanced scorecard", 1]
-  ];
+  // ---- the month's results: reveal, dashboards, plant, charts ----------------------------------------
+  function verdictText(k) {
+    if (k.verdict === "better") return '<span class="up">▲ better</span>';
+    if (k.verdict === "worse") return '<span class="down">▼ worse</span>';
+    if (k.verdict === "same") return '<span class="muted">= same</span>';
+    return "";
+  }
 
-  function fmt(v, digits) {
-    if (typeof v !== "number") return v == null ? "–" : esc(v);
-    return v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  function renderReveal(fresh) {
+    var r = state.reveal, box = $("reveal");
+    var seen = Number(recall("reveal-" + state.you.id) || 0);
+    if (!r || r.round <= seen) { box.hidden = true; return; }
+    box.hidden = false;
+    patch(box, '<h2 id="reveal-title">Month ' + r.round + " results" + (r.aligned ? "" : ' <small class="bad">(your team did not align: the plant ran the last aligned package)</small>') + "</h2>" +
+      '<p class="headline">' + esc(r.headline) + "</p>" +
+      '<ul class="reveal-kpis">' + r.kpis.map(function (k) {
+        var spec = KPI[k.kpi] || k;
+        return '<li data-kpi="' + esc(k.kpi) + '"><span class="label">' + esc(k.label) + '</span><span class="value">' + F.kpi(k.value, spec, currency()) +
+          "</span><span class='delta'>" + (k.change !== null && k.change !== undefined ? esc(F.change(k.change, spec, currency())) + " " : "") + verdictText(k) + "</span></li>";
+      }).join("") + "</ul>" +
+      (r.drivers.length ? "<h3>What drove it</h3><ul>" + r.drivers.map(function (d) { return "<li>" + esc(d.text) + (d.role ? ' <span class="who">(' + esc(roleTitle(d.role)) + ")</span>" : "") + "</li>"; }).join("") + "</ul>" : "") +
+      (r.disruptions.length ? "<h3>What hit the plant</h3><ul>" + r.disruptions.map(function (d) { return "<li>" + esc(d.kind.replace(/_/g, " ")) + ": " + esc(d.description) + "</li>"; }).join("") + "</ul>" : "") +
+      (r.mistakes.length ? "<h3>What the plant is telling you</h3><ul>" + r.mistakes.map(function (m) { return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "") +
+      '<div class="row"><a href="#results-card">See every month\'s results</a><button type="button" class="primary" id="reveal-done">Got it</button></div>');
+    if (fresh) {
+      announce("Month " + r.round + " results are in. " + r.headline);
+      var typing = document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName);
+      if (!typing) { box.scrollIntoView({ block: "start" }); box.focus({ preventScroll: true }); }
+    }
+  }
+  root.addEventListener("click", function (ev) {
+    if (ev.target.id !== "reveal-done") return;
+    remember("reveal-" + state.you.id, String(state.reveal.round));
+    $("reveal").hidden = true;
+    $("decide-title").scrollIntoView({ block: "start" });
+  });
+
+  function dashboardTable(role, keys, last, prev) {
+    return '<table class="table dash" data-role="' + role + '"><caption>' + esc(roleTitle(role)) + '</caption><tbody>' + keys.map(function (key) {
+      var spec = KPI[key], v = last ? last.kpis[key] : null, p = prev ? prev.kpis[key] : null, trend = "";
+      if (typeof v === "number" && typeof p === "number" && spec.better && v !== p) {
+        var good = (v > p) === (spec.better === "up");
+        trend = ' <span class="' + (good ? "up" : "down") + '">' + (v > p ? "▲" : "▼") + " " + (good ? "better" : "worse") + "</span>";
+      }
+      return '<tr><th scope="row">' + esc(spec.label) + '</th><td data-kpi="' + key + '">' + F.kpi(v, spec, currency()) + trend + "</td></tr>";
+    }).join("") + "</tbody></table>";
+  }
+
+  function sortedResults() { return state.results.slice().sort(function (a, b) { return a.round - b.round; }); }
+
+  function renderDashboards() {
+    var rs = sortedResults(), last = rs[rs.length - 1], prev = rs[rs.length - 2];
+    $("dashboard-note").textContent = last ? "(after month " + last.round + ")" : "(figures arrive after the first month)";
+    var own = ROLES.filter(mine);
+    patch($("dashboard"), own.map(function (r) { return dashboardTable(r, DASHBOARDS[r].detail, last, prev); }).join("") ||
+      '<p class="muted">Your dashboard appears when roles are dealt.</p>');
+    patch($("other-dashboards"), ROLES.filter(function (r) { return !mine(r); }).map(function (r) {
+      return dashboardTable(r, DASHBOARDS[r].summary, last, prev); }).join("") || '<p class="muted">You hold every role.</p>');
+  }
+
+  function renderPlant() {
+    if (!window.LabPlant || !state.plant) return;
+    patch($("plant"), window.LabPlant.html(state.plant, "plant"));
   }
 
   function renderResults() {
     renderDashboards();
-    var card = document.getElementById("results-card");
+    renderPlant();
+    var card = $("results-card");
     if (!state.results.length) { card.hidden = true; return; }
     card.hidden = false;
-    var rs = state.results.slice().sort(function (a, b) { return a.round - b.round; });
-    var head = "<tr><th>KPI</th>" + rs.map(function (r) { return "<th>Round " + r.round + (r.aligned ? "" : " <small>(not aligned)</small>") + "</th>"; }).join("") + "</tr>";
-    var body = KPI_ROWS.map(function (row) {
-      return "<tr><td>" + row[1] + "</td>" + rs.map(function (r) { return '<td data-kpi="' + row[0] + '">' + fmt(r.kpis[row[0]], row[2]) + "</td>"; }).join("") + "</tr>";
-    }).join("");
-    var hits = rs[rs.length - 1].disruptions || [];
-    var hitText = hits.length ? "<h3>What hit the plant in round " + rs[rs.length - 1].round + "</h3><ul>" + hits.map(function (d) {
-      return "<li>" + esc(d.kind.replace(/_/g, " ")) + ": " + esc(d.description) + "</li>"; }).join("") + "</ul>" : "";
-    var mistakes = rs[rs.length - 1].mistakes || [];
-    var warn = mistakes.length ? "<h3>What the plant is telling you</h3><ul>" + mistakes.map(function (m) {
-      return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "";
-    document.getElementById("results").innerHTML = '<table class="table" id="results-table"><thead>' + head + "</thead><tbody>" + body + "</tbody></table>" + hitText + warn;
+    var rs = sortedResults();
+    var keys = Object.keys(KPI).filter(function (k) { return rs.some(function (r) { return r.kpis[k] !== undefined; }); });
+    patch($("results"), '<table class="table" id="results-table"><caption>Your KPIs, month by month</caption><thead><tr><th scope="col">KPI</th>' +
+      rs.map(function (r) { return '<th scope="col">Month ' + r.round + (r.aligned ? "" : " <small>(not aligned)</small>") + "</th>"; }).join("") + "</tr></thead><tbody>" +
+      keys.map(function (k) {
+        return '<tr><th scope="row">' + esc(KPI[k].label) + "</th>" + rs.map(function (r) { return '<td data-kpi="' + k + '">' + F.kpi(r.kpis[k], KPI[k], currency()) + "</td>"; }).join("") + "</tr>";
+      }).join("") + "</tbody></table>");
     if (!window.Chart) return;
-    var labels = rs.map(function (r) { return "R" + r.round; });
     var data = {
-      labels: labels,
+      labels: rs.map(function (r) { return "Month " + r.round; }),
       datasets: [
-        { label: "Good units", data: rs.map(function (r) { return r.kpis.good_units; }), yAxisID: "y" },
-        { label: "Demand", data: rs.map(function (r) { return r.kpis.demand; }), yAxisID: "y" },
-        { label: "Scorecard", data: rs.map(function (r) { return r.kpis.scorecard; }), yAxisID: "y1" }
+        { label: KPI.good_units.label, data: rs.map(function (r) { return r.kpis.good_units; }), yAxisID: "y" },
+        { label: KPI.demand.label, data: rs.map(function (r) { return r.kpis.demand; }), yAxisID: "y", borderDash: [6, 4] },
+        { label: KPI.scorecard.label + " (right axis)", data: rs.map(function (r) { return r.kpis.scorecard; }), yAxisID: "y1", borderDash: [2, 2] }
       ]
     };
     if (chart) { chart.data = data; chart.update(); return; }
-    chart = new Chart(document.getElementById("results-chart"), {
+    chart = new Chart($("results-chart"), {
       type: "line", data: data,
-      options: { animation: false, scales: { y: { beginAtZero: true }, y1: { position: "right", min: 0, max: 100 } } }
+      options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: "units" } }, y1: { position: "right", min: 0, max: 100, title: { display: true, text: "score / 100" } } } }
     });
   }
 })();
