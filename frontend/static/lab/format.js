@@ -8,11 +8,9 @@
     return v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
 
+  // Written as the server writes money in its sentences ("1,085,195 EUR"), so both read the same.
   function money(v, currency, digits) {
-    try {
-      return v.toLocaleString(undefined, { style: "currency", currency: currency || "EUR",
-        minimumFractionDigits: digits || 0, maximumFractionDigits: digits || 0 });
-    } catch (e) { return number(v, digits || 0) + " " + (currency || ""); }
+    return (v < 0 ? "−" : "") + number(Math.abs(v), digits || 0) + " " + (currency || "EUR");
   }
 
   // One KPI value with its unit; `spec` is a row of the KPI catalogue.

@@ -120,17 +120,19 @@
     var briefs = state.briefs || [];
     $("brief-open").hidden = !briefs.length || inLobby();
     if (!briefs.length) return;
+    // The gist in two paragraphs; levers, dashboards and the scorecard folded, so Approve stays near on a phone.
     patch($("brief-body"), '<h2 id="brief-title">Your role' + (briefs.length > 1 ? "s" : "") + ": " +
       briefs.map(function (b) { return esc(b.title); }).join(", ") + "</h2>" +
       '<p class="muted">' + esc(briefs[0].scenario.title) + ": " + esc(briefs[0].scenario.about) + "</p>" +
       briefs.map(function (b) {
-        return '<section class="brief-role"><h3>' + esc(b.title) + "</h3><p>" + esc(b.responsible_for) + "</p><p>" + esc(b.your_role_in_it) + "</p>" +
-          "<h4>Your levers</h4><ul>" + b.levers.map(function (l) {
-            return "<li><b>" + esc(l.label) + "</b> (" + esc(l.range) + "): " + esc(l.help) + "</li>"; }).join("") + "</ul>" +
-          "<h4>What you see first</h4><p>" + b.sees.map(esc).join(", ") + ". " + esc(b.others_see) + "</p></section>";
+        return '<section class="brief-role">' + (briefs.length > 1 ? "<h3>" + esc(b.title) + "</h3>" : "") +
+          "<p>" + esc(b.responsible_for) + " " + esc(b.your_role_in_it) + "</p>" +
+          "<details><summary>Your levers (" + b.levers.length + ")</summary><ul>" + b.levers.map(function (l) {
+            return "<li><b>" + esc(l.label) + "</b> (" + esc(l.range) + "): " + esc(l.help) + "</li>"; }).join("") + "</ul></details>" +
+          "<details><summary>What you see first</summary><p>" + b.sees.map(esc).join(", ") + ". " + esc(b.others_see) + "</p></details></section>";
       }).join("") +
-      "<h3>What the team is judged by</h3><ul>" + briefs[0].judged_by.map(function (j) {
-        return "<li><b>" + esc(j.label) + " (" + j.weight_percent + " %)</b>: " + esc(j.explain) + "</li>"; }).join("") + "</ul>");
+      "<details><summary>What the team is judged by</summary><ul>" + briefs[0].judged_by.map(function (j) {
+        return "<li><b>" + esc(j.label) + " (" + j.weight_percent + " %)</b>: " + esc(j.explain) + "</li>"; }).join("") + "</ul></details>");
     // Shown once by itself when the roles are dealt (and again if they change); the button reopens it.
     var key = state.session.id + ":" + myRoles().join(",");
     if (!inLobby() && recall("brief") !== key) { remember("brief", key); showBrief(true, false); }
