@@ -293,12 +293,13 @@ def round_finalize(*, round_id: int) -> bool:
         Team.objects.bulk_update(teams, ["engine_state"])
         game_round.state = Round.State.CLOSED
         game_round.save(update_fields=["state"])
-        for result, team_state, team in zip(results, team_dicts, teams):
+        previous = {r.team_id: result_payload(result=r) for r in RoundResult.objects.filter(
+            round__session=session, round__number=game_round.number - 1).select_related("round")}
+        for result, team_state in zip(results, team_dicts):
             # In full to the team's group: each socket keeps what its roles may see (game/role_views.py).
-            previous = team.results.filter(round__number=game_round.number - 1).select_related("round").first()
             emit_team_event(result.team_id, "round.results", {
                 "result": result_payload(result=result),
-                "previous": result_payload(result=previous) if previous else None,
+                "previous": previous.get(result.team_id),
                 "stations": engine.station_view(team_state, params=scenario.params),
                 "currency": scenario.currency})
         _broadcast_round(session, game_round)
