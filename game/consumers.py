@@ -8,13 +8,12 @@ from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
 from classroom.services.presence import connection_close, connection_heartbeat, connection_open
-from classroom.services.access import participant_role_list
 from classroom.services.sessions import participant_by_token, participant_seat_again
 from game.role_views import preview_for, results_event_for
 from game.services.chat import chat_send
 from game.services.packages import package_approve, package_edit, package_reopen
 from game.services.preview import package_preview
-from game.snapshots import team_snapshot
+from game.snapshots import team_roles_of, team_snapshot
 from game.ticker import ticker_ensure_started
 
 CLOSE_UNAUTHENTICATED = 4401
@@ -25,6 +24,7 @@ HEARTBEAT_WRITE_SECONDS = min(10.0, settings.LAB_PRESENCE_TTL_SECONDS / 3)
 
 class TeamConsumer(LabConsumer):
     participant_id: int | None = None
+    team_id: int | None = None  # the team whose group this socket is in
     group: str | None = None
     # The roles this socket's person holds: what it may receive (game/role_views.py). Read with every
     # snapshot and again whenever the team's seats change, before any later event is passed on.
@@ -43,7 +43,8 @@ class TeamConsumer(LabConsumer):
         bind_event_loop()
         # Join the group before reading the snapshot: an event racing the read then carries a seq
         # the snapshot already covers (the client drops it) or the next one (the client applies it).
-        self.group = team_group(participant.team_id)
+        self.team_id = participant.team_id
+        self.group = team_group(self.team_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(participant_group(self.participant_id), self.channel_name)
         await self.accept()
@@ -78,7 +79,7 @@ class TeamConsumer(LabConsumer):
         if group != self.group:  # the facilitator moved this person to another team
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_add(group, self.channel_name)
-            self.group = group
+            self.group, self.team_id = group, snapshot["team"]["id"]
             # Events sent between the read and the group join would be missed: read again.
             snapshot = await db(team_snapshot)(participant_id=self.participant_id)
             self.roles = tuple(snapshot["you"]["roles"])
@@ -123,13 +124,17 @@ class TeamConsumer(LabConsumer):
 
     async def session_changed(self, event):
         """Seats were dealt or changed (start, hand-over, cover): read this person's roles again before any
-        later event, so data meant for a role they no longer hold never reaches this socket."""
-        self.roles = tuple(await db(participant_role_list)(participant_id=self.participant_id))
+        later event, so data meant for a role they no longer hold never reaches this socket. Only roles in
+        this socket's team count: a person moved to another team gets none here until the resync moves it."""
+        await self._read_roles()
         await self.send_json(event)
 
     async def team_changed(self, event):
-        self.roles = tuple(await db(participant_role_list)(participant_id=self.participant_id))
+        await self._read_roles()
         await self.send_json(event)
+
+    async def _read_roles(self):
+        self.roles = tuple(await db(team_roles_of)(participant_id=self.participant_id, team_id=self.team_id))
 
     async def chat_message(self, event):
         await self.send_json(event)

@@ -1,7 +1,8 @@
 """Full-state snapshots sent on connect and on resync. Each event patches one key of these."""
-from classroom.models import LedgerEntry, Participant, Session
+from classroom.models import LedgerEntry, Participant, Seat, Session
 from classroom.selectors import console_team_summary, member_roles, session_public, team_summary
 from game.briefs import team_briefs
+from game.engine import ROLES
 from game.plant_view import plant_view
 from game.reveal import round_reveal, visible_result
 from game.round_log import round_log
@@ -44,6 +45,14 @@ def team_snapshot(*, participant_id: int) -> dict:
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
         "disruptions": disruptions_for_team(team=team),
     }
+
+
+def team_roles_of(*, participant_id: int, team_id: int) -> list[str]:
+    """The roles a person holds in one team: none once they have been moved to another. A socket re-reads its
+    roles with this when seats change; until its client resyncs and the socket follows the person to the new
+    team's group, it still hears the old team, which must then get only what every seat sees."""
+    held = set(Seat.objects.filter(participant_id=participant_id, team_id=team_id).values_list("role", flat=True))
+    return [r for r in ROLES if r in held]
 
 
 def session_snapshot(*, session_id: int) -> dict:
