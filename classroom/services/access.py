@@ -1,7 +1,6 @@
 """Who may act on what: lookups that raise the domain errors."""
 from classroom.errors import Forbidden, NotFound
-from classroom.models import Participant, Seat, Session
-from game.engine import ROLES
+from classroom.models import Participant, Session
 
 
 def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Session:
@@ -19,8 +18,3 @@ def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Ses
 def participant_roles(*, participant: Participant) -> set[str]:
     return set(participant.seats.values_list("role", flat=True))
 
-
-def participant_role_list(*, participant_id: int) -> list[str]:
-    """The roles a person holds now, by id (a socket re-reads them when seats change)."""
-    held = set(Seat.objects.filter(participant_id=participant_id).values_list("role", flat=True))
-    return [r for r in ROLES if r in held]
