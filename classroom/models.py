@@ -60,6 +60,9 @@ class Session(models.Model):
     # When a role's holder has been away this long in an open round, the role is covered (or flagged).
     cover_after_seconds = models.PositiveIntegerField(default=120)
     cover_mode = models.CharField(max_length=8, choices=Cover.choices, default=Cover.AUTO)
+    # The projector view (facilitator/projector.py) shows the live leaderboard only when the facilitator
+    # switches it on: a room may not want teams ranked on the wall while they play.
+    projector_leaderboard = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -9,6 +9,7 @@ addresses and IPv4 come first. The facilitator can pick another detected address
 pick is kept in their browser session, per lab session. LAB_PUBLIC_URL overrides everything (behind a
 proxy, say).
 """
+import io
 import ipaddress
 import re
 import socket
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import ifaddr
+import segno
 from django.conf import settings
 from django.http.request import split_domain_port
 from django.urls import reverse
@@ -214,6 +216,13 @@ def join_target(request, *, session_id: int | None = None) -> JoinTarget:
 
 def join_url(request, join_code: str, *, session_id: int | None = None) -> str:
     return join_target(request, session_id=session_id).url(join_code)
+
+
+def join_qr_svg(url: str) -> bytes:
+    """The QR code of a join address, as SVG (the console and the projector view show it)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2)
+    return buffer.getvalue()
 
 
 def join_address_choose(*, request, session_id: int, address) -> JoinTarget:

@@ -1,8 +1,6 @@
 """The facilitator console: list and create sessions, the live console page, its commands."""
-import io
 import json
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,8 @@ from classroom.selectors import session_list_for_user
 from classroom.services.access import session_for_facilitator
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
-from facilitator.join_url import join_address_choose, join_target, join_url
+from classroom.services.projector import session_projector_settings
+from facilitator.join_url import join_address_choose, join_qr_svg, join_target, join_url
 from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
@@ -40,6 +39,8 @@ COMMANDS = {
     "cover-settings": lambda session_id, user, body: cover_settings(session_id=session_id, user=user,
                                                                     mode=body.get("mode"),
                                                                     after_seconds=body.get("after_seconds")),
+    "projector-settings": lambda session_id, user, body: session_projector_settings(
+        session_id=session_id, user=user, show_leaderboard=body.get("show_leaderboard")),
     "bots": lambda session_id, user, body: bots_fill(session_id=session_id, user=user, teams=body.get("teams"),
                                                      strategy=body.get("strategy", "keep")),
     "inject": lambda session_id, user, body: disruption_inject(session_id=session_id, user=user,
@@ -104,9 +105,7 @@ def session_qr(request, session_id: int):
         session = session_for_facilitator(session_id=session_id, user=request.user)
     except LabError as exc:
         return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain")
-    buffer = io.BytesIO()
-    segno.make(_join_url(request, session), error="m").save(buffer, kind="svg", scale=8, border=2)
-    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    return HttpResponse(join_qr_svg(_join_url(request, session)), content_type="image/svg+xml")
 
 
 def _json_body(request) -> dict | None:
