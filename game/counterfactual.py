@@ -1,0 +1,256 @@
+"""Counterfactual replay: "what if we had..." for one team, from the record of the rounds played.
+
+Read-only: nothing here writes the database. The replay is exact because it feeds the engine what the
+round close fed it (game/services/rounds.py `round_finalize`), all of which is on record:
+
+- the plant's starting state (`engine.initial_state`, the same dict round trip as the close), then each
+  round's end state carried to the next through `state_to_team_dicts` / `state_from_team_dicts`, as
+  `Team.engine_state` carried it (Team.engine_state only holds the latest state, so the replay starts
+  from the first round);
+- per round, every team that was simulated in it (the teams with a result, in team-number order) with
+  the levers that ran (`RoundResult.decisions`), the disruptions that hit it (`RoundResult.disruptions`)
+  and its alignment score (`kpis["leadership_alignment"]`, the very float the close passed);
+- the session's seed, the round numbers and the scenario snapshot (`session_scenario`).
+
+Every team of the session is replayed together, not the chosen team alone: the random numbers are
+drawn per (seed, round) and shared by all teams, so one team alone draws the same numbers, but the
+batch also sets array shapes (the longest working month of any team) and so the order of some sums;
+replaying the whole batch with only this team's decisions changed is the same computation as the
+close, bit for bit. With no change the replay reproduces the stored KPIs exactly (tested).
+
+The change (a preset and/or lever edits) applies to every played round from `from_round` on; the
+alignment score stays as recorded (a replay does not re-run the team's meeting).
+"""
+import math
+
+from classroom.errors import LabError, NotFound
+from classroom.models import Session, Team
+from game import engine
+from game.dashboards import KPIS
+from game.engine import strategies
+from game.engine.budget import planned_spend
+from game.lever_display import lever_display
+from game.models import Round, RoundResult
+from game.money_format import money
+from game.package_checks import decision_error_text
+from game.selectors import session_scenario
+
+ENVELOPES = ("maintenance_budget", "training_budget", "quality_budget", "capex_budget")
+
+PRESETS = {
+    "recommended_pm": {
+        "label": "Recommended preventive maintenance",
+        "help": "PM hours at the equipment maker's recommendation on every station and 4 technicians, with the "
+                "maintenance envelope raised to pay for them.",
+    },
+    "no_overtime": {
+        "label": "No overtime",
+        "help": "Overtime share 0: the planned hours only.",
+    },
+    "no_cuts": {
+        "label": "No budget cuts",
+        "help": "Every finance envelope raised to what the plan needs, so nothing is cut for lack of money.",
+    },
+}
+
+
+def counterfactual_presets() -> list[dict]:
+    """The presets a person can pick, with their labels and one-sentence help (for the widget)."""
+    return [{"key": key, **spec} for key, spec in PRESETS.items()]
+
+
+def _recommended_pm(scenario) -> dict:
+    """Engineering's recommended maintenance, as the scripted play `strategies.pm_required` defines it:
+    the scenario's recommended PM hours per station (strategies.REQUIRED_PM by default) and its technicians."""
+    play = strategies.pm_required(1, [])
+    hours = scenario.params.get("pm_required", play["pm_hours"])
+    return {"pm_hours": [int(round(h)) for h in hours], "technicians": int(play["technicians"])}
+
+
+def _team_in_session(session: Session, team) -> Team:
+    if isinstance(team, Team):
+        if team.session_id != session.id:
+            raise NotFound("unknown_team", "That team is not in this session.", field="team")
+        return team
+    if isinstance(team, bool) or not isinstance(team, int):
+        raise LabError("invalid_value", "Pick a team.", field="team")
+    found = session.teams.filter(pk=team).first()
+    if found is None:
+        raise NotFound("unknown_team", "That team is not in this session.", field="team")
+    return found
+
+
+def _check_preset(preset):
+    if preset in (None, ""):
+        return None
+    if not isinstance(preset, str) or preset not in PRESETS:
+        raise LabError("unknown_preset", "Pick one of the changes offered: "
+                       + ", ".join(p["label"].lower() for p in PRESETS.values()) + ".", field="preset")
+    return preset
+
+
+def _check_levers(levers, currency: str) -> dict:
+    if levers in (None, ""):
+        return {}
+    if not isinstance(levers, dict):
+        raise LabError("invalid_value", "Lever changes must map a lever to its new value.", field="levers")
+    out = {}
+    for name, value in levers.items():
+        if name not in engine.LEVERS:
+            raise LabError("invalid_value", f"There is no lever called {str(name)[:40]!r}: pick one from the list.",
+                           field=str(name)[:40])
+        try:
+            out[name] = engine.validate_lever(name, value)
+        except engine.DecisionError as exc:
+            raise LabError("invalid_value", decision_error_text(exc, currency), field=exc.field) from None
+    return out
+
+
+def _played(session: Session) -> dict[int, list]:
+    """Per closed round number: (team_id, decisions, kpis, disruptions) of every team simulated in it, in the
+    order the close ran them (team number)."""
+    rows = (RoundResult.objects.filter(round__session=session, round__state=Round.State.CLOSED)
+            .order_by("round__number", "team__number")
+            .values_list("round__number", "team_id", "decisions", "kpis", "disruptions"))
+    out: dict[int, list] = {}
+    for number, team_id, decisions, kpis, disruptions in rows:
+        out.setdefault(number, []).append((team_id, decisions, kpis, disruptions))
+    return out
+
+
+def _check_from_round(from_round, team_rounds: list[int]) -> int:
+    if isinstance(from_round, str) and from_round.strip().isdigit():
+        from_round = int(from_round)
+    if isinstance(from_round, bool) or not isinstance(from_round, int):
+        raise LabError("invalid_value", "Say from which round the change starts (its number).", field="from_round")
+    if not team_rounds:
+        raise LabError("round_not_played", "No round has been played yet: a replay needs a round that was "
+                       "played.", field="from_round")
+    if from_round not in team_rounds:
+        first, last = team_rounds[0], team_rounds[-1]
+        pick = f"round {first}" if first == last else f"a round from {first} to {last}"
+        why = (f"Round {from_round} has not been played yet" if from_round > last
+               else f"There is no round {from_round}" if from_round < 1
+               else f"This team did not play round {from_round}")
+        raise LabError("round_not_played", f"{why}: pick {pick}.", field="from_round")
+    return from_round
+
+
+def _value_text(name: str, value, currency: str) -> str:
+    spec = engine.LEVERS[name]
+    if isinstance(value, list):
+        if spec.kind == "multichoice":
+            return ", ".join(engine.PROJECTS[c].label for c in value) if value else "none"
+        shown = lever_display(spec.unit, currency)
+        return ", ".join(str(v) for v in value) + (f" {shown['unit']}" if shown["unit"] else "")
+    if isinstance(value, str):
+        return value
+    shown = lever_display(spec.unit, currency)
+    if shown["money"]:
+        return money(value, currency) + " a month"
+    v = value * shown["scale"]
+    return f"{v:,.{0 if float(v).is_integer() else 2}f} {shown['unit']}".strip()
+
+
+def _describe(preset, edits: dict, from_round: int, scenario) -> str:
+    parts = []
+    if preset == "recommended_pm":
+        rec = _recommended_pm(scenario)
+        parts.append(f"recommended preventive maintenance ({', '.join(str(h) for h in rec['pm_hours'])} h a month "
+                     f"per station, {rec['technicians']} technicians, the maintenance envelope raised to pay for it)")
+    elif preset == "no_overtime":
+        parts.append("no overtime")
+    for name, value in edits.items():
+        parts.append(f"{engine.LEVERS[name].label.lower()} set to {_value_text(name, value, scenario.currency)}")
+    if preset == "no_cuts":
+        parts.append("every finance envelope raised to what the plan needs")
+    if not parts:
+        return "No change: the rounds as they were played."
+    text = "; ".join(parts)
+    return f"{text[:1].upper()}{text[1:]}, from round {from_round} on."
+
+
+def _changed_levers(levers: dict, preset, edits: dict, heads: float, scenario, number: int) -> dict:
+    """The package that would have run in round `number`: the recorded one with the change applied."""
+    lv = dict(levers)
+    p = scenario.params
+    if preset == "recommended_pm":
+        lv.update(_recommended_pm(scenario))
+    elif preset == "no_overtime":
+        lv["overtime_share"] = 0.0
+    lv.update(edits)
+    need = planned_spend(lv, p, heads)
+    if preset == "recommended_pm":
+        envelopes = ("maintenance_budget",)
+    elif preset == "no_cuts":
+        envelopes = ENVELOPES
+    else:
+        envelopes = ()
+    for env in envelopes:  # raised only, never lowered; the envelope's maximum still holds
+        if env not in edits:
+            lv[env] = float(min(max(float(lv[env]), math.ceil(need[env])), engine.LEVERS[env].max))
+    try:
+        engine.validate_package(lv, scenario)
+    except engine.DecisionError as exc:
+        raise LabError("invalid_value", f"With this change the package of round {number} could not run: "
+                       f"{decision_error_text(exc, scenario.currency)}", field=exc.field) from None
+    return lv
+
+
+def _catalogue(kpis: dict) -> dict:
+    return {key: kpis.get(key) for key in KPIS}
+
+
+def counterfactual(*, session: Session, team, from_round, levers: dict | None = None,
+                   preset: str | None = None) -> dict:
+    """Replay `team` with a change from `from_round` on; actual (stored) against counterfactual KPIs for every
+    played round from `from_round` on. `team`: a Team or a team id of the session. Raises LabError with the
+    field at fault; writes nothing."""
+    scenario = session_scenario(session=session)
+    team = _team_in_session(session, team)
+    preset = _check_preset(preset)
+    edits = _check_levers(levers, scenario.currency)
+    played = _played(session)
+    team_rounds = [n for n, rows in played.items() if any(r[0] == team.id for r in rows)]
+    from_round = _check_from_round(from_round, team_rounds)
+
+    fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
+    states: dict[int, dict] = {}  # team id -> its state dict after the last replayed round
+    out = []
+    for number in sorted(n for n in played if n <= team_rounds[-1]):
+        rows = played[number]
+        ids = [r[0] for r in rows]
+        decisions = [r[1] for r in rows]
+        actual_levers = None
+        if team.id in ids and number >= from_round:
+            i = ids.index(team.id)
+            start = states.get(team.id, fresh)
+            heads = (start.get("headcount") or 0.0) + (start.get("pipeline") or 0.0)
+            actual_levers = decisions[i]
+            if preset or edits:
+                decisions = decisions[:i] + [_changed_levers(decisions[i], preset, edits, heads, scenario, number)] \
+                    + decisions[i + 1:]
+        state = engine.state_from_team_dicts([states.get(t, fresh) for t in ids], scenario)
+        hits = [[engine.Disruption.from_dict(d) for d in r[3]] for r in rows]
+        alignment = [r[2].get("leadership_alignment") for r in rows]
+        new_state, kpis = engine.simulate_round(state, decisions, scenario, hits, seed=session.seed,
+                                                round_number=number, alignment=alignment)
+        states.update(zip(ids, engine.state_to_team_dicts(new_state)))
+        if actual_levers is not None:
+            i = ids.index(team.id)
+            cf_levers = decisions[i]
+            out.append({
+                "round": number,
+                "actual": _catalogue(rows[i][2]),
+                "counterfactual": _catalogue(kpis[i]),
+                "changed_levers": {k: {"actual": actual_levers.get(k), "counterfactual": v}
+                                   for k, v in cf_levers.items() if actual_levers.get(k) != v},
+            })
+    return {
+        "team": {"id": team.id, "number": team.number, "name": team.name},
+        "from_round": from_round,
+        "preset": preset,
+        "levers": edits,
+        "change": _describe(preset, edits, from_round, scenario),
+        "rounds": out,
+    }
