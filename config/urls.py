@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("classroom.urls")),
     path("", include("game.urls")),
     path("console/", include("facilitator.urls")),
+    path("projector/", include("facilitator.projector_urls")),
     path("reports/", include("classroom.report_urls")),
     path("api/", include("game.api_urls")),
     path("api/", include("classroom.api_urls")),

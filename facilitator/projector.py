@@ -1,0 +1,171 @@
+"""The projector view's state: what the room's wall may show, and nothing else.
+
+Anyone holding the join code may read it (the code is on the wall already), so this is built from an
+allow-list, never by trimming a richer snapshot: the session's name and state, the join code, the
+names of the people who joined and their team (in the lobby only), the round and its timer, the
+disruptions *announced* for the round being played (a surprise stays a surprise until the teams see
+it in their results), a short reveal of the last closed round, and the leaderboard only while the
+facilitator has switched it on (`Session.projector_leaderboard`). No rejoin codes or tokens, no
+roles, no packages or levers, no team's KPIs beyond the leaderboard's figures.
+
+The page polls this every 2 s (docs/decisions.md, "Projector view"); the join address and QR code
+come with the page itself (facilitator/projector_views.py), as they depend on the request.
+"""
+import math
+from datetime import timedelta
+
+from django.utils import timezone
+
+from classroom.errors import NotFound
+from classroom.models import Participant, Session
+from game import engine
+from game.models import Disruption, Round
+from game.selectors import leaderboard, round_current, round_payload
+
+REVEAL_SECONDS = 60  # how long after a round's results the wall puts its reveal first
+PLAYING = (Round.State.OPEN, Round.State.PAUSED, Round.State.CLOSING)
+CLOSED_BY = {
+    Round.ClosedBy.DEADLINE: "Time ran out.",
+    Round.ClosedBy.ALL_ALIGNED: "Every team aligned before the deadline.",
+    Round.ClosedBy.FACILITATOR: "The facilitator closed the round.",
+}
+
+
+def projector_session(*, join_code: str) -> Session:
+    """The session a projector shows, by its join code (a finished session too: its final reveal)."""
+    code = (join_code or "").strip().upper()
+    session = Session.objects.filter(join_code=code).first()
+    if session is None:
+        raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the facilitator's "
+                       "console, or open the projector view from there.")
+    return session
+
+
+def _status(session: Session, game_round: Round | None) -> str:
+    if session.state == Session.State.LOBBY:
+        return "Waiting for everyone to join"
+    if session.state == Session.State.FINISHED:
+        return "The workshop has ended"
+    if game_round is None:
+        return "Starting…"
+    head = f"Round {game_round.number} of {session.rounds}"
+    return {
+        Round.State.OPEN: f"{head}: teams are deciding",
+        Round.State.PAUSED: f"{head}: paused",
+        Round.State.CLOSING: f"{head}: closing, the plant is running the month",
+        Round.State.CLOSED: f"{head}: closed",
+    }.get(game_round.state, head)
+
+
+def _people(session: Session) -> list[dict]:
+    """Per team, the names of the people seated in it (names only: the wall is public)."""
+    teams: dict[int, dict] = {}
+    rows = (Participant.objects.filter(session=session, team__isnull=False)
+            .order_by("team__number", "joined_at", "id").values_list("team__number", "display_name", "is_bot"))
+    for number, name, is_bot in rows:
+        team = teams.setdefault(number, {"team": f"Team {number}", "names": []})
+        team["names"].append(f"{name} (bot)" if is_bot else name)
+    return list(teams.values())
+
+
+def _days(value: float) -> str:
+    return f"{value:g} day" + ("" if value == 1 else "s")
+
+
+def _disruptions(session: Session, game_round: Round | None) -> list[dict]:
+    """The disruptions announced for the round being played; never an unannounced one."""
+    if game_round is None or game_round.state not in PLAYING:
+        return []
+    rows = (Disruption.objects.filter(session=session, round_number=game_round.number, announced=True)
+            .prefetch_related("teams").order_by("at", "id"))
+    out = []
+    for row in rows:
+        spec = engine.DISRUPTION_KINDS.get(row.kind, {})
+        numbers = sorted(t.number for t in row.teams.all())
+        out.append({
+            "id": row.id,
+            "title": row.kind.replace("_", " ").capitalize(),
+            "description": spec.get("description", ""),
+            "when": f"From day {row.start_day + 1}, for {_days(row.duration_days)}",
+            "teams": "All teams" if not numbers else ", ".join(f"Team {n}" for n in numbers),
+        })
+    return out
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _score(value: float) -> str:
+    return f"{value:.1f}\u00a0/\u00a0100"  # the wall never breaks a score from its scale
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _leaderboard(session: Session) -> list[dict]:
+    return [{"rank": i + 1, "team": row["team"], "scorecard": _number(row["scorecard"]),
+             "cumulative_good_units": _number(row["cumulative_good_units"]), "aligned": bool(row["aligned"])}
+            for i, row in enumerate(leaderboard(session=session))]
+
+
+def _reveal(session: Session, board: list[dict] | None, now) -> dict | None:
+    """The last closed round in a few words: how many teams aligned, the room's average scorecard and,
+    only while the leaderboard is on the wall, the best team."""
+    last = session.round_set.filter(state=Round.State.CLOSED).order_by("-number").first()
+    if last is None:
+        return None
+    results = list(last.results.only("aligned", "kpis", "created_at"))
+    if not results:
+        return None
+    aligned = sum(1 for r in results if r.aligned)
+    teams = len(results)
+    if aligned == teams:
+        aligned_text = "every team aligned" if teams > 1 else "the team aligned"
+    elif aligned == 0:
+        aligned_text = "no team aligned"
+    else:
+        aligned_text = f"{aligned} of {teams} teams aligned"
+    lines = []
+    if last.closed_by in CLOSED_BY:
+        lines.append(CLOSED_BY[last.closed_by])
+    scores = [s for s in (_number(r.kpis.get("scorecard")) for r in results) if s is not None]
+    if scores:
+        lines.append(f"The room's average scorecard: {_score(sum(scores) / len(scores))}.")
+    if board and board[0]["scorecard"] is not None:
+        best = _score(board[0]["scorecard"])
+        leaders = [row["team"] for row in board if row["scorecard"] is not None and _score(row["scorecard"]) == best]
+        lines.append(f"Best scorecard: {_and(leaders)}, {best}.")
+    stored_at = min(r.created_at for r in results)
+    return {
+        "round": last.number,
+        "headline": f"Round {last.number} closed: {aligned_text}.",
+        "lines": lines,
+        "aligned": aligned,
+        "teams": teams,
+        "fresh": session.state == Session.State.FINISHED or now - stored_at < timedelta(seconds=REVEAL_SECONDS),
+    }
+
+
+def projector_state(*, session: Session, now=None) -> dict:
+    """Everything the projector view shows, as one JSON-ready dict (docs/protocol.md, "Projector")."""
+    now = now or timezone.now()
+    game_round = round_current(session=session)
+    payload = round_payload(game_round=game_round, total=session.rounds)
+    board = _leaderboard(session) if session.projector_leaderboard else None
+    people = _people(session) if session.state != Session.State.FINISHED else []
+    return {
+        "session": {"name": session.name, "join_code": session.join_code, "state": session.state,
+                    "rounds": session.rounds, "joining_open": session.state != Session.State.FINISHED},
+        "status": _status(session, game_round),
+        "round": ({k: payload[k] for k in ("number", "total", "state", "remaining_seconds")}
+                  if payload else None),
+        "people": people if session.state == Session.State.LOBBY else [],
+        "people_count": sum(len(t["names"]) for t in people),
+        "disruptions": _disruptions(session, game_round),
+        "leaderboard": board,
+        "reveal": _reveal(session, board, now),
+    }
