@@ -257,6 +257,12 @@
     post("cover-settings", { mode: coverForm.mode.value, after_seconds: Number(coverForm.after.value) });
   });
 
+  // The projector view shows the live leaderboard only while this is ticked (it polls: no event needed).
+  var boardBox = document.getElementById("projector-leaderboard");
+  boardBox.addEventListener("change", function () {
+    post("projector-settings", { show_leaderboard: boardBox.checked });
+  });
+
   root.querySelectorAll("button[data-cmd]").forEach(function (b) {
     b.addEventListener("click", function () {
       var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
