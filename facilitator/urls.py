@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from facilitator import views
+from facilitator import counterfactual_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
@@ -11,5 +11,7 @@ urlpatterns = [
     path("s/<int:session_id>/", views.session_console, name="session-console"),
     path("s/<int:session_id>/qr.svg", views.session_qr, name="session-qr"),
     path("s/<int:session_id>/join-address/", views.session_join_address, name="session-join-address"),
+    path("s/<int:session_id>/counterfactual/", counterfactual_views.session_counterfactual,
+         name="session-counterfactual"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
 ]

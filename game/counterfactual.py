@@ -23,10 +23,11 @@ alignment score stays as recorded (a replay does not re-run the team's meeting).
 """
 import math
 
-from classroom.errors import LabError, NotFound
-from classroom.models import Session, Team
+from classroom.errors import Forbidden, LabError, NotFound
+from classroom.models import Participant, Session, Team
+from classroom.services.access import participant_roles
 from game import engine
-from game.dashboards import KPIS
+from game.dashboards import KPIS, visible_kpis
 from game.engine import strategies
 from game.engine.budget import planned_spend
 from game.lever_display import lever_display
@@ -254,3 +255,37 @@ def counterfactual(*, session: Session, team, from_round, levers: dict | None = 
         "change": _describe(preset, edits, from_round, scenario),
         "rounds": out,
     }
+
+
+def counterfactual_rounds(*, session: Session, team: Team) -> list[int]:
+    """The rounds `team` has played (closed, with a result): the rounds a change may start from."""
+    return list(RoundResult.objects.filter(team=team, round__session=session, round__state=Round.State.CLOSED)
+                .order_by("round__number").values_list("round__number", flat=True))
+
+
+def counterfactual_open_to_participant(*, participant: Participant) -> bool:
+    return participant.session.state == Session.State.FINISHED
+
+
+def counterfactual_participant_kpis(*, participant: Participant) -> set[str]:
+    """The KPIs a participant's replay shows: those their seat saw during the workshop (summaries, plus the
+    dashboards of the roles they hold), as the room and its what-if preview show them."""
+    return visible_kpis(participant_roles(participant=participant))
+
+
+def counterfactual_for_participant(*, participant: Participant, from_round, levers: dict | None = None,
+                                   preset: str | None = None) -> dict:
+    """"What if we had...": a participant's replay of their own team, once the workshop has ended. Whatever
+    team a request names, only the participant's own is replayed; KPIs as their seat may see them."""
+    if not counterfactual_open_to_participant(participant=participant):
+        raise Forbidden("not_ended", "What if… opens when the workshop has ended: come back then to replay your "
+                        "team's months with a different decision.")
+    if participant.team_id is None:
+        raise LabError("not_seated", "You were not in a team in this workshop, so there is nothing to replay.")
+    answer = counterfactual(session=participant.session, team=participant.team, from_round=from_round,
+                            levers=levers, preset=preset)
+    keep = counterfactual_participant_kpis(participant=participant)
+    for row in answer["rounds"]:
+        for side in ("actual", "counterfactual"):
+            row[side] = {k: v for k, v in row[side].items() if k in keep}
+    return answer

@@ -1,0 +1,436 @@
+// Counterfactual replay widget: "what if we had...". The server replays the team (game/counterfactual.py)
+// and owns every rule; this draws the form, posts it, and shows actual against counterfactual for one KPI
+// at a time, as a Chart.js line chart and as a table with the same figures. Errors are shown at the field.
+//
+//   LabCounterfactual.mount(el, {
+//     url: "/console/s/12/counterfactual/",  // POST endpoint answering the replay as JSON
+//     teams: [{id, name}] | null,             // a team picker (facilitator); null: the endpoint knows the team
+//     rounds: 4 | [1, 2, 3, 4],               // the rounds played (a change may start from any of them)
+//     kpis: {key: {label, unit, digits, better}},  // the KPI catalogue (game/dashboards.py kpi_catalog_json)
+//     levers: [...],                          // optional: lever specs (game/lever_display.room_lever_specs) for lever edits
+//     presets: [{key, label, help}],          // optional: the presets (game.counterfactual.counterfactual_presets)
+//     currency: "EUR", csrfToken: "...", defaultKpi: "scorecard", idPrefix: "cf"   // optional
+//   })  ->  {run: function () {...}, element: el}
+//
+// Needs frontend/static/lab/format.js (LabFormat) and, for the chart, vendor/chart.umd.min.js.
+(function () {
+  "use strict";
+
+  var DEFAULT_PRESETS = [
+    { key: "recommended_pm", label: "Recommended preventive maintenance", help: "" },
+    { key: "no_overtime", label: "No overtime", help: "" },
+    { key: "no_cuts", label: "No budget cuts", help: "" }
+  ];
+  var ACTUAL_COLOUR = "#0072B2", WHATIF_COLOUR = "#D55E00";  // Okabe-Ito: told apart with colour blindness
+
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function fmtKpi(v, spec, currency) {
+    if (window.LabFormat) return window.LabFormat.kpi(v, spec, currency);
+    return v === null || v === undefined ? "–" : String(v);
+  }
+
+  function fmtChange(delta, spec, currency) {
+    if (window.LabFormat) return window.LabFormat.change(delta, spec, currency);
+    return typeof delta === "number" ? String(delta) : "";
+  }
+
+  function plotted(v, spec) {
+    if (typeof v !== "number") return null;
+    return spec && spec.unit === "share" ? v * 100 : v;
+  }
+
+  function unitText(spec) {
+    if (spec.unit_text) return spec.unit_text;
+    return { share: "%", percent: "%", money: "money", money_per_unit: "money per unit", hours: "hours",
+      hours_week: "hours a week", units: "units", score: "out of 100", count: "count", ratio: "ratio",
+      station: "station number" }[spec.unit] || spec.unit;
+  }
+
+  function csrfToken(opts) {
+    if (opts.csrfToken) return opts.csrfToken;
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  function mount(el, opts) {
+    opts = opts || {};
+    var P = opts.idPrefix || "cf";
+    var kpis = opts.kpis || {};
+    var currency = opts.currency || "EUR";
+    var presets = opts.presets || DEFAULT_PRESETS;
+    var levers = opts.levers || null;
+    var leverByName = {};
+    (levers || []).forEach(function (s) { leverByName[s.name] = s; });
+    var rounds = Array.isArray(opts.rounds) ? opts.rounds.slice() :
+      Array.from({ length: Math.max(0, opts.rounds || 0) }, function (_, i) { return i + 1; });
+    var answer = null, chart = null, leverRows = 0;
+
+    function id(s) { return P + "-" + s; }
+    function field(name, labelText, control, help) {
+      return "<div class=\"cf-field\" data-field=\"" + esc(name) + "\"><label for=\"" + id(name) + "\">" + esc(labelText) +
+        "</label>" + control + (help || "") + "<p class=\"cf-error\" id=\"" + id(name) + "-error\" hidden></p></div>";
+    }
+    function select(name, options, describedBy) {
+      return "<select id=\"" + id(name) + "\" name=\"" + esc(name) + "\" aria-describedby=\"" + id(name) + "-error" +
+        (describedBy ? " " + describedBy : "") + "\">" + options + "</select>";
+    }
+
+    var teamField = opts.teams ? field("team", "Team", select("team", opts.teams.map(function (t) {
+      return "<option value=\"" + esc(t.id) + "\">" + esc(t.name) + "</option>";
+    }).join(""))) : "";
+    var roundField = field("from_round", "Change from round", select("from_round", rounds.map(function (n) {
+      return "<option value=\"" + n + "\">Round " + n + "</option>";
+    }).join("")));
+    var presetField = field("preset", "Change", select("preset",
+      presets.map(function (p) { return "<option value=\"" + esc(p.key) + "\">" + esc(p.label) + "</option>"; }).join("") +
+      "<option value=\"\">" + (levers ? "Only the lever changes below" : "No change (the rounds as played)") + "</option>",
+      id("preset-help")), "<p class=\"muted small cf-help\" id=\"" + id("preset-help") + "\"></p>");
+    var leverBox = levers ? "<fieldset class=\"cf-levers\" aria-describedby=\"" + id("levers-error") + "\">" +
+      "<legend>Lever changes (optional)</legend>" +
+      "<p class=\"muted small\">Each change applies to every round from the one picked above; it comes on top of the change chosen there.</p>" +
+      "<div class=\"cf-lever-rows\" id=\"" + id("lever-rows") + "\"></div>" +
+      "<button type=\"button\" class=\"cf-add-lever\">Add a lever change</button>" +
+      "<p class=\"cf-error\" id=\"" + id("levers-error") + "\" hidden></p></fieldset>" : "";
+
+    el.classList.add("cf");
+    el.innerHTML =
+      "<form class=\"cf-form\" novalidate>" +
+      (rounds.length ? "" : "<p class=\"muted\">No round has been played yet: a replay starts from a round that was played.</p>") +
+      "<div class=\"cf-fields\">" + teamField + roundField + presetField + "</div>" + leverBox +
+      "<div class=\"row\"><button type=\"submit\" class=\"primary\"" + (rounds.length ? "" : " disabled") + ">Replay</button>" +
+      "<p class=\"cf-status muted\" id=\"" + id("status") + "\" role=\"status\" aria-live=\"polite\"></p></div>" +
+      "<p class=\"error cf-form-error\" id=\"" + id("form-error") + "\" role=\"alert\" hidden></p>" +
+      "</form>" +
+      "<section class=\"cf-result\" id=\"" + id("result") + "\" aria-labelledby=\"" + id("result-title") + "\" hidden>" +
+      "<h3 id=\"" + id("result-title") + "\">As played and what if</h3>" +
+      "<p class=\"cf-change\" id=\"" + id("change") + "\"></p>" +
+      "<div class=\"cf-field cf-kpi-pick\"><label for=\"" + id("kpi") + "\">KPI to compare</label>" +
+      "<select id=\"" + id("kpi") + "\" aria-describedby=\"" + id("kpi-about") + "\"></select>" +
+      "<p class=\"muted small\" id=\"" + id("kpi-about") + "\"></p></div>" +
+      "<p class=\"cf-summary\" id=\"" + id("summary") + "\"></p>" +
+      "<div class=\"chart-box cf-chart-box\"><canvas id=\"" + id("chart") + "\" role=\"img\" aria-label=\"Chart of the KPI as played and what if, by round; the table below has the same figures\"></canvas></div>" +
+      "<div class=\"table-scroll\" id=\"" + id("table-box") + "\" role=\"region\" tabindex=\"0\" aria-labelledby=\"" + id("table-caption") + "\"></div>" +
+      "<div id=\"" + id("levers-box") + "\"></div>" +
+      "</section>";
+
+    var form = el.querySelector("form");
+    var q = function (name) { return el.querySelector("#" + id(name)); };
+    var presetSelect = q("preset");
+
+    function showPresetHelp() {
+      var p = presets.filter(function (x) { return x.key === presetSelect.value; })[0];
+      q("preset-help").textContent = p && p.help ? p.help :
+        (presetSelect.value ? "" : "Replays with the lever changes you add below; with none, the rounds as they were played.");
+    }
+    presetSelect.addEventListener("change", showPresetHelp);
+    showPresetHelp();
+
+    // ---- lever edits ---------------------------------------------------------------------------------
+    function leverOptions() {
+      var groups = {};
+      var order = [];
+      levers.forEach(function (s) {
+        var g = s.role_title || s.role;
+        if (!groups[g]) { groups[g] = []; order.push(g); }
+        groups[g].push("<option value=\"" + esc(s.name) + "\">" + esc(s.label) + "</option>");
+      });
+      return "<option value=\"\">Choose a lever…</option>" + order.map(function (g) {
+        return "<optgroup label=\"" + esc(g) + "\">" + groups[g].join("") + "</optgroup>";
+      }).join("");
+    }
+
+    function valueControl(rowId, spec) {
+      var vid = rowId + "-value", err = rowId + "-error";
+      var attrs = " id=\"" + vid + "\" aria-describedby=\"" + err + " " + vid + "-hint\"";
+      if (!spec) return "<input type=\"text\" id=\"" + vid + "\" aria-describedby=\"" + err + "\" disabled>";
+      var shown = spec.display || { unit: spec.unit, scale: 1, step: 1 };
+      var hint = "";
+      var control;
+      if (spec.kind === "int" || spec.kind === "float") {
+        var lo = spec.min * shown.scale, hi = spec.max * shown.scale;
+        control = "<input type=\"number\" inputmode=\"decimal\"" + attrs + " min=\"" + lo + "\" max=\"" + hi +
+          "\" step=\"" + (spec.kind === "int" ? 1 : "any") + "\">";
+        hint = "From " + lo.toLocaleString() + " to " + hi.toLocaleString() + " " + (shown.unit || "");
+      } else if (spec.kind === "int_list") {
+        control = "<input type=\"text\"" + attrs + " placeholder=\"" + esc((spec.default || []).join(", ")) + "\">";
+        hint = (spec.length || "") + " whole numbers separated by commas" +
+          (spec.item_labels ? " (" + spec.item_labels.join(", ") + ")" : "") + ", " + (shown.unit || "");
+      } else if (spec.kind === "choice") {
+        control = "<select" + attrs + ">" + spec.choices.map(function (c) {
+          return "<option value=\"" + esc(c) + "\">" + esc(c) + "</option>";
+        }).join("") + "</select>";
+      } else {
+        control = "<select multiple size=\"4\"" + attrs + ">" + spec.choices.map(function (c) {
+          var label = spec.choice_labels && spec.choice_labels[c] ? spec.choice_labels[c] : c;
+          return "<option value=\"" + esc(c) + "\">" + esc(label) + "</option>";
+        }).join("") + "</select>";
+        hint = "Hold Ctrl (or ⌘) to pick several; the order is the list's.";
+      }
+      return control + "<span class=\"muted small cf-hint\" id=\"" + vid + "-hint\">" + esc(hint) + "</span>";
+    }
+
+    function addLeverRow() {
+      leverRows += 1;
+      var rowId = id("lever-" + leverRows);
+      var row = document.createElement("div");
+      row.className = "cf-lever-row";
+      row.id = rowId;
+      row.innerHTML =
+        "<div class=\"cf-field\"><label for=\"" + rowId + "-name\">Lever</label><select id=\"" + rowId + "-name\" aria-describedby=\"" +
+        rowId + "-error\">" + leverOptions() + "</select></div>" +
+        "<div class=\"cf-field cf-value\"><label for=\"" + rowId + "-value\">New value</label><span class=\"cf-value-box\">" +
+        valueControl(rowId, null) + "</span></div>" +
+        "<button type=\"button\" class=\"cf-remove\" aria-label=\"Remove this lever change\">Remove</button>" +
+        "<p class=\"cf-error\" id=\"" + rowId + "-error\" hidden></p>";
+      q("lever-rows").appendChild(row);
+      var nameSelect = row.querySelector("#" + rowId + "-name");
+      nameSelect.addEventListener("change", function () {
+        var spec = leverByName[nameSelect.value];
+        row.dataset.lever = nameSelect.value;
+        row.querySelector(".cf-value-box").innerHTML = valueControl(rowId, spec);
+        var label = row.querySelector("label[for=\"" + rowId + "-value\"]");
+        label.textContent = spec ? "New value (" + ((spec.display && spec.display.unit) || spec.unit || "choice") + ")" : "New value";
+        clearError(rowId);
+      });
+      row.querySelector(".cf-remove").addEventListener("click", function () {
+        row.remove();
+        var add = el.querySelector(".cf-add-lever");
+        if (add) add.focus();
+      });
+      nameSelect.focus();
+    }
+    if (levers) el.querySelector(".cf-add-lever").addEventListener("click", addLeverRow);
+
+    function leverValue(row) {
+      var spec = leverByName[row.dataset.lever];
+      var input = row.querySelector("#" + row.id + "-value");
+      if (!spec || !input) return undefined;
+      if (spec.kind === "int" || spec.kind === "float") {
+        if (input.value.trim() === "") return null;
+        var n = Number(input.value);
+        return window.LabFormat ? window.LabFormat.leverSent(n, spec) : n / ((spec.display && spec.display.scale) || 1);
+      }
+      if (spec.kind === "int_list") {
+        return input.value.split(/[\s,;]+/).filter(Boolean).map(function (t) { return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t; });
+      }
+      if (spec.kind === "choice") return input.value;
+      return Array.from(input.selectedOptions).map(function (o) { return o.value; });
+    }
+
+    // ---- errors at the field -------------------------------------------------------------------------
+    function errorTarget(fieldName) {
+      if (!fieldName) return null;
+      if (fieldName === "team" || fieldName === "from_round" || fieldName === "preset") {
+        return q(fieldName) ? { err: q(fieldName + "-error"), control: q(fieldName) } : null;
+      }
+      var rows = el.querySelectorAll(".cf-lever-row");
+      for (var i = 0; i < rows.length; i++) {
+        if (rows[i].dataset.lever === fieldName) {
+          return { err: rows[i].querySelector("#" + rows[i].id + "-error"),
+            control: rows[i].querySelector("#" + rows[i].id + "-value") || rows[i].querySelector("select") };
+        }
+      }
+      if (levers) return { err: q("levers-error"), control: el.querySelector(".cf-lever-row select") || el.querySelector(".cf-add-lever") };
+      return null;
+    }
+    function clearError(prefix) {
+      var err = el.querySelector("#" + prefix + "-error");
+      if (err) { err.hidden = true; err.textContent = ""; }
+    }
+    function clearErrors() {
+      el.querySelectorAll(".cf-error").forEach(function (p) { p.hidden = true; p.textContent = ""; });
+      el.querySelectorAll("[aria-invalid]").forEach(function (c) { c.removeAttribute("aria-invalid"); });
+      var fe = q("form-error"); fe.hidden = true; fe.textContent = "";
+    }
+    function showError(error) {
+      var target = errorTarget(error.field);
+      var message = error.message || "The replay failed: try again.";
+      if (target && target.err) {
+        target.err.textContent = message;
+        target.err.hidden = false;
+        if (target.control) {
+          target.control.setAttribute("aria-invalid", "true");
+          target.control.focus();
+        }
+      } else {
+        var fe = q("form-error");
+        fe.textContent = message;
+        fe.hidden = false;
+      }
+      q("status").textContent = "The replay did not run: " + message;
+    }
+
+    // ---- results -------------------------------------------------------------------------------------
+    function kpiKeys() {
+      var row = answer && answer.rounds[0];
+      return Object.keys(kpis).filter(function (k) { return !row || k in row.counterfactual; });
+    }
+
+    function fillKpiSelect() {
+      var pick = q("kpi");
+      var keep = pick.value || opts.defaultKpi || "scorecard";
+      var keys = kpiKeys();
+      if (keys.indexOf(keep) < 0) keep = keys[0];
+      pick.innerHTML = keys.map(function (k) {
+        return "<option value=\"" + esc(k) + "\"" + (k === keep ? " selected" : "") + ">" + esc(kpis[k].label) + "</option>";
+      }).join("");
+    }
+
+    function tableHtml(key) {
+      var spec = kpis[key];
+      var rowsHtml = answer.rounds.map(function (r) {
+        var a = r.actual[key], c = r.counterfactual[key];
+        var delta = typeof a === "number" && typeof c === "number" ? c - a : null;
+        return "<tr data-round=\"" + r.round + "\"><th scope=\"row\">Round " + r.round + "</th>" +
+          "<td class=\"num\" data-side=\"actual\">" + esc(fmtKpi(a, spec, currency)) + "</td>" +
+          "<td class=\"num\" data-side=\"counterfactual\">" + esc(fmtKpi(c, spec, currency)) + "</td>" +
+          "<td class=\"num\">" + esc(delta === null ? "–" : delta === 0 ? "no difference" : fmtChange(delta, spec, currency)) + "</td></tr>";
+      }).join("");
+      return "<table class=\"table cf-table\" id=\"" + id("table") + "\"><caption id=\"" + id("table-caption") + "\">" +
+        esc(spec.label) + ": as played and what if, round by round</caption>" +
+        "<thead><tr><th scope=\"col\">Round</th><th scope=\"col\" class=\"num\">As played</th>" +
+        "<th scope=\"col\" class=\"num\">What if</th><th scope=\"col\" class=\"num\">Difference</th></tr></thead>" +
+        "<tbody>" + rowsHtml + "</tbody></table>";
+    }
+
+    function leversHtml() {
+      var rowsHtml = [];
+      answer.rounds.forEach(function (r) {
+        Object.keys(r.changed_levers).forEach(function (name) {
+          var spec = leverByName[name];
+          var text = function (v) {
+            if (spec && window.LabFormat) return window.LabFormat.leverText(v, spec, currency);
+            return Array.isArray(v) ? v.join(", ") : String(v);
+          };
+          var ch = r.changed_levers[name];
+          rowsHtml.push("<tr><th scope=\"row\">Round " + r.round + "</th><td>" + esc(spec ? spec.label : name) + "</td><td>" +
+            esc(text(ch.actual)) + "</td><td>" + esc(text(ch.counterfactual)) + "</td></tr>");
+        });
+      });
+      if (!rowsHtml.length) return "<p class=\"muted\">No lever changed: the replay ran the rounds as they were played.</p>";
+      return "<details class=\"cf-changed\"><summary>The levers that changed, round by round</summary>" +
+        "<div class=\"table-scroll\"><table class=\"table\"><caption class=\"visually-hidden\">Levers as played and what if</caption>" +
+        "<thead><tr><th scope=\"col\">Round</th><th scope=\"col\">Lever</th><th scope=\"col\">As played</th><th scope=\"col\">What if</th></tr></thead>" +
+        "<tbody>" + rowsHtml.join("") + "</tbody></table></div></details>";
+    }
+
+    function summaryText(key) {
+      var spec = kpis[key];
+      var last = answer.rounds[answer.rounds.length - 1];
+      var a = last.actual[key], c = last.counterfactual[key];
+      if (typeof a !== "number" || typeof c !== "number") return "";
+      var what = a === c ? "the same" : fmtChange(c - a, spec, currency);
+      var judged = a === c || !spec.better ? "" :
+        ((c > a) === (spec.better === "up") ? " (better)" : " (worse)");
+      return "In round " + last.round + ", " + spec.label.toLowerCase() + ": " + fmtKpi(a, spec, currency) + " as played, " +
+        fmtKpi(c, spec, currency) + " with the change: " + what + judged + ".";
+    }
+
+    function drawChart(key) {
+      var spec = kpis[key];
+      var canvas = q("chart");
+      canvas.setAttribute("aria-label", "Line chart of " + spec.label + " as played and what if, by round; the table below has the same figures");
+      if (!window.Chart) return;
+      var data = {
+        labels: answer.rounds.map(function (r) { return "Round " + r.round; }),
+        datasets: [
+          { label: "As played", data: answer.rounds.map(function (r) { return plotted(r.actual[key], spec); }),
+            borderColor: ACTUAL_COLOUR, backgroundColor: ACTUAL_COLOUR, pointStyle: "circle", pointRadius: 4 },
+          { label: "What if", data: answer.rounds.map(function (r) { return plotted(r.counterfactual[key], spec); }),
+            borderColor: WHATIF_COLOUR, backgroundColor: WHATIF_COLOUR, borderDash: [6, 4], pointStyle: "triangle", pointRadius: 5 }
+        ]
+      };
+      var options = {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: {
+          legend: { labels: { usePointStyle: true } },
+          tooltip: { callbacks: { label: function (ctx) {
+            var row = answer.rounds[ctx.dataIndex];
+            var raw = ctx.datasetIndex === 0 ? row.actual[key] : row.counterfactual[key];
+            return ctx.dataset.label + ": " + fmtKpi(raw, spec, currency);
+          } } }
+        },
+        scales: { y: { title: { display: true, text: spec.label + " (" + unitText(spec) + ")" },
+          suggestedMin: spec.unit === "score" ? 0 : undefined, suggestedMax: spec.unit === "score" ? 100 : undefined } }
+      };
+      if (chart) { chart.data = data; chart.options = options; chart.update(); }
+      else chart = new window.Chart(canvas, { type: "line", data: data, options: options });
+    }
+
+    function showKpi() {
+      var key = q("kpi").value;
+      var spec = kpis[key];
+      if (!spec) return;
+      var better = spec.better === "up" ? "Higher is better." : spec.better === "down" ? "Lower is better." :
+        "Neither higher nor lower is better in itself.";
+      q("kpi-about").textContent = better + " Unit: " + unitText(spec) + ".";
+      q("summary").textContent = summaryText(key);
+      q("table-box").innerHTML = tableHtml(key);
+      drawChart(key);
+      el.dataset.kpi = key;
+    }
+    q("kpi").addEventListener("change", showKpi);
+
+    function render() {
+      q("change").textContent = (answer.team && opts.teams ? answer.team.name + ": " : "") + answer.change;
+      fillKpiSelect();
+      q("levers-box").innerHTML = leversHtml();
+      q("result").hidden = false;
+      showKpi();
+    }
+
+    // ---- posting -------------------------------------------------------------------------------------
+    function body() {
+      var out = { from_round: parseInt(q("from_round").value, 10), preset: presetSelect.value || null };
+      if (opts.teams) out.team = parseInt(q("team").value, 10);
+      if (levers) {
+        var edits = {};
+        el.querySelectorAll(".cf-lever-row").forEach(function (row) {
+          if (row.dataset.lever) edits[row.dataset.lever] = leverValue(row);
+        });
+        out.levers = edits;
+      }
+      return out;
+    }
+
+    function run() {
+      clearErrors();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      el.setAttribute("aria-busy", "true");
+      q("status").textContent = "Replaying…";
+      return fetch(opts.url, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(opts) },
+        body: JSON.stringify(body())
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (data) {
+          if (!response.ok || data.error) {
+            showError(data.error || { message: "The replay failed (" + response.status + "): try again." });
+            return;
+          }
+          answer = data;
+          render();
+          q("status").textContent = "Replayed: " + data.change;
+        });
+      }).catch(function () {
+        showError({ message: "The server could not be reached: check the connection and try again." });
+      }).then(function () {
+        button.disabled = !rounds.length;
+        el.removeAttribute("aria-busy");
+      });
+    }
+    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+
+    return { run: run, element: el };
+  }
+
+  window.LabCounterfactual = { mount: mount };
+})();
