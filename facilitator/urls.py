@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from facilitator import counterfactual_views, views
+from facilitator import counterfactual_views, debrief_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
@@ -11,6 +11,9 @@ urlpatterns = [
     path("s/<int:session_id>/", views.session_console, name="session-console"),
     path("s/<int:session_id>/qr.svg", views.session_qr, name="session-qr"),
     path("s/<int:session_id>/join-address/", views.session_join_address, name="session-join-address"),
+    path("s/<int:session_id>/debrief/", debrief_views.session_debrief_page, name="session-debrief"),
+    path("s/<int:session_id>/results.csv", debrief_views.session_results_csv, name="session-results-csv"),
+    path("s/<int:session_id>/results.xlsx", debrief_views.session_results_xlsx, name="session-results-xlsx"),
     path("s/<int:session_id>/counterfactual/", counterfactual_views.session_counterfactual,
          name="session-counterfactual"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
