@@ -12,6 +12,9 @@
   var state = null, deadlineAt = null, chart = null, builtFor = null, announcedMinute = null;
   var fieldErrors = {};   // lever -> message from the server, shown at the field until the next edit
   var chatDrafts = {};    // chat message id -> text, put back in the box if the server refuses it
+  // Approve pressed while your own edit was still on its way (a field left by clicking Approve): the
+  // approval waits for it and goes for the version it makes, as long as nobody else changed the package.
+  var approveAfterSave = null;  // {upTo: the highest version your pending edits can make}
   var storeKey = "lab-room-" + root.dataset.code + "-";
 
   function $(id) { return document.getElementById(id); }
@@ -35,6 +38,7 @@
     onPreview: renderPreview,
     onError: function (e) {
       if (e.ref && e.ref.indexOf("preview-") === 0) { $("preview").textContent = e.message; return; }
+      if (approveAfterSave && !(e.ref && chatDrafts[e.ref] !== undefined)) approveAfterSave = null;  // the edit did not go through: nothing to approve
       if (e.ref && chatDrafts[e.ref] !== undefined) {
         var box = $("chat-text");
         if (!box.value) box.value = chatDrafts[e.ref];
@@ -356,14 +360,21 @@
     var checks = (p && p.checks) || { ready: true, items: [] };
     var mineAll = p && myRoles().length && myRoles().every(function (r) { return p.approvals[r]; });
     var btn = $("approve"), why;
-    if (!socket.online) why = "Offline: you can approve once the connection is back.";
+    if (approveAfterSave && !pendingLevers.length) {
+      var wanted = approveAfterSave;
+      approveAfterSave = null;
+      if (editable && checks.ready && !mineAll && p.version <= wanted.upTo) socket.send({ type: "package.approve", version: p.version });
+      else if (p && p.version > wanted.upTo) showError({ code: "stale_version", message: "The package changed while your change was saved: review version " + p.version + " and approve again." });
+    }
+    if (approveAfterSave) why = "Saving your change; your approval follows.";
+    else if (!socket.online) why = "Offline: you can approve once the connection is back.";
     else if (!p || inLobby()) why = "The package opens when the facilitator starts the round.";
     else if (p.aligned) why = "Every role approved version " + p.version + ".";
     else if (!roundOpen()) why = "The round is not open.";
     else if (!checks.ready) why = "Not ready: " + checks.items.filter(function (i) { return i.kind === "refuse"; }).map(function (i) { return i.text; }).join(" ");
     else if (mineAll) why = "You approved version " + p.version + ". Waiting for: " + ROLES.filter(function (r) { return !p.approvals[r]; }).map(roleTitle).join(", ") + ".";
     else why = "Approving says you can defend version " + (p ? p.version : "") + " as a whole; any change after it asks everyone again.";
-    btn.disabled = !editable || mineAll || !socket.online || !checks.ready || inLobby();
+    btn.disabled = !editable || mineAll || !socket.online || !checks.ready || inLobby() || !!approveAfterSave;
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
     $("approve-why").textContent = why;
     $("reopen").hidden = !(p && p.aligned && roundOpen() && mine("director"));
@@ -436,7 +447,11 @@
     $("preview").textContent = "Running the plant forward…";
   });
 
-  $("approve").addEventListener("click", function () { socket.send({ type: "package.approve", version: state.package.version }); });
+  $("approve").addEventListener("click", function () {
+    var edits = socket.pending(function (m) { return m.type === "package.edit"; }).length;
+    if (edits) { approveAfterSave = { upTo: state.package.version + edits }; renderPackage(); return; }
+    socket.send({ type: "package.approve", version: state.package.version });
+  });
   $("reopen").addEventListener("click", function () {
     if (window.confirm("Reopen the aligned package? Every role will have to approve again before the deadline.")) socket.send({ type: "package.reopen" });
   });
