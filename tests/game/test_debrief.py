@@ -204,3 +204,26 @@ def test_a_session_without_a_closed_month_has_an_empty_debrief(started_session):
     debrief = session_debrief(session=started_session)
     assert debrief["rounds"] == [] and debrief["leaderboard"]["rows"] == []
     assert all(t["alignment"] == [] and t["mistakes"] == [] for t in debrief["teams"])
+
+
+def test_the_drill_down_shows_the_disruptions_that_hit_and_the_mistakes_with_evidence(facilitator):
+    from game.services.disruptions import disruption_inject
+
+    session = factories.make_session(facilitator, rounds_count=2)
+    factories.join_many(session, 8)
+    factories.start(session, facilitator)
+    team1, team2 = session.teams.order_by("number")
+    disruption_inject(session_id=session.id, user=facilitator, team_ids=[team2.id],
+                      spec={"kind": "supplier_failure", "targets": [0], "start_day": 2, "duration_days": 4,
+                            "magnitude": 0.8})
+    rounds.round_advance(session_id=session.id, user=facilitator, round_number=1)
+    rounds.round_advance(session_id=session.id, user=facilitator, round_number=2)
+    teams = {t["team_id"]: t for t in debrief_teams(session=session)}
+    hit = teams[team2.id]["disruptions"]
+    assert [d["round"] for d in hit] == [1] and len(hit[0]["items"]) >= 1
+    assert any(item.startswith("Supplier failure × 0.8, from day 3 for 4") for item in hit[0]["items"])
+    assert not any("Supplier failure" in item for d in teams[team1.id]["disruptions"] for item in d["items"])
+    last = RoundResult.objects.get(team=team1, round__number=2)
+    assert last.mistakes  # two months of the scenario's thin PM: the plant shows it
+    assert [(m["code"], m["evidence"]) for m in teams[team1.id]["mistakes"]] == \
+        [(m["code"], m["evidence"]) for m in last.mistakes]
