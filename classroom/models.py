@@ -65,6 +65,11 @@ class Session(models.Model):
     projector_leaderboard = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when the facilitator ends the session now (game/services/lifecycle.py): the round being
+    # closed then finishes the session instead of opening the next one.
+    end_requested_at = models.DateTimeField(null=True, blank=True)
+    # An archived session is hidden from the console list (shown again with ?archived=1); nothing else changes.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

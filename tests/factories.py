@@ -2,8 +2,11 @@
 import itertools
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from classroom.models import Participant, Session
+from classroom.reports import HR_GROUP
+from classroom.services.access import FACILITATOR_GROUP
 from classroom.services.sessions import participant_join, session_create
 from game.services import rounds
 
@@ -11,8 +14,18 @@ _counter = itertools.count(1)
 
 
 def make_facilitator(username: str | None = None):
+    """A user in the "facilitator" group (the group is made again if a transactional test flushed it)."""
     name = username or f"facilitator{next(_counter)}"
-    return get_user_model().objects.create_user(username=name, password="pw-for-tests")
+    user = get_user_model().objects.create_user(username=name, password="pw-for-tests")
+    user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])
+    return user
+
+
+def make_hr_only(username: str | None = None):
+    """A user in the "hr" group only: reads reports, may not run sessions."""
+    user = get_user_model().objects.create_user(username=username or f"hr{next(_counter)}", password="pw-for-tests")
+    user.groups.add(Group.objects.get_or_create(name=HR_GROUP)[0])
+    return user
 
 
 def make_session(facilitator, *, rounds_count: int = 2, minutes: int = 10, seed: int = 7) -> Session:

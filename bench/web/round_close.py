@@ -37,7 +37,12 @@ def main() -> None:
     from game.engine import simulate_round  # noqa: F401  (import cost outside the timing)
     from game.services import rounds
 
+    from django.contrib.auth.models import Group
+
+    from classroom.services.access import FACILITATOR_GROUP
+
     user = get_user_model().objects.create_user(username=f"bench{time.time_ns()}", password="x")
+    user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])  # may run sessions
     session = session_create(facilitator=user, name="bench", scenario_name="demo", rounds=args.rounds,
                              minutes_per_round=30, seed=1)
     for i in range(args.people):

@@ -16,7 +16,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 
+from classroom.services.access import FACILITATOR_GROUP  # noqa: E402
 from classroom.services.sessions import session_create  # noqa: E402
 
 USER, PASSWORD = "benchfac", "bench-web-password"
@@ -32,6 +34,7 @@ def main() -> None:
     if created:
         user.set_password(PASSWORD)
         user.save()
+    user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])  # may run sessions
     session = session_create(facilitator=user, name=args.name, scenario_name="demo", rounds=8,
                              minutes_per_round=args.minutes, seed=7)
     print(json.dumps({"session_id": session.id, "join_code": session.join_code,

@@ -1,9 +1,31 @@
-"""Who may act on what: lookups that raise the domain errors."""
+"""Who may act on what: lookups that raise the domain errors.
+
+Running sessions is a permission: a superuser, or a member of the "facilitator" group (managed in the
+admin, /admin/auth/group/). HR is the "hr" group (classroom/reports.py); being in it gives no console.
+"""
 from classroom.errors import Forbidden, NotFound
 from classroom.models import Participant, Session
 
+FACILITATOR_GROUP = "facilitator"
+
+
+def user_may_facilitate(*, user) -> bool:
+    """May create sessions and run the consoles of their own (a superuser: of all)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=FACILITATOR_GROUP).exists())
+
+
+def facilitator_check(*, user) -> None:
+    if not user_may_facilitate(user=user):
+        raise Forbidden("facilitators_only", "The console is for facilitators: your account is not in the "
+                        f"'{FACILITATOR_GROUP}' group. Ask an administrator to add you to it (HR: participation "
+                        "reports are under /reports/).")
+
 
 def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Session:
+    """The session, for a facilitator who owns it (or a superuser); refused before anything else is judged."""
+    facilitator_check(user=user)
     # NO KEY UPDATE: serialises facilitator commands without blocking the foreign-key checks of
     # participants' edits (their ledger rows reference the session) on PostgreSQL.
     qs = Session.objects.select_for_update(no_key=True) if lock else Session.objects
@@ -17,4 +39,3 @@ def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Ses
 
 def participant_roles(*, participant: Participant) -> set[str]:
     return set(participant.seats.values_list("role", flat=True))
-

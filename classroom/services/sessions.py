@@ -7,6 +7,7 @@ from classroom.errors import LabError, NotFound, TooManyTries
 from classroom.events import emit_console_team_event, emit_participant_event, emit_team_event
 from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, Team, new_join_code,
                               new_rejoin_code, new_rejoin_token)
+from classroom.services.access import facilitator_check
 from classroom.services.seating import seat_newcomer
 from classroom.selectors import console_team_summary, session_round_number, team_members
 from classroom.signals import team_joined_while_running
@@ -29,7 +30,19 @@ def _int_in_range(value, field: str, low: int, high: int) -> int:
     return number
 
 
+def session_insert(**fields) -> Session:
+    """A new session with `fields` and a fresh join code (random: the rare collision is retried)."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Session.objects.create(join_code=new_join_code(), **fields)
+        except IntegrityError:
+            continue
+    raise LabError("join_code_exhausted", "Could not allocate a join code; try again.")
+
+
 def session_create(*, facilitator, name: str, scenario_name: str, rounds, minutes_per_round, seed) -> Session:
+    facilitator_check(user=facilitator)  # before the form is judged
     name = (name or "").strip()
     if not 1 <= len(name) <= 120:
         raise LabError("invalid_value", "Session name must be 1 to 120 characters.", field="name")
@@ -39,16 +52,8 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
     minutes = _int_in_range(minutes_per_round, "minutes_per_round", *MINUTES_RANGE)
     seed = _int_in_range(seed, "seed", 0, 2**31 - 1)
     snapshot = scenario_to_dict(engine.load_scenario(scenario_name))
-    for _ in range(5):  # join codes are random; retry the rare collision
-        try:
-            with transaction.atomic():
-                return Session.objects.create(
-                    facilitator=facilitator, name=name, scenario_name=scenario_name, scenario_snapshot=snapshot,
-                    rounds=rounds, minutes_per_round=minutes, seed=seed, join_code=new_join_code(),
-                )
-        except IntegrityError:
-            continue
-    raise LabError("join_code_exhausted", "Could not allocate a join code; try again.")
+    return session_insert(facilitator=facilitator, name=name, scenario_name=scenario_name, scenario_snapshot=snapshot,
+                          rounds=rounds, minutes_per_round=minutes, seed=seed)
 
 
 def session_by_code(*, join_code: str) -> Session:

@@ -1,10 +1,12 @@
-"""Load the demo: a facilitator and an HR account, and a session of the demo scenario in its lobby."""
+"""Load the demo: a facilitator (group "facilitator") and an HR account (group "hr"), and a session of the
+demo scenario in its lobby."""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
 from classroom.models import Session
 from classroom.reports import HR_GROUP
+from classroom.services.access import FACILITATOR_GROUP
 from classroom.services.sessions import session_create
 from game import engine
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])  # may run sessions
         hr_user, created = User.objects.get_or_create(username=DEMO_HR_USER)
         if created:
             hr_user.set_password(DEMO_PASSWORD)
