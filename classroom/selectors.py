@@ -77,6 +77,12 @@ def session_public(*, session: Session) -> dict:
     }
 
 
-def session_list_for_user(*, user):
-    """Sessions a facilitator may see: their own (a superuser sees all)."""
-    return Session.objects.all() if user.is_superuser else Session.objects.filter(facilitator=user)
+def session_list_for_user(*, user, archived: bool = True):
+    """Sessions a facilitator may see: their own (a superuser sees all); without the archived ones
+    when `archived` is False (the console list hides them unless asked)."""
+    sessions = Session.objects.all() if user.is_superuser else Session.objects.filter(facilitator=user)
+    return sessions if archived else sessions.filter(archived_at__isnull=True)
+
+
+def session_archived_count_for_user(*, user) -> int:
+    return session_list_for_user(user=user).filter(archived_at__isnull=False).count()

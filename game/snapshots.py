@@ -68,7 +68,9 @@ def session_snapshot(*, session_id: int) -> dict:
     return {
         "type": "state",
         "seq": session.seq,
-        "session": session_public(session=session),
+        # The console's lifecycle controls: archived (hidden from the list), ending (its last round closing).
+        "session": {**session_public(session=session), "archived": session.archived_at is not None,
+                    "ending": session.end_requested_at is not None and session.state != Session.State.FINISHED},
         "round": round_payload(game_round=game_round, total=session.rounds),
         "teams": teams,
         "leaderboard": leaderboard(session=session),

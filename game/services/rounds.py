@@ -307,13 +307,25 @@ def round_finalize(*, round_id: int) -> bool:
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),
                             "history": session_history(session=session)})
         following = session.round_set.filter(number=game_round.number + 1).first()
-        if following is not None:
+        if following is not None and not _end_requested(session):
             _round_open(session, following)
         else:
-            session.state = Session.State.FINISHED
-            session.finished_at = timezone.now()
-            session.save(update_fields=["state", "finished_at"])
-            for team in teams:
-                emit_team_event(team.id, "session.changed", {"state": session.state})
-            emit_session_event(session.id, "session.changed", {"state": session.state})
+            session_finish(session=session)
     return True
+
+
+def _end_requested(session: Session) -> bool:
+    """Has the facilitator ended the session now (game/services/lifecycle.py)? Read under the session's
+    lock, so an end asked while this round was already closing is seen, never lost."""
+    return (Session.objects.select_for_update(no_key=True).filter(pk=session.pk)
+            .values_list("end_requested_at", flat=True).get()) is not None
+
+
+def session_finish(*, session: Session) -> None:
+    """The session is over: no round opens again; every team and the console are told."""
+    session.state = Session.State.FINISHED
+    session.finished_at = timezone.now()
+    session.save(update_fields=["state", "finished_at"])
+    for team_id in session.teams.values_list("id", flat=True):
+        emit_team_event(team_id, "session.changed", {"state": session.state})
+    emit_session_event(session.id, "session.changed", {"state": session.state})

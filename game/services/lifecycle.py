@@ -1,0 +1,39 @@
+"""Ending a session now: the facilitator stops the workshop before its last round.
+
+In the lobby the session simply finishes. While a round is open or paused, that round closes through
+the one close path (`round_request_close`: the engine plays the month and its results are kept, exactly
+once), and `round_finalize` then finishes the session instead of opening the next round, because
+`end_requested_at` is set. A round already closing finishes the session the same way. Archive and
+clone are in classroom/services/lifecycle.py.
+"""
+from django.db import transaction
+from django.utils import timezone
+
+from classroom.errors import LabError
+from classroom.events import emit_session_event
+from classroom.models import Session
+from classroom.services.access import session_for_facilitator
+from game.models import Round
+from game.services.rounds import OPEN_STATES, round_request_close, session_finish
+
+
+def session_end(*, session_id: int, user) -> Session:
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        if session.state == Session.State.FINISHED:
+            raise LabError("already_finished", "This session has already finished.")
+        if session.end_requested_at is not None:
+            raise LabError("already_ending", "The session is already ending: its round is closing now.")
+        session.end_requested_at = timezone.now()
+        session.save(update_fields=["end_requested_at"])
+        game_round = (Round.objects.filter(session=session, state__in=(*OPEN_STATES, Round.State.CLOSING))
+                      .order_by("number").first())
+        if game_round is None:  # the lobby (no round was ever played)
+            session_finish(session=session)
+        else:
+            # The console learns it is ending (its End button goes); a round already closing needs no
+            # push: its round_finalize sees end_requested_at and finishes the session.
+            emit_session_event(session.id, "session.changed", {"state": session.state, "ending": True})
+            if game_round.state in OPEN_STATES:
+                round_request_close(round_id=game_round.id, closed_by=Round.ClosedBy.FACILITATOR)
+    return session
