@@ -14,6 +14,7 @@ urlpatterns = [
     path("s/<int:session_id>/debrief/", debrief_views.session_debrief_page, name="session-debrief"),
     path("s/<int:session_id>/results.csv", debrief_views.session_results_csv, name="session-results-csv"),
     path("s/<int:session_id>/results.xlsx", debrief_views.session_results_xlsx, name="session-results-xlsx"),
+    path("s/<int:session_id>/clone/", views.session_clone_view, name="session-clone"),
     path("s/<int:session_id>/counterfactual/", counterfactual_views.session_counterfactual,
          name="session-counterfactual"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),

@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
-from classroom.selectors import session_list_for_user
-from classroom.services.access import session_for_facilitator
+from classroom.selectors import session_archived_count_for_user, session_list_for_user
+from classroom.services.access import facilitator_check, session_for_facilitator
+from classroom.services.lifecycle import session_archive, session_clone, session_unarchive
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from classroom.services.projector import session_projector_settings
@@ -18,6 +19,7 @@ from game.services import rounds
 from game.bots.service import bots_fill
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_inject
+from game.services.lifecycle import session_end
 
 COMMANDS = {
     "start": lambda session_id, user, body: rounds.session_start(session_id=session_id, user=user),
@@ -47,6 +49,9 @@ COMMANDS = {
                                                                spec=body.get("disruption"),
                                                                team_ids=body.get("teams"),
                                                                announce=body.get("announce", True) is not False),
+    "end": lambda session_id, user, body: session_end(session_id=session_id, user=user),
+    "archive": lambda session_id, user, body: session_archive(session_id=session_id, user=user),
+    "unarchive": lambda session_id, user, body: session_unarchive(session_id=session_id, user=user),
 }
 
 
@@ -54,25 +59,54 @@ def _scenarios():
     return [engine.load_scenario(name) for name in engine.scenario_names()]
 
 
+def _error_page(request, exc: LabError):
+    return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
+
+
+def _list_context(request) -> dict:
+    """The console list: archived sessions hidden unless ?archived=1."""
+    show_archived = request.GET.get("archived") == "1"
+    return {"sessions": session_list_for_user(user=request.user, archived=show_archived),
+            "show_archived": show_archived, "archived_count": session_archived_count_for_user(user=request.user),
+            "scenarios": _scenarios()}
+
+
 @login_required
 def session_list(request):
+    try:
+        facilitator_check(user=request.user)
+    except LabError as exc:
+        return _error_page(request, exc)
     demo = engine.load_scenario("demo")
     form = {"name": "", "scenario_name": "demo", "rounds": demo.rounds,
             "minutes_per_round": demo.minutes_per_round, "seed": 42}
-    return render(request, "frontend/console_list.html",
-                  {"sessions": session_list_for_user(user=request.user), "scenarios": _scenarios(), "form": form})
+    return render(request, "frontend/console_list.html", {**_list_context(request), "form": form})
 
 
 @login_required
 @require_POST
 def session_new(request):
+    try:
+        facilitator_check(user=request.user)
+    except LabError as exc:
+        return _error_page(request, exc)
     form = {k: request.POST.get(k, "") for k in ("name", "scenario_name", "rounds", "minutes_per_round", "seed")}
     try:
         session = session_create(facilitator=request.user, **form)
     except LabError as exc:
-        return render(request, "frontend/console_list.html",
-                      {"sessions": session_list_for_user(user=request.user), "scenarios": _scenarios(), "form": form,
-                       "error": exc}, status=exc.http_status)
+        return render(request, "frontend/console_list.html", {**_list_context(request), "form": form, "error": exc},
+                      status=exc.http_status)
+    return redirect("session-console", session_id=session.id)
+
+
+@login_required
+@require_POST
+def session_clone_view(request, session_id: int):
+    """Clone a session's set-up into a new lobby session and open its console."""
+    try:
+        session = session_clone(session_id=session_id, user=request.user)
+    except LabError as exc:
+        return _error_page(request, exc)
     return redirect("session-console", session_id=session.id)
 
 
@@ -128,6 +162,13 @@ def session_join_address(request, session_id: int):
     """The facilitator picks the join address among those detected: a JSON command like the others
     ({"address": "192.168.1.23"}, "" for the automatic pick), or the console's plain form."""
     as_json = request.content_type == "application/json"
+    try:  # whose session it is, before the body is read
+        session_for_facilitator(session_id=session_id, user=request.user)
+    except LabError as exc:
+        if as_json:
+            return JsonResponse({"error": {"code": exc.code, "message": exc.message, "field": exc.field}},
+                                status=exc.http_status)
+        return _error_page(request, exc)
     if as_json:
         body = _json_body(request)
         if body is None:
@@ -156,6 +197,14 @@ def session_join_address(request, session_id: int):
 @login_required
 @require_POST
 def session_command(request, session_id: int, action: str):
+    def refused(exc: LabError):
+        return JsonResponse({"error": {"code": exc.code, "message": exc.message, "field": exc.field}},
+                            status=exc.http_status)
+
+    try:  # another facilitator's command is refused before its name or body is judged
+        session_for_facilitator(session_id=session_id, user=request.user)
+    except LabError as exc:
+        return refused(exc)
     command = COMMANDS.get(action)
     if command is None:
         return JsonResponse({"error": {"code": "unknown_command", "message": f"Unknown command {action!r}."}},
@@ -166,6 +215,5 @@ def session_command(request, session_id: int, action: str):
     try:
         command(session_id, request.user, body)
     except LabError as exc:
-        return JsonResponse({"error": {"code": exc.code, "message": exc.message, "field": exc.field}},
-                            status=exc.http_status)
+        return refused(exc)
     return JsonResponse({"ok": True})

@@ -148,9 +148,12 @@
     var enabled = {
       start: s.state === "lobby", pause: !!r && r.state === "open", resume: !!r && r.state === "paused",
       extend: !!r && (r.state === "open" || r.state === "paused"), advance: !!r && (r.state === "open" || r.state === "paused"),
-      bots: s.state === "lobby"
+      bots: s.state === "lobby",
+      end: s.state !== "finished" && !s.ending, archive: s.state !== "running" && !s.archived, unarchive: !!s.archived
     };
     root.querySelectorAll("button[data-cmd]").forEach(function (b) { b.disabled = !enabled[b.dataset.cmd]; });
+    root.querySelector("button[data-cmd=archive]").hidden = !!s.archived;
+    root.querySelector("button[data-cmd=unarchive]").hidden = !s.archived;
     var people = 0;
     patch(document.getElementById("teams"), state.teams.map(function (t) {
       people += t.members.length;
@@ -239,7 +242,8 @@
     return fetch(root.dataset.commands + cmd + "/", {
       method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)
     }).then(function (res) { return res.json(); }).then(function (data) {
-      showError(data.error ? data.error.message : null);
+      var atField = showFieldError(data.error);
+      showError(data.error && !atField ? data.error.message : null);
     }).catch(function () { showError("The server did not answer; check the connection and try again."); })
       .then(function () { if (state) render(); });
   }
@@ -263,9 +267,26 @@
     post("projector-settings", { show_leaderboard: boardBox.checked });
   });
 
+  // An error about a control's field (extend's minutes) shows beside that field, which is marked invalid.
+  function showFieldError(error) {
+    var shown = false;
+    root.querySelectorAll("[data-error-for]").forEach(function (el) {
+      var mine = !!error && error.field === el.dataset.errorFor;
+      el.hidden = !mine; el.textContent = mine ? error.message : "";
+      document.getElementById(el.dataset.input).setAttribute("aria-invalid", mine ? "true" : "false");
+      shown = shown || mine;
+    });
+    return shown;
+  }
+
   root.querySelectorAll("button[data-cmd]").forEach(function (b) {
     b.addEventListener("click", function () {
-      var body = b.dataset.minutes ? { minutes: Number(b.dataset.minutes) } : {};
+      if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) return;
+      var body = {};
+      if (b.dataset.cmd === "extend") {  // the server judges the number (whole minutes, 1 to 60)
+        var minutes = document.getElementById("extend-minutes").value;
+        body.minutes = minutes === "" ? null : Number(minutes);
+      }
       if (b.dataset.teams) body.teams = Number(b.dataset.teams);
       if (b.dataset.cmd === "advance" && state && state.round) body.round = state.round.number;
       b.disabled = true;
