@@ -20,8 +20,8 @@ def test_lobby_roles_are_provisional_until_the_session_starts(browser, lab_serve
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     expect(page.locator("#roles-provisional")).to_have_text("Provisional: your role is set when the session starts.")
     expect(page.locator("#your-roles .role.provisional")).to_have_count(4)
-    expect(page.locator("#levers legend", has_text="(yours)")).to_have_count(0)
-    expect(page.locator("#levers fieldset.mine")).to_have_count(0)
+    expect(page.locator("#my-levers legend", has_text="(yours)")).to_have_count(0)
+    expect(page.locator("#my-levers fieldset.mine")).to_have_count(0)
     expect(page.locator("#team-members")).to_contain_text("role set at the start")
 
     factories.join_many(lobby_session, 3, prefix="Late")
@@ -38,5 +38,5 @@ def test_lobby_roles_are_provisional_until_the_session_starts(browser, lab_serve
     expect(page.locator("#roles-provisional")).to_be_hidden()
     expect(page.locator("#your-roles .role.provisional")).to_have_count(0)
     expect(page.locator("#your-roles .role")).to_have_count(1)
-    expect(page.locator("#levers legend", has_text="(yours)")).to_have_count(1)
+    expect(page.locator("#my-levers legend", has_text="(yours)")).to_have_count(1)
     expect(page.locator("#team-members")).not_to_contain_text("role set at the start")

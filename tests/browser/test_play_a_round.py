@@ -88,7 +88,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     finance.fill("#lever-maintenance_budget", "0")
     finance.locator("#lever-maintenance_budget").dispatch_event("change")
     fit = director.get_by_role("region", name="Does the package fit?")
-    cut = fit.locator("li[data-kind=cut]")
+    cut = fit.get_by_role("region", name="What the plant will cut").locator("li")
     expect(cut).to_contain_text("Maintenance envelope")
     expect(cut).to_contain_text("PM")
     finance.fill("#lever-maintenance_budget", "60000")

@@ -383,19 +383,24 @@
     $("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
   }
 
-  // Refusals first (nobody can approve), then what the plant will cut, then what fits.
+  // Refusals first (nobody can approve), then what the plant will cut, then what fits: each its own
+  // labelled list, so a screen reader can jump to "What the plant will cut".
+  var CHECK_GROUPS = [["refuse", "What stops approval", "✖ Cannot approve"], ["cut", "What the plant will cut", "⚠ Will be cut"],
+    ["fits", "What fits", "✔ Fits"]];
   function renderChecks() {
     var p = state.package, box = $("checks");
     if (!p || !p.checks) { patch(box, '<p class="muted">The checks appear when the round opens.</p>'); return; }
-    var order = { refuse: 0, cut: 1, fits: 2 };
-    var icon = { refuse: "✖ Cannot approve", cut: "⚠ Will be cut", fits: "✔ Fits" };
-    var items = p.checks.items.slice().sort(function (a, b) { return order[a.kind] - order[b.kind]; });
     patch(box, '<p class="' + (p.checks.ready ? "ok" : "bad") + '">' + (p.checks.ready ? "✔ The plant can run this package." :
       "✖ The plant cannot run this package yet.") + " Priority weights total " + p.checks.weights_total + " of 100.</p>" +
-      '<ul class="checks">' + items.map(function (c) {
-        return '<li class="check-' + c.kind + '" data-kind="' + c.kind + '" data-lever="' + esc(c.lever) + '"><b>' + icon[c.kind] +
-          "</b> " + esc(c.text) + (c.role && c.kind !== "fits" ? ' <span class="who">(' + esc(roleTitle(c.role)) + (mine(c.role) ? ": you" : "") + ")</span>" : "") + "</li>";
-      }).join("") + "</ul>");
+      CHECK_GROUPS.map(function (g) {
+        var items = p.checks.items.filter(function (c) { return c.kind === g[0]; });
+        if (!items.length) return "";
+        return '<section class="check-group" aria-labelledby="checks-' + g[0] + '"><h3 id="checks-' + g[0] + '">' + g[1] + '</h3><ul class="checks">' +
+          items.map(function (c) {
+            return '<li class="check-' + c.kind + '" data-kind="' + c.kind + '" data-lever="' + esc(c.lever) + '"><b>' + g[2] +
+              "</b> " + esc(c.text) + (c.role && c.kind !== "fits" ? ' <span class="who">(' + esc(roleTitle(c.role)) + (mine(c.role) ? ": you" : "") + ")</span>" : "") + "</li>";
+          }).join("") + "</ul></section>";
+      }).join(""));
   }
 
   // ---- what changed since your approval, and the round's history -------------------------------------
@@ -510,7 +515,7 @@
     if (ev.target.id !== "reveal-done") return;
     remember("reveal-" + state.you.id, String(state.reveal.round));
     $("reveal").hidden = true;
-    $("decide-title").scrollIntoView({ block: "start" });
+    $("decide-title").focus();  // the keyboard carries on where the eye goes: your decisions
   });
 
   function dashboardTable(role, keys, last, prev) {
