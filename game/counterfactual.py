@@ -159,7 +159,7 @@ def _describe(preset, edits: dict, from_round: int, scenario) -> str:
         rec = _recommended_pm(scenario)
         parts.append(f"recommended preventive maintenance ({', '.join(str(h) for h in rec['pm_hours'])} h a month "
                      f"per station, {rec['technicians']} technicians, the maintenance envelope raised to pay for it)")
-    elif preset == "no_overtime":
+    elif preset == "no_overtime" and "overtime_share" not in edits:  # an overtime edit says it all
         parts.append("no overtime")
     for name, value in edits.items():
         parts.append(f"{engine.LEVERS[name].label.lower()} set to {_value_text(name, value, scenario.currency)}")

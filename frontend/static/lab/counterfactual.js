@@ -39,6 +39,12 @@
     return typeof delta === "number" ? String(delta) : "";
   }
 
+  // Replace a box's content touching only what changed (LabFormat.patch keeps focus and open selects).
+  function patch(box, html) {
+    if (window.LabFormat && window.LabFormat.patch) window.LabFormat.patch(box, html);
+    else box.innerHTML = html;
+  }
+
   function plotted(v, spec) {
     if (typeof v !== "number") return null;
     return spec && spec.unit === "share" ? v * 100 : v;
@@ -329,7 +335,7 @@
       var what = a === c ? "the same" : fmtChange(c - a, spec, currency);
       var judged = a === c || !spec.better ? "" :
         ((c > a) === (spec.better === "up") ? " (better)" : " (worse)");
-      return "In round " + last.round + ", " + spec.label.toLowerCase() + ": " + fmtKpi(a, spec, currency) + " as played, " +
+      return "In round " + last.round + ", " + spec.label + ": " + fmtKpi(a, spec, currency) + " as played, " +
         fmtKpi(c, spec, currency) + " with the change: " + what + judged + ".";
     }
 
@@ -372,7 +378,7 @@
         "Neither higher nor lower is better in itself.";
       q("kpi-about").textContent = better + " Unit: " + unitText(spec) + ".";
       q("summary").textContent = summaryText(key);
-      q("table-box").innerHTML = tableHtml(key);
+      patch(q("table-box"), tableHtml(key));
       drawChart(key);
       el.dataset.kpi = key;
     }
@@ -381,7 +387,7 @@
     function render() {
       q("change").textContent = (answer.team && opts.teams ? answer.team.name + ": " : "") + answer.change;
       fillKpiSelect();
-      q("levers-box").innerHTML = leversHtml();
+      patch(q("levers-box"), leversHtml());
       q("result").hidden = false;
       showKpi();
     }
