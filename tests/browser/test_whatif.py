@@ -95,7 +95,7 @@ def test_after_the_end_a_participant_replays_no_overtime_and_sees_chart_and_tabl
     # fixed, it replays with the edit on top of the preset
     page.get_by_label("New value (% of planned hours)").fill("10")
     page.get_by_role("button", name="Replay").click()
-    expect(page.locator("#cf-change")).to_contain_text("overtime share set to 10 % of planned hours")
+    expect(page.locator("#cf-change")).to_have_text("Overtime share set to 10 % of planned hours, from round 1 on.")
     expect(error).to_be_hidden()
     expect(first.locator("td[data-side=counterfactual]")).to_have_text("44.0 h a week")
     page.set_viewport_size({"width": 360, "height": 800})  # a phone: nothing scrolls sideways (once the chart
