@@ -4,6 +4,8 @@ PARAM_DOCS is rendered into docs/model.md, so every number the model uses has a 
 """
 from __future__ import annotations
 
+import difflib
+
 # name -> (value, source or reason)
 PARAM_DOCS: dict[str, tuple[object, str]] = {
     # time
@@ -161,3 +163,156 @@ def merge_params(overrides: dict) -> dict:
     out = dict(DEFAULT_PARAMS)
     out.update(overrides)
     return out
+
+
+# ---- the parameter schema for authored scenarios ------------------------------------------------
+# name -> (low, high): the values a scenario authored in the browser may give a parameter; each item
+# of a list (one per station) or of an object (one per inspection level) must lie in the range, and
+# the value must have the default's shape and type (a whole number where the default is one). The
+# bounds keep the plant runnable and plausible: time constants and divisors above zero, shares within
+# 0..1, money and stock not negative, rates and times within an order of magnitude or so of the
+# default. low == high: fixed, the engine's calendar (22 working days, 26 with Saturdays, two 8 h
+# shifts, PM planned weekly) is built into the model and the disruption days. docs/scenarios.md
+# lists them; tests/engine/test_params.py plays one round at every bound.
+PARAM_RANGES: dict[str, tuple[float, float]] = {
+    # time (fixed)
+    "days_per_round": (22, 22), "hours_per_shift": (8, 8), "weeks_per_round": (4, 4),
+    # flow
+    "rate": (5.0, 200.0), "buffer_cap": (0.0, 1_000.0), "initial_wip": (0.0, 1_000.0),
+    "speed_factor": (0.5, 1.0), "skill_speed_floor": (0.0, 1.0), "skill_speed_gain": (0.0, 1.0),
+    "minor_stop_base": (0.0, 0.4), "minor_stop_backlog_gain": (0.0, 0.2), "setpoint_gain": (0.0, 0.2),
+    "setpoint_defect_elasticity": (0.0, 10.0), "changeover_hours_per_day": (0.0, 8.0),
+    # equipment
+    "eta": (100.0, 20_000.0), "beta": (0.5, 5.0), "random_mtbf": (20.0, 20_000.0), "random_mttr": (0.1, 48.0),
+    "induced_failure_prob": (0.0, 0.5), "induced_window_hours": (1.0, 500.0), "induced_mttr": (0.1, 48.0),
+    "initial_age": (0.0, 20_000.0), "pm_age_reduction_per_hour": (0.0, 0.5), "pm_required": (1.0, 120.0),
+    "pm_downtime_share": (0.0, 1.0), "mttr": (0.1, 72.0), "unfunded_repair_wait_hours": (0.0, 168.0),
+    "repair_reserve": (0.0, 500_000.0), "mttr_sigma": (0.0, 2.0), "techs_per_repair": (1.0, 6.0),
+    "tech_hours_per_month": (40.0, 250.0), "initial_pm_backlog": (0.0, 500.0),
+    # labor
+    "crew_per_station": (1.0, 30.0), "initial_headcount": (5, 500), "initial_skill": (0.1, 1.0),
+    "skill_tau": (0.5, 24.0), "new_hire_skill": (0.0, 1.0), "temp_skill": (0.0, 1.0),
+    "base_absenteeism": (0.0, 0.5), "fatigue_build_days": (1.0, 200.0), "fatigue_recover_days": (1.0, 100.0),
+    "fatigue_speed_loss": (0.0, 1.0), "output_linear_hours": (30.0, 70.0), "output_flat_hours": (40.0, 90.0),
+    "fatigue_defect_gain": (0.0, 5.0), "fatigue_absence_gain": (0.0, 5.0), "base_quit_rate": (0.0, 0.2),
+    "quit_fatigue_gain": (0.0, 10.0), "quit_intent_tau": (0.5, 24.0), "injury_rate_per_1000h": (0.0, 0.5),
+    "injury_long_hours_gain": (0.0, 5.0), "injury_days_lost": (0.0, 60.0), "cross_train_tau": (0.5, 24.0),
+    "off_station_efficiency": (0.1, 1.0),
+    # quality
+    "defect_base": (0.0, 0.5), "defect_skill_gain": (0.0, 10.0), "defect_age_gain": (0.0, 5.0),
+    "quality_program_tau": (0.5, 24.0), "quality_program_effect": (0.0, 1.0), "inspection_catch": (0.0, 1.0),
+    "inspection_rate_loss": (0.0, 0.5), "escape_demand_penalty": (0.0, 20.0), "goodwill_tau": (0.5, 24.0),
+    # projects and engineering
+    "switching_loss": (0.0, 2.0), "overload_loss": (0.0, 5.0), "project_crash_share": (0.1, 1.0),
+    "ramp_initial_gap": (0.0, 0.9), "learning_progress_ratio": (0.5, 1.0), "learning_unit": (100.0, 100_000.0),
+    "ramp_support_hours": (0.0, 500.0), "ramp_defect_gain": (0.0, 10.0), "debottleneck_gain": (0.0, 1.0), "new_equipment_gain": (0.0, 1.0),
+    "automation_perf_gain": (0.0, 0.5), "automation_crew_cut": (0.0, 0.8), "project_install_hours": (0.0, 176.0),
+    # network
+    "supplier_cover_rate": (1.0, 10.0), "supplier2_surge": (1.0, 5.0), "supplier2_surge_days": (1.0, 60.0),
+    "site_outage_prob": (0.0, 1.0), "site_outage_days": (0.0, 22.0), "absence_wave_prob": (0.0, 1.0),
+    "absence_wave_share": (0.0, 0.8), "random_supplier_failure_prob": (0.0, 1.0),
+    "random_supplier_failure_days": (0.5, 22.0), "backup_capacity_share": (0.0, 1.0),
+    "backup_activation_hours": (0.0, 176.0),
+    # market and money
+    "demand": (500.0, 40_000.0), "demand_noise": (0.0, 0.5), "backlog_cap_rounds": (0.0, 6.0),
+    "normal_lead_days": (0.0, 22.0), "late_order_cancel_rate": (0.0, 1.0), "price": (1.0, 10_000.0),
+    "material_cost": (0.0, 10_000.0), "second_supplier_premium": (0.0, 1_000.0), "wage": (1.0, 500.0),
+    "overtime_premium": (0.0, 2.0), "saturday_premium": (0.0, 2.0), "temp_wage": (1.0, 500.0),
+    "hire_cost": (0.0, 100_000.0), "severance": (0.0, 500_000.0), "tech_wage": (1.0, 500.0),
+    "pm_parts_per_hour": (1.0, 5_000.0), "corrective_cost_multiplier": (1.0, 10.0),
+    "trainer_cost_per_hour": (0.0, 1_000.0), "cross_training_cost_per_worker": (0.0, 20_000.0),
+    "quality_program_cost": (1.0, 1_000_000.0), "inspection_cost": (0.0, 100.0),
+    "engineering_cost_per_hour": (1.0, 1_000.0), "warranty_cost": (0.0, 10_000.0),
+    "outsourcing_unit_cost": (0.0, 10_000.0), "holding_rate": (0.0, 0.5), "energy_cost_per_machine_hour": (0.0, 1_000.0),
+    "backup_standby_cost": (0.0, 1_000_000.0), "injury_cost": (0.0, 1_000_000.0), "overhead": (0.0, 10_000_000.0),
+    "initial_cash": (-10_000_000.0, 100_000_000.0), "initial_backlog": (0.0, 100_000.0),
+    "initial_fg": (0.0, 100_000.0), "initial_raw_days": (0.0, 60.0),
+}
+
+
+class ParamError(ValueError):
+    """A scenario parameter the schema does not allow; names the parameter and what is allowed."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+def _num(x) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,g}"
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+def param_range_text(name: str) -> str:
+    """What parameter `name` may be, in words: 'a number between 0 and 1', 'fixed at 22', ..."""
+    default = DEFAULT_PARAMS[name]
+    low, high = PARAM_RANGES[name]
+    if low == high:
+        return f"fixed at {_num(low)}"
+    what = "a whole number" if isinstance(default, int) else "a number"
+    span = f"between {_num(low)} and {_num(high)}"
+    if isinstance(default, list):
+        return f"a list of {len(default)} numbers (one per station), each {span}"
+    if isinstance(default, dict):
+        return f"an object with the keys {', '.join(default)}, each a number {span}"
+    return f"{what} {span}"
+
+
+def _default_text(default) -> str:
+    if isinstance(default, list):
+        return "[" + ", ".join(_num(x) for x in default) + "]"
+    if isinstance(default, dict):
+        return "{" + ", ".join(f"{k}: {_num(x)}" for k, x in default.items()) + "}"
+    return _num(default)
+
+
+def _scalar(value, default, low, high):
+    if not _is_number(value) or (isinstance(default, int) and float(value) != int(value)):
+        return None
+    value = int(value) if isinstance(default, int) else float(value)
+    return value if low <= value <= high else None
+
+
+def param_check(name: str, value):
+    """One parameter override, coerced to the default's type; ParamError naming it when the schema does
+    not allow it (unknown name, wrong shape or type, out of range)."""
+    if name not in DEFAULT_PARAMS:
+        close = difflib.get_close_matches(name, list(DEFAULT_PARAMS), n=3) if isinstance(name, str) else []
+        hint = f" (did you mean {' or '.join(close[:3])}?)" if close else ""
+        raise ParamError(str(name), f"unknown parameter{hint}; the known parameters are listed in docs/scenarios.md")
+    default = DEFAULT_PARAMS[name]
+    low, high = PARAM_RANGES[name]
+    problem = ParamError(name, f"must be {param_range_text(name)} (default {_default_text(default)})")
+    if low == high:
+        problem = ParamError(name, f"is {param_range_text(name)}: the engine's calendar cannot change")
+    if isinstance(default, list):
+        if not isinstance(value, list) or len(value) != len(default):
+            raise problem
+        out = [_scalar(v, d, low, high) for v, d in zip(value, default)]
+    elif isinstance(default, dict):
+        if not isinstance(value, dict) or set(value) != set(default):
+            raise problem
+        out = {k: _scalar(value[k], d, low, high) for k, d in default.items()}
+    else:
+        out = _scalar(value, default, low, high)
+    if out is None or (isinstance(out, list) and None in out) or (isinstance(out, dict) and None in out.values()):
+        raise problem
+    return out
+
+
+def params_cross_check(params: dict) -> None:
+    """Rules between parameters (params: merged with the defaults); ParamError naming the one to change."""
+    if params["output_flat_hours"] <= params["output_linear_hours"]:
+        raise ParamError("output_flat_hours", "must be above output_linear_hours "
+                         f"({_num(params['output_linear_hours'])}): output flattens after it grows linearly")
+    if params["price"] <= params["material_cost"]:
+        raise ParamError("price", f"must be above material_cost ({_num(params['material_cost'])}): every unit "
+                         "would lose money before any other cost")
+    for i, (wip, cap) in enumerate(zip(params["initial_wip"], params["buffer_cap"])):
+        if i > 0 and wip > cap:
+            raise ParamError("initial_wip", f"station {i + 1} starts with {_num(wip)} units waiting, more than its "
+                             f"buffer_cap of {_num(cap)}")
