@@ -3,10 +3,12 @@ check access, call the debrief selectors (game/debrief.py) and render or write t
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
+from game.counterfactual import counterfactual_widget_options
 from game.debrief import SCORECARD_PARTS, session_debrief
 from game.results_export import results_csv, results_xlsx
 
@@ -31,6 +33,8 @@ def session_debrief_page(request, session_id: int):
         "session": session, "debrief": debrief, "parts": SCORECARD_PARTS,
         "chart_data": {"series": debrief["series"], "currency": debrief["currency"],
                        "kpis": {k["key"]: k for g in debrief["kpi_groups"] for k in g["kpis"]}},
+        "replay": {**counterfactual_widget_options(session=session), "defaultKpi": "scorecard",
+                   "url": reverse("session-counterfactual", kwargs={"session_id": session.id})},
     })
 
 

@@ -27,10 +27,10 @@ from classroom.errors import Forbidden, LabError, NotFound
 from classroom.models import Participant, Session, Team
 from classroom.services.access import participant_roles
 from game import engine
-from game.dashboards import KPIS, visible_kpis
+from game.dashboards import KPIS, kpi_catalog_json, visible_kpis
 from game.engine import strategies
 from game.engine.budget import planned_spend
-from game.lever_display import lever_display
+from game.lever_display import lever_display, room_lever_specs
 from game.models import Round, RoundResult
 from game.money_format import money
 from game.package_checks import decision_error_text
@@ -289,3 +289,14 @@ def counterfactual_for_participant(*, participant: Participant, from_round, leve
         for side in ("actual", "counterfactual"):
             row[side] = {k: v for k, v in row[side].items() if k in keep}
     return answer
+
+
+def counterfactual_widget_options(*, session: Session) -> dict:
+    """What the facilitator's replay widget (frontend/static/lab/counterfactual.js) needs, on the debrief page:
+    every team, the rounds played, every KPI, the lever specs and the presets. The caller adds the `url`."""
+    currency = session_scenario(session=session).currency
+    played = list(Round.objects.filter(session=session, state=Round.State.CLOSED).order_by("number")
+                  .values_list("number", flat=True))
+    return {"teams": [{"id": t.id, "name": t.name} for t in session.teams.order_by("number")],
+            "rounds": played, "kpis": kpi_catalog_json(), "levers": room_lever_specs(currency=currency),
+            "presets": counterfactual_presets(), "currency": currency}

@@ -104,7 +104,7 @@ def test_the_debrief_prints_to_pdf_without_controls(debrief_page):
         assert not controls.nth(i).is_visible(), controls.nth(i).evaluate("e => e.outerHTML.slice(0, 120)")
     for n in (1, 2, 3):  # every team's drill-down, whatever was picked on screen
         expect(page.locator(f"#team-{n}")).to_be_visible()
-    expect(page.locator(".chart-box")).to_be_hidden()
+    expect(page.locator("#kpi-explorer .chart-box")).to_be_hidden()
     expect(page.locator("#kpi-table")).to_be_visible()  # the chart's figures, as a table
     expect(page.locator("#leaderboard-table")).to_be_visible()
 
@@ -115,3 +115,20 @@ def test_the_debrief_prints_to_pdf_without_controls(debrief_page):
     assert body.startswith(b"%PDF-") and len(body) > 30_000, len(body)
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", body))
     assert pages >= 4, pages  # the leaderboard and KPI table, then a page per team at least
+
+
+def test_the_facilitator_replays_a_team_with_one_change_on_the_debrief(debrief_page):
+    """The counterfactual widget on the debrief: any team, any played month, against the engine's replay."""
+    page, session, teams = debrief_page
+    replay = page.get_by_role("region", name=re.compile("What if they had"))
+    expect(replay).to_be_visible()
+    replay.get_by_label("Team").select_option(label=teams[1].name)
+    replay.get_by_label("Change from round").select_option(label="Round 1")
+    replay.get_by_label("Change", exact=True).select_option(label="No overtime")
+    replay.get_by_role("button", name="Replay").click()
+    expect(page.locator("#cf-change")).to_contain_text(f"{teams[1].name}: No overtime, from round 1 on.", timeout=20_000)
+    drawn = page.evaluate("""() => { const c = Chart.getChart(document.getElementById('cf-chart'));
+        return c ? c.data.datasets.map(d => [d.label, d.data.length]) : null; }""")
+    assert drawn == [["As played", 2], ["What if", 2]]
+    expect(page.locator("#cf-table tbody tr")).to_have_count(2)
+    assert_accessible(page, "the debrief with a replay")
