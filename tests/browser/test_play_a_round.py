@@ -145,5 +145,6 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     for page in players:
         expect(page.locator("#round-state")).to_have_text("The workshop has ended. Thank you!", timeout=20_000)
         expect(page.locator("#results-table thead th")).to_have_count(3)  # KPI + rounds 1 and 2
+        expect(page.get_by_role("link", name=re.compile("What if we had"))).to_be_visible()  # the replay opens
     assert RoundResult.objects.filter(round__number=2, aligned=False).count() == 1
     expect(console.locator("#leaderboard tbody tr")).to_have_count(1)

@@ -82,6 +82,12 @@
       case "chat.message": state.chat.push(e.message); renderChat(); break;
       case "session.changed": socket.resync(); break;
       case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); announce("News from the plant: " + e.disruption.description); break;
+      case "disruption.changed":  // the facilitator changed news the team has: replaced where it stands
+        state.disruptions = state.disruptions.map(function (d) { return d.id === e.disruption.id ? e.disruption : d; });
+        renderNews(); announce("News from the plant changed: " + e.disruption.description); break;
+      case "disruption.cancelled":
+        state.disruptions = state.disruptions.filter(function (d) { return d.id !== e.id; });
+        renderNews(); announce("News from the plant withdrawn."); break;
     }
   }
 
@@ -169,6 +175,7 @@
     var words = { open: "open: decide and approve", paused: "paused by the facilitator", closing: "closing: the plant is running the month…", closed: "closed" };
     st.textContent = words[r.state] || r.state;
     if (state.session.state === "finished") st.textContent = "The workshop has ended. Thank you!";
+    $("whatif-link").hidden = state.session.state !== "finished";
     if (r.state === "paused") $("timer").textContent = labFormatSeconds(r.remaining_seconds);
     tick();
     renderNews();
@@ -444,7 +451,9 @@
       PREVIEW_KPIS.filter(function (k) { return p.kpis[k]; }).map(function (k) {
         var v = p.kpis[k], spec = KPI[k];
         return '<tr><th scope="row">' + esc(spec.label) + "</th><td>" + F.kpi(v.p10, spec, currency()) + "</td><td><b>" + F.kpi(v.p50, spec, currency()) + "</b></td><td>" + F.kpi(v.p90, spec, currency()) + "</td></tr>";
-      }).join("") + "</tbody></table><p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
+      }).join("") + "</tbody></table>" + (p.disruptions && p.disruptions.length ? "<p class='preview-news'>Includes the news announced for this month: " +
+        p.disruptions.map(function (d) { return esc(d.kind.replace(/_/g, " ")) + " (from day " + (d.start_day + 1) + " for " + d.duration_days + " day(s))"; }).join("; ") + ".</p>" : "") +
+        "<p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
   }
   $("preview-btn").addEventListener("click", function () {
     socket.raw({ type: "package.preview", id: "preview-" + Date.now(), version: state.package.version });
