@@ -2,22 +2,28 @@
 import itertools
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from classroom.models import Participant, Session
 from classroom.reports import HR_GROUP
 from classroom.services.access import FACILITATOR_GROUP
 from classroom.services.sessions import participant_join, session_create
+from facilitator.scenario_authoring import AUTHORING_PERMISSIONS
 from game.services import rounds
 
 _counter = itertools.count(1)
 
 
 def make_facilitator(username: str | None = None):
-    """A user in the "facilitator" group (the group is made again if a transactional test flushed it)."""
+    """A user in the "facilitator" group (the group is made again if a transactional test flushed it, with
+    the scenario-authoring permissions migration facilitator/0002 gives it)."""
     name = username or f"facilitator{next(_counter)}"
     user = get_user_model().objects.create_user(username=name, password="pw-for-tests")
-    user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])
+    group, created = Group.objects.get_or_create(name=FACILITATOR_GROUP)
+    if created:
+        group.permissions.add(*Permission.objects.filter(content_type__app_label="facilitator",
+                                                         codename__in=AUTHORING_PERMISSIONS))
+    user.groups.add(group)
     return user
 
 

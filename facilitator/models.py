@@ -1,0 +1,45 @@
+"""Scenarios authored in the browser (the scenario admin, facilitator/admin.py).
+
+A row holds what a scenario file holds (game/engine/scenarios/*.json); facilitator/scenario_authoring.py
+validates it against the engine's schema and turns it into an engine Scenario. A session created from it
+keeps its own snapshot (Session.scenario_snapshot), so editing or deleting the row never changes a session.
+"""
+from django.conf import settings
+from django.db import models
+
+
+class AuthoredScenario(models.Model):
+    name = models.SlugField(
+        max_length=60, unique=True,
+        help_text="Short name the lab uses (letters, digits, - and _), unique, not one of the shipped scenarios' "
+                  "names. Sessions record it.")
+    title = models.CharField(max_length=120, help_text="What the new-session form and the console show.")
+    description = models.TextField(help_text="The plant and its situation in two or three sentences.")
+    rounds = models.PositiveSmallIntegerField(default=8, help_text="Suggested rounds (months), 1 to 24.")
+    minutes_per_round = models.PositiveSmallIntegerField(default=10, help_text="Suggested minutes per round, 1 to 120.")
+    currency = models.CharField(max_length=3, default="EUR",
+                                help_text="ISO 4217 code of the room's money, such as EUR, USD or GBP.")
+    params = models.JSONField(default=dict, blank=True, help_text="Plant parameters that differ from the defaults.")
+    default_levers = models.JSONField(default=dict, blank=True,
+                                      help_text="Lever values the teams start from where they differ from the defaults.")
+    disruption_schedule = models.JSONField(default=list, blank=True,
+                                           help_text="Disruptions that hit every team in a given round.")
+    teaching_about = models.TextField("What it is about",
+                                      help_text="What the scenario teaches. Participants see this in their brief.")
+    teaching_trap = models.TextField("The trap", blank=True,
+                                     help_text="The mistake teams tend to make (facilitators only).")
+    teaching_strong_team = models.TextField("What a strong team does", blank=True,
+                                            help_text="What good play looks like (facilitators only).")
+    copied_from = models.CharField(max_length=60, blank=True, editable=False,
+                                   help_text="The shipped scenario this one began as a copy of.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "name"]
+        verbose_name = "authored scenario"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.name})"
