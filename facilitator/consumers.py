@@ -49,3 +49,6 @@ class ConsoleConsumer(LabConsumer):
 
     async def disruption_injected(self, event):
         await self.send_json(event)
+
+    async def disruption_changed(self, event):
+        await self.send_json(event)

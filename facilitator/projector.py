@@ -73,10 +73,12 @@ def _days(value: float) -> str:
 
 
 def _disruptions(session: Session, game_round: Round | None) -> list[dict]:
-    """The disruptions announced for the round being played; never an unannounced one."""
+    """The disruptions announced for the round being played; never an unannounced one, never a cancelled
+    one, never one scheduled for a later round (the teams learn of it when its round opens)."""
     if game_round is None or game_round.state not in PLAYING:
         return []
-    rows = (Disruption.objects.filter(session=session, round_number=game_round.number, announced=True)
+    rows = (Disruption.objects.filter(session=session, round_number=game_round.number, announced=True,
+                                      cancelled_at__isnull=True)
             .prefetch_related("teams").order_by("at", "id"))
     out = []
     for row in rows:

@@ -18,7 +18,7 @@ from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
 from game.services.cover import cover_settings, seat_cover_command
-from game.services.disruptions import disruption_inject
+from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
 from game.services.lifecycle import session_end
 
 COMMANDS = {
@@ -45,10 +45,17 @@ COMMANDS = {
         session_id=session_id, user=user, show_leaderboard=body.get("show_leaderboard")),
     "bots": lambda session_id, user, body: bots_fill(session_id=session_id, user=user, teams=body.get("teams"),
                                                      strategy=body.get("strategy", "keep")),
-    "inject": lambda session_id, user, body: disruption_inject(session_id=session_id, user=user,
-                                                               spec=body.get("disruption"),
-                                                               team_ids=body.get("teams"),
-                                                               announce=body.get("announce", True) is not False),
+    "inject": lambda session_id, user, body: disruption_schedule(session_id=session_id, user=user,
+                                                                 spec=body.get("disruption"),
+                                                                 team_ids=body.get("teams"),
+                                                                 announce=body.get("announce", True) is not False,
+                                                                 round_number=body.get("round")),
+    "disruption-edit": lambda session_id, user, body: disruption_edit(
+        session_id=session_id, user=user, disruption_id=body.get("id"), spec=body.get("disruption"),
+        team_ids=body.get("teams"), announce=body.get("announce", True) is not False,
+        round_number=body.get("round")),
+    "disruption-cancel": lambda session_id, user, body: disruption_cancel(session_id=session_id, user=user,
+                                                                          disruption_id=body.get("id")),
     "end": lambda session_id, user, body: session_end(session_id=session_id, user=user),
     "archive": lambda session_id, user, body: session_archive(session_id=session_id, user=user),
     "unarchive": lambda session_id, user, body: session_unarchive(session_id=session_id, user=user),

@@ -141,3 +141,9 @@ class TeamConsumer(LabConsumer):
 
     async def disruption_announced(self, event):
         await self.send_json(event)
+
+    async def disruption_changed(self, event):
+        await self.send_json(event)
+
+    async def disruption_cancelled(self, event):
+        await self.send_json(event)

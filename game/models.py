@@ -95,7 +95,13 @@ class Disruption(models.Model):
     magnitude = models.FloatField(default=1.0)
     # Empty means every team of the session.
     teams = models.ManyToManyField(Team, blank=True)
-    # Announced disruptions are shown to the teams when injected; others are a surprise.
+    # Announced disruptions are shown to the teams they hit once their round is open (at once when
+    # injected into the round being played, at the round's opening when scheduled for a later one);
+    # others are a surprise, seen only in the results.
     announced = models.BooleanField(default=True)
     injected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    # Edited or cancelled by the facilitator before its round closed (game/services/disruptions.py);
+    # a cancelled one never lands.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)

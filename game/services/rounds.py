@@ -23,10 +23,12 @@ from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
 from classroom.selectors import console_team_summary
 from game import deadlines, engine
-from game.models import Disruption, PackageVersion, Round, RoundResult
+from game.models import PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
                             round_playing, session_history, session_scenario)
 from game.services.alignment import alignment_score, priority_mismatch
+from game.services.disruptions import (disruption_event, disruptions_announce_round, disruptions_for_session,
+                                       disruptions_landing)
 from game.tasks import round_close_task
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,7 @@ def _round_open(session: Session, game_round: Round) -> None:
     game_round.save(update_fields=["state", "opens_at", "deadline"])
     session.round_number = game_round.number
     session.save(update_fields=["round_number"])
+    disruptions_announce_round(session=session, game_round=game_round)  # scheduled news, told only now
     for team in session.teams.all():
         team_prepare_for_open_round(team=team)
         package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round),
@@ -240,15 +243,13 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
-    """Per team, the engine events that hit it this round: the scenario's schedule plus injections."""
+    """Per team, the engine events that hit it this round: the scenario's schedule plus the facilitator's
+    disruptions set for this round (injected while it was played or scheduled before), cancelled ones left out."""
     scheduled = scenario.disruptions_for_round(game_round.number)
     per_team = [list(scheduled) for _ in teams]
     index = {t.id: i for i, t in enumerate(teams)}
-    for row in Disruption.objects.filter(session=session, round_number=game_round.number).prefetch_related("teams"):
-        event = engine.Disruption.from_dict({
-            "kind": row.kind, "targets": row.targets, "start_day": row.start_day,
-            "duration_days": row.duration_days, "magnitude": row.magnitude,
-        })
+    for row in disruptions_landing(session=session, round_number=game_round.number):  # cancelled ones never land
+        event = disruption_event(disruption=row)
         targets = [index[t.id] for t in row.teams.all() if t.id in index] or list(range(len(teams)))
         for i in targets:
             per_team[i].append(event)
@@ -305,7 +306,8 @@ def round_finalize(*, round_id: int) -> bool:
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),
-                            "history": session_history(session=session)})
+                            "history": session_history(session=session),
+                            "disruptions": disruptions_for_session(session=session)})  # this round's: landed
         following = session.round_set.filter(number=game_round.number + 1).first()
         if following is not None and not _end_requested(session):
             _round_open(session, following)

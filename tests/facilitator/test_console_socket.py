@@ -72,3 +72,33 @@ async def test_console_answers_its_ping_and_refuses_other_frames_without_closing
     await comm.send_json_to({"type": "resync"})
     assert (await comm.receive_json_from(timeout=5))["type"] == "state"
     await comm.disconnect()
+
+
+async def test_console_hears_scheduled_edited_and_cancelled_disruptions(started_session, facilitator):
+    """Snapshot + events == a fresh snapshot, for the console's list of disruptions."""
+    from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
+
+    spec = {"kind": "machine_breakdown", "targets": [], "start_day": 3, "duration_days": 2, "magnitude": 1.0}
+    comm = await console_socket(started_session, facilitator)
+    assert (await comm.connect())[0]
+    snap = await comm.receive_json_from(timeout=5)
+    listed = list(snap["disruptions"])
+    made = await database_sync_to_async(disruption_schedule)(session_id=started_session.id, user=facilitator,
+                                                             spec=spec, round_number=2)
+    event = await comm.receive_json_from(timeout=5)
+    assert event["type"] == "disruption.injected" and event["seq"] == snap["seq"] + 1
+    assert (event["disruption"]["id"], event["disruption"]["round"], event["disruption"]["state"]) == (
+        made.id, 2, "scheduled")
+    listed.append(event["disruption"])
+    await database_sync_to_async(disruption_edit)(session_id=started_session.id, user=facilitator,
+                                                  disruption_id=made.id, spec={**spec, "magnitude": 0.5})
+    await database_sync_to_async(disruption_cancel)(session_id=started_session.id, user=facilitator,
+                                                    disruption_id=made.id)
+    for expected in ({"magnitude": 0.5, "state": "scheduled"}, {"magnitude": 0.5, "state": "cancelled"}):
+        event = await comm.receive_json_from(timeout=5)
+        assert event["type"] == "disruption.changed"
+        assert {k: event["disruption"][k] for k in expected} == expected
+        listed = [event["disruption"] if d["id"] == made.id else d for d in listed]
+    fresh = await database_sync_to_async(session_snapshot)(session_id=started_session.id)
+    assert fresh["disruptions"] == listed
+    await comm.disconnect()

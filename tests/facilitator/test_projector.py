@@ -142,3 +142,22 @@ def test_unknown_join_code_is_refused_in_words(db):
 
 def test_join_code_is_read_in_any_case(lobby_session):
     assert projector_session(join_code=f" {lobby_session.join_code.lower()} ").pk == lobby_session.pk
+
+
+def test_a_scheduled_disruption_shows_only_once_its_round_opens_and_a_cancelled_one_never(two_teams, facilitator):
+    from game.services.disruptions import disruption_cancel, disruption_schedule
+
+    planned = disruption_schedule(session_id=two_teams.id, user=facilitator, spec=ANNOUNCED, round_number=2)
+    dropped = disruption_schedule(session_id=two_teams.id, user=facilitator,
+                                  spec={**ANNOUNCED, "kind": "energy_price_spike", "magnitude": 3.0}, round_number=2)
+    in_play = disruption_schedule(session_id=two_teams.id, user=facilitator, spec=SURPRISE, round_number=1)
+    disruption_cancel(session_id=two_teams.id, user=facilitator, disruption_id=dropped.id)
+    disruption_cancel(session_id=two_teams.id, user=facilitator, disruption_id=in_play.id)
+    state = state_of(two_teams)
+    assert state["round"]["number"] == 1 and state["disruptions"] == []
+    assert "demand" not in json.dumps(state).lower() and "supplier" not in json.dumps(state).lower()
+    rounds.round_advance(session_id=two_teams.id, user=facilitator, round_number=1)
+    state = state_of(two_teams)
+    assert state["round"]["number"] == 2
+    assert [(d["id"], d["title"]) for d in state["disruptions"]] == [(planned.id, "Demand spike")]
+    assert "energy" not in json.dumps(state).lower()
