@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from facilitator import counterfactual_views, debrief_views, views
+from facilitator import counterfactual_views, debrief_views, disruption_views, views
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
@@ -17,5 +17,7 @@ urlpatterns = [
     path("s/<int:session_id>/clone/", views.session_clone_view, name="session-clone"),
     path("s/<int:session_id>/counterfactual/", counterfactual_views.session_counterfactual,
          name="session-counterfactual"),
+    path("s/<int:session_id>/disruption-impact/", disruption_views.session_disruption_impact,
+         name="session-disruption-impact"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
 ]

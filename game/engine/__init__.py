@@ -9,7 +9,7 @@ from .levers import (LEVERS, PROJECTS, ROLES, DecisionError, LeverSpec, default_
                      validate_lever, validate_levers, validate_package)
 from .mistakes import detect_mistakes
 from .model import simulate_round
-from .preview import preview  # rebinds the name: engine.preview is the function, not the module
+from .preview import preview, preview_impact  # rebinds the name: engine.preview is the function, not the module
 from .scenario import Scenario, load_scenario, scenario_names
 from .state import PlantState, initial_state, state_from_team_dicts, state_to_team_dicts
 from .stations import station_view
@@ -18,6 +18,6 @@ __all__ = [
     "ROLES", "LEVERS", "PROJECTS", "LeverSpec", "lever_specs_json", "DecisionError", "validate_lever",
     "validate_levers", "validate_package", "default_levers", "Scenario", "load_scenario", "scenario_names",
     "Disruption", "DISRUPTION_KINDS", "PlantState", "initial_state", "state_to_team_dicts",
-    "state_from_team_dicts", "station_view", "simulate_round", "detect_mistakes", "preview",
+    "state_from_team_dicts", "station_view", "simulate_round", "detect_mistakes", "preview", "preview_impact",
 ]
 
