@@ -1,8 +1,10 @@
 """What-if preview: the team's package run over sampled futures of the coming month.
 
-Read-only. The result depends only on (team state, package version, round), and team state
-changes only when a round closes, so previews are cached per (team, round, version): a whole
-team pressing "preview" on the same version costs one engine run.
+Read-only. The month run includes the disruptions announced to the team for this round (the news the
+room shows; a surprise stays out, or the preview would give it away). The result depends only on (team
+state, package version, round, those disruptions), and team state changes only when a round closes, so
+previews are cached per (team, round, version, announced disruptions): a whole team pressing "preview" on
+the same version costs one engine run, and a disruption announced, edited or cancelled since is a new key.
 """
 import threading
 from collections import OrderedDict
@@ -11,6 +13,7 @@ from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
 from game.selectors import package_latest, round_playing, session_scenario
+from game.services.disruptions import disruptions_announced_for
 
 PREVIEW_SAMPLES = 200
 CACHE_SIZE = 256
@@ -48,10 +51,14 @@ def package_preview(*, participant_id: int, version) -> dict:
     except engine.DecisionError as exc:
         raise LabError("invalid_package", str(exc), field=exc.field)
     state = team.engine_state or engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
+    news = disruptions_announced_for(team=team, round_number=game_round.number)
 
     def compute():
         return engine.preview(state, package.levers, scenario, n_samples=PREVIEW_SAMPLES, seed=session.seed,
-                              round_number=game_round.number)
+                              round_number=game_round.number, disruptions=news)
 
-    result = _cached((team.id, game_round.number, package.version), compute)
-    return {"version": package.version, "round": game_round.number, **result}
+    key = (team.id, game_round.number, package.version, tuple(news))  # engine.Disruption is frozen: hashable
+    result = _cached(key, compute)
+    return {"version": package.version, "round": game_round.number, **result,
+            "disruptions": [{"kind": d.kind, "description": engine.DISRUPTION_KINDS[d.kind]["description"],
+                             "start_day": d.start_day, "duration_days": d.duration_days} for d in news]}

@@ -54,3 +54,37 @@ def test_preview_uses_the_snapshot(scenario_files, started_session):
     Session.objects.filter(pk=started_session.pk).update(scenario_snapshot=None)  # the file would change it
     preview_service._cache.clear()
     assert package_preview(participant_id=hr.id, version=1) != before
+
+
+SUPPLIER_DOWN = {"kind": "supplier_failure", "targets": [0], "start_day": 2, "duration_days": 10, "magnitude": 1.0}
+
+
+def test_preview_runs_the_news_announced_for_the_round(started_session, facilitator):
+    from game.services.disruptions import disruption_cancel, disruption_edit, disruption_inject
+
+    hr = factories.holder(started_session, "hr")
+    preview_service._cache.clear()
+    calm = package_preview(participant_id=hr.id, version=1)
+    assert calm["disruptions"] == []
+    news = disruption_inject(session_id=started_session.id, user=facilitator, spec=SUPPLIER_DOWN)
+    hit = package_preview(participant_id=hr.id, version=1)  # same version: the cache must not answer
+    assert [d["kind"] for d in hit["disruptions"]] == ["supplier_failure"]
+    assert hit["kpis"]["good_units"]["p50"] < 0.9 * calm["kpis"]["good_units"]["p50"]
+    disruption_edit(session_id=started_session.id, user=facilitator, disruption_id=news.id,
+                    spec={**SUPPLIER_DOWN, "duration_days": 6})
+    milder = package_preview(participant_id=hr.id, version=1)
+    assert hit["kpis"]["good_units"]["p50"] < milder["kpis"]["good_units"]["p50"] < calm["kpis"]["good_units"]["p50"]
+    disruption_cancel(session_id=started_session.id, user=facilitator, disruption_id=news.id)
+    assert package_preview(participant_id=hr.id, version=1) == calm
+
+
+def test_preview_leaves_surprises_and_later_rounds_out(started_session, facilitator):
+    from game.services.disruptions import disruption_inject, disruption_schedule
+
+    hr = factories.holder(started_session, "hr")
+    preview_service._cache.clear()
+    calm = package_preview(participant_id=hr.id, version=1)
+    disruption_inject(session_id=started_session.id, user=facilitator, spec=SUPPLIER_DOWN, announce=False)
+    disruption_schedule(session_id=started_session.id, user=facilitator, spec=SUPPLIER_DOWN, round_number=2)
+    preview_service._cache.clear()
+    assert package_preview(participant_id=hr.id, version=1) == calm  # giving nothing away
