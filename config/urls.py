@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from facilitator.admin import scenario_site
+
 urlpatterns = [
     path("", include("classroom.urls")),
     path("", include("game.urls")),
+    path("console/scenarios/", scenario_site.urls),  # the scenario editor (facilitator/admin.py)
     path("console/", include("facilitator.urls")),
     path("projector/", include("facilitator.projector_urls")),
     path("reports/", include("classroom.report_urls")),

@@ -14,6 +14,7 @@ from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from classroom.services.projector import session_projector_settings
 from facilitator.join_url import join_address_choose, join_qr_svg, join_target, join_url
+from facilitator.scenario_authoring import authored_scenario_for_session, authored_scenario_list, user_may_author
 from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
@@ -66,6 +67,12 @@ def _scenarios():
     return [engine.load_scenario(name) for name in engine.scenario_names()]
 
 
+def _scenario_context(request) -> dict:
+    """The new-session form's scenarios: the shipped ones, then those authored in the scenario editor."""
+    return {"scenarios": _scenarios(), "authored_scenarios": authored_scenario_list(),
+            "may_author": user_may_author(user=request.user, action="view")}
+
+
 def _error_page(request, exc: LabError):
     return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
 
@@ -75,7 +82,7 @@ def _list_context(request) -> dict:
     show_archived = request.GET.get("archived") == "1"
     return {"sessions": session_list_for_user(user=request.user, archived=show_archived),
             "show_archived": show_archived, "archived_count": session_archived_count_for_user(user=request.user),
-            "scenarios": _scenarios()}
+            **_scenario_context(request)}
 
 
 @login_required
@@ -98,8 +105,9 @@ def session_new(request):
     except LabError as exc:
         return _error_page(request, exc)
     form = {k: request.POST.get(k, "") for k in ("name", "scenario_name", "rounds", "minutes_per_round", "seed")}
-    try:
-        session = session_create(facilitator=request.user, **form)
+    try:  # a shipped scenario by name, or an authored one passed whole (the session keeps its snapshot)
+        scenario = authored_scenario_for_session(name=form["scenario_name"])
+        session = session_create(facilitator=request.user, **form, scenario=scenario)
     except LabError as exc:
         return render(request, "frontend/console_list.html", {**_list_context(request), "form": form, "error": exc},
                       status=exc.http_status)

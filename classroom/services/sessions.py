@@ -41,17 +41,23 @@ def session_insert(**fields) -> Session:
     raise LabError("join_code_exhausted", "Could not allocate a join code; try again.")
 
 
-def session_create(*, facilitator, name: str, scenario_name: str, rounds, minutes_per_round, seed) -> Session:
+def session_create(*, facilitator, name: str, scenario_name: str, rounds, minutes_per_round, seed,
+                   scenario: engine.Scenario | None = None) -> Session:
+    """A new session in the lobby. `scenario_name` names a shipped scenario, unless the caller passes the
+    `scenario` itself (one authored in the browser: facilitator/scenario_authoring.py), whose name it is.
+    Either way the session keeps a snapshot of the scenario, so later edits never change it."""
     facilitator_check(user=facilitator)  # before the form is judged
     name = (name or "").strip()
     if not 1 <= len(name) <= 120:
         raise LabError("invalid_value", "Session name must be 1 to 120 characters.", field="name")
-    if scenario_name not in engine.scenario_names():
+    if scenario is None and scenario_name not in engine.scenario_names():
         raise LabError("invalid_value", f"Unknown scenario {scenario_name!r}.", field="scenario_name")
+    if scenario is not None and scenario.name != scenario_name:
+        raise ValueError(f"session_create: scenario {scenario.name!r} passed as {scenario_name!r}")
     rounds = _int_in_range(rounds, "rounds", *ROUNDS_RANGE)
     minutes = _int_in_range(minutes_per_round, "minutes_per_round", *MINUTES_RANGE)
     seed = _int_in_range(seed, "seed", 0, 2**31 - 1)
-    snapshot = scenario_to_dict(engine.load_scenario(scenario_name))
+    snapshot = scenario_to_dict(scenario or engine.load_scenario(scenario_name))
     return session_insert(facilitator=facilitator, name=name, scenario_name=scenario_name, scenario_snapshot=snapshot,
                           rounds=rounds, minutes_per_round=minutes, seed=seed)
 

@@ -1,0 +1,276 @@
+"""The scenario editor: authored scenarios in the Django admin.
+
+Facilitators use it at /console/scenarios/ (`scenario_site`): a small admin site that admits members of the
+"facilitator" group (and superusers) without making them staff, and shows authored scenarios only.
+Administrators also find it in the main admin (/admin/). Either way every page asks
+facilitator.scenario_authoring.user_may_author (the group and the model permission), the form validates
+with scenario_validate (errors at the field, nothing saved), and the change page has a Test run.
+"""
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.fields import InvalidJSONInput
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from classroom.errors import LabError
+from classroom.services.access import FACILITATOR_GROUP, user_may_facilitate
+from facilitator import scenario_authoring as authoring
+from facilitator.models import AuthoredScenario
+from game import engine
+from game.engine.params import DEFAULT_PARAMS, PARAM_DOCS, param_range_text
+
+
+class PrettyJSONField(forms.JSONField):
+    """JSON shown indented, one item a line, so a facilitator can read and edit it."""
+
+    def prepare_value(self, value):
+        if isinstance(value, InvalidJSONInput):
+            return value
+        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def params_help() -> str:
+    rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (name, _json(DEFAULT_PARAMS[name]), param_range_text(name), why) for name, (_, why) in PARAM_DOCS.items()))
+    return format_html(
+        'A JSON object of the parameters that differ from the defaults, e.g. <code>{{"demand": 12000, "rate": '
+        '[54, 52, 42, 52, 56]}}</code>; leave <code>{{}}</code> for the default plant. Each value has the '
+        "default's shape (a number, a list of one value per station, or an object with the same keys) and lies in "
+        "its range. docs/scenarios.md explains them."
+        '<details class="param-reference"><summary>The {} parameters: defaults and ranges</summary>'
+        '<table><thead><tr><th>parameter</th><th>default</th><th>allowed</th><th>what it is</th></tr></thead>'
+        "<tbody>{}</tbody></table></details>", len(PARAM_DOCS), rows)
+
+
+def levers_help() -> str:
+    def allowed(spec):
+        if spec.kind == "choice":
+            return "one of " + ", ".join(spec.choices)
+        if spec.kind == "multichoice":
+            return "a list of project codes: " + ", ".join(spec.choices)
+        if spec.kind == "int_list":
+            return f"a list of {spec.length} whole numbers, each {spec.min:g} to {spec.max:g}"
+        return f"{'a whole number' if spec.kind == 'int' else 'a number'} from {spec.min:g} to {spec.max:g}"
+
+    rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (name, spec.role, _json(spec.default), allowed(spec), spec.label) for name, spec in engine.LEVERS.items()))
+    return format_html(
+        'A JSON object of the lever values teams start from where they differ from the defaults, e.g. '
+        '<code>{{"capex_budget": 20000, "raw_material_cover_days": 2.0}}</code>. Priority weights must sum to 100; '
+        "hires and exits cannot both be above 0."
+        '<details class="lever-reference"><summary>The {} levers: owners, defaults and ranges</summary>'
+        '<table><thead><tr><th>lever</th><th>role</th><th>default</th><th>allowed</th><th>what it is</th></tr>'
+        "</thead><tbody>{}</tbody></table></details>", len(engine.LEVERS), rows)
+
+
+def schedule_help() -> str:
+    rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+        (kind, spec["description"], spec["targets"], spec["magnitude"])
+        for kind, spec in engine.DISRUPTION_KINDS.items()))
+    return format_html(
+        'A JSON list of disruptions that hit every team; each entry <code>{{"round": 4, "kind": '
+        '"supplier_failure", "targets": [0], "start_day": 2, "duration_days": 12, "magnitude": 1.0}}</code>: '
+        "round 1 to the scenario's rounds, start_day 0 to 21 (working day of the month), duration_days above 0 "
+        "up to 22, targets and magnitude as the kind says. <code>[]</code> for none."
+        '<details class="kind-reference"><summary>The {} kinds</summary>'
+        '<table><thead><tr><th>kind</th><th>what happens</th><th>targets</th><th>magnitude</th></tr></thead>'
+        "<tbody>{}</tbody></table></details>", len(engine.DISRUPTION_KINDS), rows)
+
+
+class AuthoredScenarioForm(forms.ModelForm):
+    class Meta:
+        model = AuthoredScenario
+        fields = list(authoring.FIELDS)
+        field_classes = {"params": PrettyJSONField, "default_levers": PrettyJSONField,
+                         "disruption_schedule": PrettyJSONField}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "teaching_about": forms.Textarea(attrs={"rows": 3}),
+                   "teaching_trap": forms.Textarea(attrs={"rows": 3}),
+                   "teaching_strong_team": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, text, rows in (("params", params_help(), 12), ("default_levers", levers_help(), 6),
+                                  ("disruption_schedule", schedule_help(), 12)):
+            self.fields[field].help_text = text
+            self.fields[field].widget.attrs.update({"rows": rows, "class": "vLargeTextField json-field",
+                                                    "spellcheck": "false"})
+
+    def clean(self):
+        data = super().clean()
+        for field, empty in (("params", {}), ("default_levers", {}), ("disruption_schedule", [])):
+            if field in data and data[field] in (None, ""):
+                data[field] = empty
+        try:
+            self.scenario = authoring.scenario_validate(data)
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                if field not in self.errors:  # a field its own cleaning refused already says why
+                    self.add_error(None if field == "__all__" else field, problems)
+        return data
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.0f} {currency}"
+
+
+def _cell(value: float, unit: str, digits: int, currency: str) -> str:
+    if unit == "money":
+        return _money(value, currency)
+    if unit == "share":
+        return f"{100 * value:.{digits}f}%"
+    return f"{value:,.{digits}f}"
+
+
+class AuthoredScenarioAdmin(admin.ModelAdmin):
+    form = AuthoredScenarioForm
+    list_display = ("title", "name", "rounds", "currency", "copied_from", "created_by", "updated_at")
+    search_fields = ("title", "name", "description")
+    readonly_fields = ("copied_from", "created_by", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "title", "description", ("rounds", "minutes_per_round", "currency"))}),
+        ("Teaching note", {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team")}),
+        ("Plant parameters", {"fields": ("params",)}),
+        ("Default levers", {"fields": ("default_levers",)}),
+        ("Disruption schedule", {"fields": ("disruption_schedule",)}),
+        ("History", {"fields": ("copied_from", "created_by", "created_at", "updated_at")}),
+    )
+
+    # who may: the group and the model permission (scenario_authoring.user_may_author), on either site
+    def has_module_permission(self, request):
+        return authoring.user_may_author(user=request.user, action="view")
+
+    def has_view_permission(self, request, obj=None):
+        return authoring.user_may_author(user=request.user, action="view") or self.has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return authoring.user_may_author(user=request.user, action="add")
+
+    def has_change_permission(self, request, obj=None):
+        return authoring.user_may_author(user=request.user, action="change")
+
+    def has_delete_permission(self, request, obj=None):
+        return authoring.user_may_author(user=request.user, action="delete")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path("copy-shipped/", wrap(self.copy_shipped_view), name="%s_%s_copy_shipped" % info),
+            path("<path:object_id>/test-run/", wrap(self.test_run_view), name="%s_%s_test_run" % info),
+        ] + super().get_urls()
+
+    def _url(self, what: str, *args) -> str:
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{what}", args=args)
+
+    def copy_shipped_view(self, request):
+        """The shipped scenarios, each with a button that makes an authored copy to edit."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        request.current_app = self.admin_site.name
+        error = None
+        if request.method == "POST":
+            try:
+                row = authoring.scenario_copy_shipped(user=request.user, shipped_name=request.POST.get("shipped_name"))
+            except LabError as exc:
+                error = exc.message
+            else:
+                self.message_user(request, f"Copied: edit {row.name!r} below, then save.", messages.SUCCESS)
+                return redirect(self._url("change", row.pk))
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "title": "Copy a shipped scenario",
+            "shipped": [engine.load_scenario(name) for name in engine.scenario_names()], "error": error,
+        }
+        return TemplateResponse(request, "admin/facilitator/authoredscenario/copy_shipped.html", context,
+                                status=400 if error else 200)
+
+    def test_run_view(self, request, object_id):
+        """Play the saved scenario for a few rounds with a scripted strategy and show the KPIs per round."""
+        row = self.get_object(request, object_id)
+        if row is None:
+            raise Http404("No authored scenario has that id.")
+        if not self.has_view_permission(request, row):
+            raise PermissionDenied
+        request.current_app = self.admin_site.name
+        form = {"strategy": request.GET.get("strategy", "defaults"),
+                "rounds": request.GET.get("rounds", ""), "seed": request.GET.get("seed", "")}
+        result, problems, error = None, None, None
+        try:
+            scenario = authoring.scenario_from_authored(row)
+        except ValidationError as exc:
+            problems = [f"{field}: {m}" for field, msgs in exc.message_dict.items() for m in msgs]
+        else:
+            if not form["rounds"]:
+                form["rounds"] = str(min(authoring.TEST_RUN_ROUNDS, scenario.rounds))
+            if not form["seed"]:
+                form["seed"] = str(authoring.TEST_RUN_SEED)
+            try:
+                result = authoring.scenario_test_run(scenario=scenario, strategy=form["strategy"],
+                                                     rounds=_int_or_text(form["rounds"]), seed=_int_or_text(form["seed"]))
+            except LabError as exc:
+                error = exc
+        table = None
+        if result:
+            table = [{"round": r["round"], "cells": [_cell(r["kpis"][c["key"]], c["unit"], c["digits"], row.currency)
+                                                      for c in result["columns"]]} for r in result["rows"]]
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": row,
+            "title": f"Test run: {row.title}", "form": form, "strategies": authoring.TEST_RUN_STRATEGIES,
+            "max_rounds": row.rounds, "result": result, "table": table, "problems": problems, "error": error,
+            "change_url": self._url("change", row.pk),
+        }
+        status = 400 if (problems or error) else 200
+        return TemplateResponse(request, "admin/facilitator/authoredscenario/test_run.html", context, status=status)
+
+
+def _int_or_text(text: str):
+    """A whole number typed in the test-run form, or the text itself for the service to refuse."""
+    text = (text or "").strip()
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+class FacilitatorLoginForm(AdminAuthenticationForm):
+    """The scenario editor's login: the facilitator group (or a superuser), not staff status."""
+
+    def confirm_login_allowed(self, user):
+        AuthenticationForm.confirm_login_allowed(self, user)
+        if not user_may_facilitate(user=user):
+            raise ValidationError(f"The scenario editor is for facilitators: this account is not in the "
+                                  f"'{FACILITATOR_GROUP}' group.", code="invalid_login")
+
+
+class ScenarioAuthoringSite(admin.AdminSite):
+    site_header = "Decision Lab: scenario editor"
+    site_title = "Scenario editor"
+    index_title = "Scenarios"
+    site_url = "/console/"
+    login_form = FacilitatorLoginForm
+    enable_nav_sidebar = False
+
+    def has_permission(self, request):
+        return request.user.is_active and user_may_facilitate(user=request.user)
+
+    def index(self, request, extra_context=None):
+        return redirect(f"{self.name}:facilitator_authoredscenario_changelist")
+
+
+scenario_site = ScenarioAuthoringSite(name="scenarios")
+scenario_site.register(AuthoredScenario, AuthoredScenarioAdmin)
+admin.site.register(AuthoredScenario, AuthoredScenarioAdmin)
