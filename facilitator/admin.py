@@ -29,12 +29,21 @@ from game.engine.params import DEFAULT_PARAMS, PARAM_DOCS, param_range_text
 
 
 class PrettyJSONField(forms.JSONField):
-    """JSON shown indented, one item a line, so a facilitator can read and edit it."""
+    """JSON shown one parameter, lever or disruption a line, so a facilitator can read and edit it."""
 
     def prepare_value(self, value):
         if isinstance(value, InvalidJSONInput):
             return value
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
+        return readable_json(value)
+
+
+def readable_json(value) -> str:
+    """An object or list with one item a line, each item compact: {"rate": [54, 52, 42, 52, 56], ...}."""
+    if isinstance(value, dict) and value:
+        return "{\n" + ",\n".join(f"  {_json(k)}: {_json(v)}" for k, v in value.items()) + "\n}"
+    if isinstance(value, list) and value:
+        return "[\n" + ",\n".join(f"  {_json(v)}" for v in value) + "\n]"
+    return _json(value)
 
 
 def _json(value) -> str:
@@ -93,6 +102,7 @@ class AuthoredScenarioForm(forms.ModelForm):
     class Meta:
         model = AuthoredScenario
         fields = list(authoring.FIELDS)
+        labels = {"params": "Parameters"}
         field_classes = {"params": PrettyJSONField, "default_levers": PrettyJSONField,
                          "disruption_schedule": PrettyJSONField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),

@@ -192,7 +192,9 @@ def test_a_good_change_is_saved(author, row):
 
 def test_the_form_shows_the_json_readably_with_the_reference(author, row):
     html = author.get(f"{BASE}{row.pk}/change/").content.decode()
-    assert "{\n  &quot;demand&quot;: 12000\n}" in html
+    assert "{\n  &quot;demand&quot;: 12000\n}" in html  # one item a line, each compact
+    assert "[\n  {&quot;round&quot;: 3, &quot;kind&quot;: &quot;absenteeism&quot;, &quot;start_day&quot;: 0, " in html
+    assert ">Parameters:</label>" in html
     assert f"The {len(DEFAULT_PARAMS)} parameters: defaults and ranges" in html
     assert "<code>demand</code></td><td>11000.0</td><td>a number between 500 and 40,000</td>" in html
     assert "<code>technicians</code></td><td>engineering</td>" in html
@@ -250,7 +252,7 @@ def test_copy_a_shipped_scenario(author, facilitator):
     assert response.status_code == 302 and response.url == f"{BASE}{row.pk}/change/"
     assert row.name == "growth_squeeze-copy" and row.copied_from == "growth_squeeze" and row.created_by == facilitator
     assert row.params == {"rate": [54.0, 52.0, 42.0, 52.0, 56.0], "demand": 11_500.0}
-    assert len(row.disruption_schedule) == 6
+    assert len(row.disruption_schedule) == 6 and list(row.disruption_schedule[0])[:2] == ["round", "kind"]
     assert 'class="copy-shipped-link"' in author.get(BASE).content.decode()
 
 
