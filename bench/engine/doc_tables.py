@@ -1,6 +1,7 @@
 """Print the parameter and lever tables of docs/model.md from the code (the single source).
 
     .venv/bin/python bench/engine/doc_tables.py
+    .venv/bin/python bench/engine/doc_tables.py --ranges    # the table of docs/scenarios.md
 """
 import sys
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from game.engine.levers import LEVERS, PROJECTS  # noqa: E402
-from game.engine.params import PARAM_DOCS  # noqa: E402
+from game.engine.params import PARAM_DOCS, param_range_text  # noqa: E402
 
 
 def fmt(v):
@@ -18,6 +19,16 @@ def fmt(v):
         return "[" + ", ".join(f"{x:g}" for x in v) + "]"
     return f"{v:,}" if isinstance(v, (int, float)) else str(v)
 
+
+def ranges_table() -> str:
+    """What an authored scenario may give each parameter (game/engine/params.py PARAM_RANGES)."""
+    rows = [f"| `{k}` | {fmt(v)} | {param_range_text(k)} |" for k, (v, _) in PARAM_DOCS.items()]
+    return "| parameter | default | allowed |\n|---|---|---|\n" + "\n".join(rows)
+
+
+if "--ranges" in sys.argv:
+    print(ranges_table())
+    sys.exit(0)
 
 print("| parameter | value | source or reason |\n|---|---|---|")
 for k, (v, why) in PARAM_DOCS.items():

@@ -2,6 +2,9 @@
 scenarios lie in it, bad values are named, and the plant still runs at every bound."""
 import dataclasses
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,3 +111,14 @@ def test_the_plant_runs_at_every_bound(which):
             if bad:
                 failures.append(f"{name}={_at(name, which)}: round {row['round']} not finite: {bad}")
     assert not failures, "\n".join(failures)
+
+
+def test_docs_list_every_range():
+    """docs/scenarios.md holds the table bench/engine/doc_tables.py --ranges prints from PARAM_RANGES."""
+    root = Path(__file__).resolve().parents[2]
+    table = subprocess.run([sys.executable, "bench/engine/doc_tables.py", "--ranges"], cwd=root, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    assert table.count("\n") == len(PARAM_RANGES) + 1
+    assert table in (root / "docs" / "scenarios.md").read_text(), (
+        "docs/scenarios.md is behind the parameter ranges: paste `.venv/bin/python bench/engine/doc_tables.py "
+        "--ranges` into it")
