@@ -31,18 +31,28 @@ from game.engine.params import DEFAULT_PARAMS, PARAM_DOCS, param_range_text
 class PrettyJSONField(forms.JSONField):
     """JSON shown one parameter, lever or disruption a line, so a facilitator can read and edit it."""
 
+    key_order: tuple[str, ...] = ()
+
     def prepare_value(self, value):
         if isinstance(value, InvalidJSONInput):
             return value
-        return readable_json(value)
+        return readable_json(value, key_order=self.key_order)
 
 
-def readable_json(value) -> str:
-    """An object or list with one item a line, each item compact: {"rate": [54, 52, 42, 52, 56], ...}."""
+def readable_json(value, key_order=()) -> str:
+    """An object or list with one item a line, each item compact: {"rate": [54, 52, 42, 52, 56], ...}. The
+    objects of a list show their keys in key_order (PostgreSQL's jsonb does not keep the order they were
+    written in)."""
+    def ordered(item):
+        if not (key_order and isinstance(item, dict)):
+            return item
+        rank = {k: i for i, k in enumerate(key_order)}
+        return dict(sorted(item.items(), key=lambda kv: rank.get(kv[0], len(rank))))
+
     if isinstance(value, dict) and value:
         return "{\n" + ",\n".join(f"  {_json(k)}: {_json(v)}" for k, v in value.items()) + "\n}"
     if isinstance(value, list) and value:
-        return "[\n" + ",\n".join(f"  {_json(v)}" for v in value) + "\n]"
+        return "[\n" + ",\n".join(f"  {_json(ordered(v))}" for v in value) + "\n]"
     return _json(value)
 
 
@@ -117,6 +127,7 @@ class AuthoredScenarioForm(forms.ModelForm):
             self.fields[field].help_text = text
             self.fields[field].widget.attrs.update({"rows": rows, "class": "vLargeTextField json-field",
                                                     "spellcheck": "false"})
+        self.fields["disruption_schedule"].key_order = authoring.DISRUPTION_KEYS
 
     def clean(self):
         data = super().clean()

@@ -147,7 +147,7 @@ def _schedule(errors, schedule, rounds: int) -> list[dict]:
                 if not 1 <= event.round <= rounds:
                     problem = f"round must be between 1 and the scenario's {rounds} rounds"
                 else:
-                    out.append({"round": event.round, **event.to_dict()})  # the round first, to read
+                    out.append(event.to_dict())
         if problem:
             errors.setdefault("disruption_schedule", []).append(f"{where}: {problem}.")
     return out
@@ -253,7 +253,7 @@ def scenario_copy_shipped(*, user, shipped_name: str) -> AuthoredScenario:
         "minutes_per_round": source.minutes_per_round, "currency": source.currency,
         "params": {k: v for k, v in source.params.items() if v != DEFAULT_PARAMS[k]},
         "default_levers": dict(source.default_levers),
-        "disruption_schedule": [{"round": d.round, **d.to_dict()} for d in source.disruption_schedule],
+        "disruption_schedule": [d.to_dict() for d in source.disruption_schedule],
         **{field: source.teaching_note.get(key, "") for key, field in NOTE_FIELDS.items()},
     }
     with transaction.atomic():

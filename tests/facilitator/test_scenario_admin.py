@@ -38,8 +38,8 @@ def row(db):
     return AuthoredScenario.objects.create(
         name="night-shift", title="Night shift", description="Short of people.", rounds=6, minutes_per_round=12,
         params={"demand": 12_000}, default_levers={"capex_budget": 20_000.0},
-        disruption_schedule=[{"round": 3, "kind": "absenteeism", "start_day": 0, "duration_days": 10,
-                              "magnitude": 0.2}],
+        disruption_schedule=[{"magnitude": 0.2, "kind": "absenteeism", "start_day": 0, "duration_days": 10,
+                              "round": 3}],
         teaching_about="Staffing for absence.")
 
 
@@ -252,7 +252,10 @@ def test_copy_a_shipped_scenario(author, facilitator):
     assert response.status_code == 302 and response.url == f"{BASE}{row.pk}/change/"
     assert row.name == "growth_squeeze-copy" and row.copied_from == "growth_squeeze" and row.created_by == facilitator
     assert row.params == {"rate": [54.0, 52.0, 42.0, 52.0, 56.0], "demand": 11_500.0}
-    assert len(row.disruption_schedule) == 6 and list(row.disruption_schedule[0])[:2] == ["round", "kind"]
+    assert len(row.disruption_schedule) == 6
+    html = author.get(response.url).content.decode()  # each entry on a line, its round first
+    assert ('[\n  {&quot;round&quot;: 3, &quot;kind&quot;: &quot;demand_spike&quot;, &quot;targets&quot;: [], '
+            '&quot;start_day&quot;: 0, &quot;duration_days&quot;: 22.0, &quot;magnitude&quot;: 0.1},\n') in html
     assert 'class="copy-shipped-link"' in author.get(BASE).content.decode()
 
 
