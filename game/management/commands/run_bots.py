@@ -5,10 +5,12 @@ import asyncio
 import time
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from classroom.errors import LabError
 from classroom.models import Session
+from classroom.services.access import FACILITATOR_GROUP
 from classroom.services.sessions import session_create
 from game.bots.runner import bots_supervise
 from game.bots.service import STRATEGIES, bots_fill
@@ -45,6 +47,8 @@ class Command(BaseCommand):
 
     def _rehearsal(self, opts) -> Session:
         user, _ = get_user_model().objects.get_or_create(username="rehearsal", defaults={"is_staff": True})
+        # The rehearsal user runs the session like a facilitator: in the group that lets it (classroom 0010 makes it).
+        user.groups.add(Group.objects.get_or_create(name=FACILITATOR_GROUP)[0])
         session = session_create(facilitator=user, name="Rehearsal with bots", scenario_name=opts["scenario"],
                                  rounds=opts["rounds"], minutes_per_round=opts["minutes"], seed=1)
         bots_fill(session_id=session.id, user=user, teams=opts["teams"], strategy=opts["strategy"])
