@@ -66,8 +66,7 @@ def disruption_console_payload(*, disruption: Disruption, session: Session, roun
     (the form ticks them when the facilitator edits it)."""
     state = disruption_state(disruption=disruption, session=session, round_states=round_states)
     return {**disruption_payload(disruption=disruption), "state": state, "editable": state == "scheduled",
-            "team_ids": sorted(t.id for t in disruption.teams.all()),
-            "in_play": round_states.get(disruption.round_number) in (Round.State.OPEN, Round.State.PAUSED)}
+            "team_ids": sorted(t.id for t in disruption.teams.all())}
 
 
 def _console_payload(disruption: Disruption, session: Session) -> dict:

@@ -290,9 +290,9 @@ def test_the_console_lists_every_disruption_with_its_state(three_rounds, facilit
     disruption_cancel(session_id=three_rounds.id, user=facilitator, disruption_id=gone.id)
     rows = {r["id"]: r for r in disruptions_for_session(session=three_rounds)}
     assert [r["id"] for r in disruptions_for_session(session=three_rounds)] == [now.id, gone.id, later.id]
-    assert (rows[now.id]["state"], rows[now.id]["editable"], rows[now.id]["in_play"]) == ("scheduled", True, True)
-    assert (rows[later.id]["state"], rows[later.id]["announced"], rows[later.id]["in_play"]) == (
-        "scheduled", False, False)
+    assert (rows[now.id]["state"], rows[now.id]["editable"], rows[now.id]["round"]) == ("scheduled", True, 1)
+    assert (rows[later.id]["state"], rows[later.id]["announced"], rows[later.id]["round"]) == ("scheduled", False, 3)
+    assert rows[later.id]["team_ids"] == [] and rows[later.id]["teams"] == "all"
     assert (rows[gone.id]["state"], rows[gone.id]["editable"]) == ("cancelled", False)
     rounds.round_advance(session_id=three_rounds.id, user=facilitator, round_number=1)
     rows = {r["id"]: r for r in disruptions_for_session(session=three_rounds)}

@@ -64,8 +64,11 @@
     switch (e.type) {
       case "package.updated": team(e.team_id).package = e.package; break;
       case "round.changed": state.round = e.round; break;
-      case "round.results": state.leaderboard = e.leaderboard; state.history = e.history; break;
-      case "disruption.injected": state.disruptions.push(e.disruption); break;
+      case "round.results":
+        state.leaderboard = e.leaderboard; state.history = e.history;
+        if (e.disruptions) state.disruptions = e.disruptions;  // this round's have landed
+        break;
+      case "disruption.injected": case "disruption.changed": disruptionPut(e.disruption); break;
       case "team.changed": team(e.team_id).members = e.team.members; break;
       case "presence.changed":
         team(e.team_id).members.forEach(function (m) {
@@ -175,6 +178,7 @@
     }).join("") || '<p class="muted">Nobody has joined yet.</p>');
     document.getElementById("people-count").textContent = "(" + people + " people)";
     renderDebrief();
+    renderDisruptions();
     patch(document.querySelector("#leaderboard tbody"), (state.leaderboard || []).map(function (row, i) {
       return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
         "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
@@ -206,20 +210,75 @@
       return '<div class="team-mistakes" data-team="' + esc(t.team) + '"><h3>' + esc(t.team) + "</h3><ul>" + t.mistakes.map(function (m) {
         return "<li><b>" + esc(m.title) + "</b> (rounds " + m.rounds.join(", ") + "): " + esc(m.evidence) + "</li>"; }).join("") + "</ul></div>";
     }).join("") || '<p class="muted">Mistakes the plant reveals show here after the rounds that reveal them.</p>');
-    patch(document.getElementById("disruptions"), (state.disruptions || []).map(function (d) {
-      return '<li data-kind="' + esc(d.kind) + '">Round ' + d.round + ": <b>" + esc(d.kind.replace(/_/g, " ")) + "</b> × " + d.magnitude +
-        ", day " + (d.start_day + 1) + " for " + d.duration_days + " d, teams: " + (d.teams === "all" ? "all" : d.teams.join(", ")) +
-        (d.announced ? "" : " (surprise)") + "</li>";
-    }).join(""));
+  }
+
+  // ---- disruptions: inject now or schedule for a later round and day, size them first, edit, cancel ----
+  // The server judges every field (errors come back at the field); the form only gathers them. Rounds
+  // offered: the one being played ("now") and every later one that has not opened.
+  var form = document.getElementById("inject-form");
+  var editing = null;       // the disruption being edited (its row), or null for a new one
+  var chosenRound = null;   // the facilitator's pick in the Round select, kept across renders
+  var STATE_WORDS = { scheduled: "scheduled", landed: "landed", cancelled: "cancelled", not_played: "not played (the workshop ended first)" };
+
+  function disruptionPut(d) {
+    var list = state.disruptions = state.disruptions || [];
+    var at = list.map(function (x) { return x.id; }).indexOf(d.id);
+    if (at < 0) list.push(d); else list[at] = d;
+    if (editing && editing.id === d.id) {
+      editing = d.editable ? d : null;
+      if (!editing) stopEditing("This disruption can no longer change (" + (STATE_WORDS[d.state] || d.state) + ").");
+    }
+  }
+  function kindLabel(kind) { var w = kind.replace(/_/g, " "); return w.charAt(0).toUpperCase() + w.slice(1); }
+  function playingRound() {
+    var r = state && state.round;
+    return r && (r.state === "open" || r.state === "paused") ? r.number : null;
+  }
+  function firstRound() {
+    var r = state && state.round;
+    if (!r) return 1;
+    return r.state === "open" || r.state === "paused" ? r.number : r.number + 1;
+  }
+  function inPlay(d) { return d.state === "scheduled" && d.round === playingRound(); }
+  function pickedRound() { return form.round.value ? Number(form.round.value) : null; }
+  function daysText(d) { return d === 1 ? "1 day" : d + " days"; }
+  function teamsText(d) { return d.teams === "all" ? "every team" : "team" + (d.teams.length > 1 ? "s " : " ") + d.teams.join(", "); }
+
+  function renderDisruptions() {
+    var s = state.session, total = s.rounds, first = firstRound(), now = playingRound();
+    var over = s.state === "finished" || first > total;
+    if (chosenRound === null || chosenRound < first || chosenRound > total) chosenRound = editing ? editing.round : (now || first);
+    var options = [];
+    for (var n = first; n <= total; n++) {
+      options.push('<option value="' + n + '"' + (n === chosenRound ? " selected" : "") + ">" +
+        (n === now ? "Now: round " + n + " (being played)" : "Round " + n + (s.state === "lobby" && n === 1 ? " (the first)" : "")) + "</option>");
+    }
+    patch(form.round, options.join("") || '<option value="">No round left</option>');
+    var r = pickedRound();
+    document.getElementById("inject-submit").textContent = editing ? "Save changes" :
+      r !== null && r === now ? "Inject into this round" : "Schedule for round " + (r || "–");
+    document.getElementById("inject-announce-label").textContent = r !== null && r === now ?
+      "Announce to the teams now" : "Announce to the teams when round " + (r || "–") + " opens";
+    form.querySelectorAll("button, select, input").forEach(function (el) { el.disabled = over; });
     var boxes = document.getElementById("inject-teams");
     var checked = {};
     boxes.querySelectorAll("input").forEach(function (i) { checked[i.value] = i.checked; });
-    patch(boxes, '<span class="muted">Teams (none ticked = all):</span> ' + state.teams.map(function (t) {
-      return '<label class="check"><input type="checkbox" value="' + t.id + '"' + (checked[t.id] ? " checked" : "") + "> " + esc(t.name) + "</label>";
-    }).join(" "));
+    patch(boxes, state.teams.map(function (t) {
+      return '<label class="check"><input type="checkbox" value="' + t.id + '"' + (checked[t.id] ? " checked" : "") + (over ? " disabled" : "") + "> " + esc(t.name) + "</label>";
+    }).join(" ") || '<span class="muted">No team yet.</span>');
+    var rows = (state.disruptions || []).slice().sort(function (a, b) {
+      return a.round - b.round || a.start_day - b.start_day || a.id - b.id; });
+    patch(document.getElementById("disruptions"), rows.map(function (d) {
+      var what = kindLabel(d.kind) + " of round " + d.round;
+      var word = inPlay(d) ? "in play this round" : STATE_WORDS[d.state] || d.state;
+      return '<li data-kind="' + esc(d.kind) + '" data-key="disruption-' + d.id + '" data-id="' + d.id + '" data-state="' + esc(d.state) + '" class="disruption-' + esc(d.state) + '">' +
+        "Round " + d.round + ", from day " + (d.start_day + 1) + " for " + daysText(d.duration_days) + ": <b>" + esc(kindLabel(d.kind)) + "</b> × " + d.magnitude +
+        ", " + teamsText(d) + (d.announced ? ", announced" : ", a surprise") + ' <span class="badge state">' + esc(word) + "</span>" +
+        (d.editable ? ' <button type="button" data-edit="' + d.id + '">Edit<span class="visually-hidden"> the ' + esc(what) + "</span></button>" +
+          ' <button type="button" class="warn" data-cancel="' + d.id + '">Cancel<span class="visually-hidden"> the ' + esc(what) + "</span></button>" : "") + "</li>";
+    }).join("") || '<li class="muted">None yet.</li>');
   }
 
-  var form = document.getElementById("inject-form");
   function showKindHelp() {
     var opt = form.kind.options[form.kind.selectedIndex];
     var range = opt.dataset.range.split(",");
@@ -228,24 +287,112 @@
   }
   form.kind.addEventListener("change", showKindHelp);
   showKindHelp();
-  form.addEventListener("submit", function (ev) {
-    ev.preventDefault();
+
+  function formBody() {
     var targets = form.targets.value.split(/[ ,;]+/).filter(Boolean).map(function (x) { return Number(x) - 1; });
     var teams = Array.prototype.filter.call(document.querySelectorAll("#inject-teams input"), function (i) { return i.checked; })
       .map(function (i) { return Number(i.value); });
-    post("inject", { disruption: { kind: form.kind.value, magnitude: Number(form.magnitude.value),
-      start_day: Number(form.start_day.value) - 1, duration_days: Number(form.duration_days.value), targets: targets },
-      teams: teams, announce: form.announce.checked });
+    var num = function (v) { return v === "" ? null : Number(v); };
+    var body = { disruption: { kind: form.kind.value, magnitude: num(form.magnitude.value),
+      start_day: form.start_day.value === "" ? null : Number(form.start_day.value) - 1, duration_days: num(form.duration_days.value), targets: targets },
+      teams: teams, announce: form.announce.checked, round: pickedRound() };
+    if (editing) body.id = editing.id;
+    return body;
+  }
+
+  // The impact shown belongs to the form as it was: any change makes it stale.
+  var impactBox = document.getElementById("impact");
+  function impactStale() {
+    if (impactBox.hidden || impactBox.dataset.stale) return;
+    impactBox.dataset.stale = "1";
+    patch(impactBox, '<p class="muted">The form has changed since: see the expected impact again.</p>');
+  }
+  form.addEventListener("input", impactStale);
+  form.addEventListener("change", function (ev) {
+    if (ev.target === form.round) { chosenRound = pickedRound(); render(); }
+    impactStale();
+  });
+  function impactCell(c) { return "<td>" + esc(c.text) + "</td>"; }
+  function renderImpact(a) {
+    delete impactBox.dataset.stale;
+    impactBox.hidden = false;
+    patch(impactBox, '<h3 id="impact-title">Expected impact: ' + esc(kindLabel(a.disruption.kind)) + ", round " + a.round + "</h3>" +
+      '<p class="muted">' + esc(a.when) + ". Each figure is the median of " + a.n_samples + " sampled futures of the month, " +
+      "with the band in which 8 futures in 10 fall (10 % to 90 %). Without and with use the same futures, so the difference is the disruption's own.</p>" +
+      a.teams.map(function (t) {
+        return '<table class="table impact-table" data-team-id="' + t.team_id + '"><caption>' + esc(t.team) + " (" + esc(t.package) + ")</caption>" +
+          '<thead><tr><th scope="col">KPI</th><th scope="col">Without</th><th scope="col">With</th><th scope="col">Difference</th></tr></thead><tbody>' +
+          t.kpis.map(function (k) {
+            return '<tr data-kpi="' + esc(k.kpi) + '"><th scope="row">' + esc(k.label) + "</th>" + impactCell(k.without) + impactCell(k.with) + impactCell(k.difference) + "</tr>";
+          }).join("") + "</tbody></table>";
+      }).join(""));
+  }
+  document.getElementById("impact-btn").addEventListener("click", function () {
+    var b = this;
+    b.disabled = true;
+    impactBox.hidden = false; delete impactBox.dataset.stale;
+    patch(impactBox, '<p class="muted">Running each team\'s month without and with it…</p>');
+    post("disruption-impact", formBody()).then(function (a) {
+      b.disabled = false;
+      if (a && a.teams) renderImpact(a); else { impactBox.hidden = true; patch(impactBox, ""); }
+    });
   });
 
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var body = formBody();
+    post(editing ? "disruption-edit" : "inject", body).then(function (a) {
+      if (!a || !a.ok) return;
+      if (editing) stopEditing(); else { impactBox.hidden = true; patch(impactBox, ""); }
+    });
+  });
+
+  function startEditing(d) {
+    editing = d; chosenRound = d.round;
+    form.kind.value = d.kind; showKindHelp();
+    form.magnitude.value = d.magnitude; form.start_day.value = d.start_day + 1; form.duration_days.value = d.duration_days;
+    form.targets.value = (d.targets || []).map(function (x) { return x + 1; }).join(", ");
+    form.announce.checked = !!d.announced;
+    document.querySelectorAll("#inject-teams input").forEach(function (i) { i.checked = (d.team_ids || []).indexOf(Number(i.value)) >= 0; });
+    document.getElementById("inject-editing-text").textContent = "Editing the " + kindLabel(d.kind).toLowerCase() + " of round " + d.round + ".";
+    document.getElementById("inject-editing").hidden = false;
+    impactBox.hidden = true; patch(impactBox, "");
+    showFieldError(null, "disruption-edit");
+    render();
+    form.kind.focus();
+  }
+  function stopEditing(note) {
+    editing = null;  // the round picked stays: the facilitator is likely planning that month
+    var box = document.getElementById("inject-editing");
+    box.hidden = !note;
+    document.getElementById("inject-editing-text").textContent = note || "";
+    if (state) render();
+  }
+  document.getElementById("inject-edit-stop").addEventListener("click", function () { stopEditing(); form.kind.focus(); });
+  document.getElementById("disruptions").addEventListener("click", function (ev) {
+    var b = ev.target.closest("button");
+    if (!b) return;
+    var id = Number(b.dataset.edit || b.dataset.cancel);
+    var d = (state.disruptions || []).filter(function (x) { return x.id === id; })[0];
+    if (!d) return;
+    if (b.dataset.edit) { startEditing(d); return; }
+    if (!window.confirm("Cancel the " + kindLabel(d.kind).toLowerCase() + " of round " + d.round + "? It will not happen" +
+        (inPlay(d) && d.announced ? ", and the teams are told it is off." : "."))) return;
+    b.disabled = true;
+    post("disruption-cancel", { id: id }).then(function (a) { if (a && a.ok && editing && editing.id === id) stopEditing(); });
+  });
+
+  // A command's answer (its JSON), after its error is shown: at its field when the answer names one.
   function post(cmd, body) {
+    var answer = null;
     return fetch(root.dataset.commands + cmd + "/", {
       method: "POST", headers: { "X-CSRFToken": csrf, "Content-Type": "application/json" }, body: JSON.stringify(body)
     }).then(function (res) { return res.json(); }).then(function (data) {
-      var atField = showFieldError(data.error);
+      answer = data;
+      var atField = showFieldError(data.error, cmd);
       showError(data.error && !atField ? data.error.message : null);
     }).catch(function () { showError("The server did not answer; check the connection and try again."); })
-      .then(function () { if (state) render(); });
+      .then(function () { if (state) render(); return answer; });
   }
 
   document.getElementById("teams").addEventListener("click", function (ev) {
@@ -267,13 +414,16 @@
     post("projector-settings", { show_leaderboard: boardBox.checked });
   });
 
-  // An error about a control's field (extend's minutes) shows beside that field, which is marked invalid.
-  function showFieldError(error) {
+  // An error about a control's field (extend's minutes, a disruption's magnitude) shows beside that field,
+  // which is marked invalid; data-error-cmd, when given, names the commands whose errors go there.
+  function showFieldError(error, cmd) {
     var shown = false;
     root.querySelectorAll("[data-error-for]").forEach(function (el) {
-      var mine = !!error && error.field === el.dataset.errorFor;
+      var cmds = el.dataset.errorCmd ? el.dataset.errorCmd.split(" ") : null;
+      var mine = !!error && error.field === el.dataset.errorFor && (!cmds || cmds.indexOf(cmd) >= 0);
       el.hidden = !mine; el.textContent = mine ? error.message : "";
-      document.getElementById(el.dataset.input).setAttribute("aria-invalid", mine ? "true" : "false");
+      var input = el.dataset.input && document.getElementById(el.dataset.input);
+      if (input) input.setAttribute("aria-invalid", mine ? "true" : "false");
       shown = shown || mine;
     });
     return shown;
