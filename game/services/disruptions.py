@@ -111,6 +111,20 @@ def disruption_round(*, session: Session, round_number) -> int:
     return round_number
 
 
+def _lock_round(session: Session, round_number: int) -> Round | None:
+    """Lock a disruption's round row before judging its state: a close racing this change (round_request_close's
+    conditional UPDATE) waits for it, or has won and the change is refused, so a change the facilitator is told
+    succeeded is always in what the round runs. (SQLite serialises write transactions anyway: IMMEDIATE.)"""
+    return Round.objects.select_for_update().filter(session=session, number=round_number).first()
+
+
+def _round_still_open_to_change(session: Session, round_number: int) -> None:
+    game_round = _lock_round(session, round_number)
+    if game_round is not None and game_round.state in LANDED_STATES:
+        raise LabError("round_past", f"Round {round_number} has already been played (it is closing now).",
+                       field="round")
+
+
 def disruption_team_ids(*, session: Session, team_ids) -> list[int]:
     if team_ids in (None, "", []):
         return []
@@ -151,6 +165,7 @@ def disruption_schedule(*, session_id: int, user, spec: dict, team_ids=None, ann
         event = disruption_spec(spec)
         number = disruption_round(session=session, round_number=round_number)
         teams = disruption_team_ids(session=session, team_ids=team_ids)
+        _round_still_open_to_change(session, number)
         disruption = Disruption.objects.create(
             session=session, round_number=number, kind=event.kind, targets=list(event.targets),
             start_day=event.start_day, duration_days=event.duration_days, magnitude=event.magnitude,
@@ -174,6 +189,7 @@ def _changeable(session: Session, disruption_id) -> Disruption:
     disruption = (Disruption.objects.select_for_update().filter(pk=disruption_id, session=session).first())
     if disruption is None:
         raise NotFound("unknown_disruption", "This session has no such disruption.", field="id")
+    _lock_round(session, disruption.round_number)
     state = disruption_state(disruption=disruption, session=session, round_states=_round_states(session))
     if state == "cancelled":
         raise LabError("disruption_cancelled", "This disruption has been cancelled already.", field="id")
@@ -196,6 +212,8 @@ def disruption_edit(*, session_id: int, user, disruption_id, spec: dict, team_id
         number = (disruption.round_number if round_number is None
                   else disruption_round(session=session, round_number=round_number))
         teams = disruption_team_ids(session=session, team_ids=team_ids)
+        if number != disruption.round_number:
+            _round_still_open_to_change(session, number)
         before = _seen_by(disruption, session)
         disruption.round_number, disruption.kind, disruption.targets = number, event.kind, list(event.targets)
         disruption.start_day, disruption.duration_days = event.start_day, event.duration_days

@@ -302,3 +302,22 @@ def test_the_console_lists_every_disruption_with_its_state(three_rounds, facilit
     session_end(session_id=three_rounds.id, user=facilitator)
     rows = {r["id"]: r for r in disruptions_for_session(session=Session.objects.get(pk=three_rounds.pk))}
     assert rows[later.id]["state"] == "not_played" and rows[now.id]["state"] == "landed"
+
+
+def test_a_round_that_is_closing_takes_no_more_changes(two_teams, facilitator):
+    """The engine may be running the month: what it runs is what the facilitator was told."""
+    from game.models import Round
+
+    d = disruption_inject(session_id=two_teams.id, user=facilitator, spec=SUPPLIER_DOWN)
+    Round.objects.filter(session=two_teams, number=1).update(state=Round.State.CLOSING)
+    with pytest.raises(LabError) as exc:
+        disruption_cancel(session_id=two_teams.id, user=facilitator, disruption_id=d.id)
+    assert exc.value.code == "disruption_landed"
+    with pytest.raises(LabError) as exc:
+        disruption_schedule(session_id=two_teams.id, user=facilitator, spec=BREAKDOWN, round_number=1)
+    assert (exc.value.code, exc.value.field) == ("round_past", "round")
+    with pytest.raises(LabError) as exc:
+        disruption_inject(session_id=two_teams.id, user=facilitator, spec=BREAKDOWN)
+    assert exc.value.code == "no_open_round"
+    assert Disruption.objects.count() == 1 and Disruption.objects.get().cancelled_at is None
+    assert disruption_schedule(session_id=two_teams.id, user=facilitator, spec=BREAKDOWN, round_number=2)
