@@ -234,3 +234,29 @@ async def test_a_burst_of_edits_reaches_teammates_in_order_without_gaps(seated):
     assert [f["package"]["version"] for f in updates] == list(range(2, 14))
     await hr.disconnect()
     await director.disconnect()
+
+
+async def test_news_edited_and_cancelled_in_play_reaches_the_room_and_matches_a_fresh_snapshot(seated, facilitator):
+    """Snapshot + disruption events == a fresh snapshot (the room's `disruptions`)."""
+    from game.services.disruptions import disruption_cancel, disruption_edit, disruption_inject
+
+    spec = {"kind": "supplier_failure", "targets": [0], "start_day": 2, "duration_days": 10, "magnitude": 1.0}
+    session_id = seated["hr"].session_id
+    comm, snap = await connect(seated["hr"])
+    await drain(comm)
+    news = list(snap["disruptions"])
+    made = await database_sync_to_async(disruption_inject)(session_id=session_id, user=facilitator, spec=spec)
+    await database_sync_to_async(disruption_edit)(session_id=session_id, user=facilitator, disruption_id=made.id,
+                                                  spec={**spec, "duration_days": 4})
+    for kind in ("disruption.announced", "disruption.changed"):
+        frame = await next_frame(comm)
+        assert frame["type"] == kind and frame["disruption"]["id"] == made.id
+        news = [d for d in news if d["id"] != made.id] + [frame["disruption"]]
+    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id)
+    assert fresh["disruptions"] == news and news[0]["duration_days"] == 4
+    await database_sync_to_async(disruption_cancel)(session_id=session_id, user=facilitator, disruption_id=made.id)
+    frame = await next_frame(comm)
+    assert frame["type"] == "disruption.cancelled" and frame["id"] == made.id and frame["seq"] == fresh["seq"] + 1
+    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id)
+    assert fresh["disruptions"] == [] and fresh["seq"] == frame["seq"]
+    await comm.disconnect()
