@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from classroom.errors import LabError
 from classroom.selectors import session_archived_count_for_user, session_list_for_user
 from classroom.services.access import facilitator_check, session_for_facilitator
-from classroom.services.lifecycle import session_archive, session_clone, session_unarchive
+from classroom.services.lifecycle import session_archive, session_unarchive
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from classroom.services.projector import session_projector_settings
@@ -20,7 +20,7 @@ from game.services import rounds
 from game.bots.service import bots_fill
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
-from game.services.lifecycle import session_end
+from game.services.lifecycle import session_clone_with_plan, session_end
 
 COMMANDS = {
     "start": lambda session_id, user, body: rounds.session_start(session_id=session_id, user=user),
@@ -117,9 +117,9 @@ def session_new(request):
 @login_required
 @require_POST
 def session_clone_view(request, session_id: int):
-    """Clone a session's set-up into a new lobby session and open its console."""
+    """Clone a session's set-up and disruption plan into a new lobby session and open its console."""
     try:
-        session = session_clone(session_id=session_id, user=request.user)
+        session, _ = session_clone_with_plan(session_id=session_id, user=request.user)
     except LabError as exc:
         return _error_page(request, exc)
     return redirect("session-console", session_id=session.id)

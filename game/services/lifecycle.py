@@ -4,7 +4,8 @@ In the lobby the session simply finishes. While a round is open or paused, that 
 the one close path (`round_request_close`: the engine plays the month and its results are kept, exactly
 once), and `round_finalize` then finishes the session instead of opening the next round, because
 `end_requested_at` is set. A round already closing finishes the session the same way. Archive and
-clone are in classroom/services/lifecycle.py.
+the set-up's clone are in classroom/services/lifecycle.py; `session_clone_with_plan` adds the
+disruption plan, which is game's.
 """
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,8 @@ from classroom.errors import LabError
 from classroom.events import emit_session_event
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
-from game.models import Round
+from classroom.services.lifecycle import session_clone
+from game.models import Disruption, Round
 from game.services.rounds import OPEN_STATES, round_request_close, session_finish
 
 
@@ -37,3 +39,22 @@ def session_end(*, session_id: int, user) -> Session:
             if game_round.state in OPEN_STATES:
                 round_request_close(round_id=game_round.id, closed_by=Round.ClosedBy.FACILITATOR)
     return session
+
+
+# What a disruption row is, for a copy: the plan, not who injected it or when.
+PLAN_FIELDS = ("round_number", "kind", "targets", "start_day", "duration_days", "magnitude", "announced")
+
+
+def session_clone_with_plan(*, session_id: int, user) -> tuple[Session, int]:
+    """Clone a session's set-up (classroom's `session_clone`) together with the facilitator's disruption plan:
+    every disruption set for every team and not cancelled, at the same round and day. Ones aimed at particular
+    teams are left out (the clone has no teams yet); the count of those is returned to say so."""
+    with transaction.atomic():
+        clone = session_clone(session_id=session_id, user=user)
+        plan = (Disruption.objects.filter(session_id=session_id, cancelled_at__isnull=True)
+                .prefetch_related("teams").order_by("round_number", "start_day", "id"))
+        copied = [Disruption(session=clone, injected_by=user, **{f: getattr(d, f) for f in PLAN_FIELDS})
+                  for d in plan if not d.teams.all()]
+        Disruption.objects.bulk_create(copied)
+        left_out = sum(1 for d in plan if d.teams.all())
+    return clone, left_out

@@ -149,9 +149,3 @@ def test_a_superuser_cloning_owns_the_clone(lobby_session):
     clone = session_clone(session_id=lobby_session.id, user=root)
     assert clone.facilitator == root and fresh(lobby_session).facilitator != root
 
-
-def test_scheduled_disruptions_are_not_a_model_field_yet():
-    """Clone copies the scenario's disruption schedule (inside scenario_snapshot). If Disruption gains a
-    scheduled/future marker, session_clone must copy those rows too: this test then fails to say so."""
-    names = {f.name for f in Disruption._meta.get_fields()}
-    assert not names & {"scheduled", "scheduled_for", "is_scheduled", "planned", "state", "status"}, names

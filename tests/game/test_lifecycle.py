@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from classroom.errors import Forbidden, LabError
 from classroom.models import Session
@@ -151,3 +152,23 @@ def test_only_the_sessions_facilitator_may_end_it(started_session):
     session = fresh(started_session)
     assert session.state == Session.State.RUNNING and session.end_requested_at is None
     assert factories.open_round(started_session).number == 1
+
+
+def test_clone_copies_the_disruption_plan_for_every_team_and_not_the_cancelled(started_session, facilitator):
+    from game.models import Disruption
+    from game.services.lifecycle import session_clone_with_plan
+
+    plan = dict(session=started_session, kind="supplier_failure", targets=[0], start_day=3, duration_days=2.0,
+                magnitude=0.8)
+    kept = Disruption.objects.create(round_number=2, announced=False, **plan)
+    Disruption.objects.create(round_number=2, cancelled_at=timezone.now(), **plan)
+    aimed = Disruption.objects.create(round_number=1, **plan)
+    aimed.teams.set([started_session.teams.first()])
+    clone, left_out = session_clone_with_plan(session_id=started_session.id, user=facilitator)
+    copies = list(Disruption.objects.filter(session=clone))
+    assert left_out == 1 and len(copies) == 1
+    copy = copies[0]
+    assert (copy.round_number, copy.kind, copy.targets, copy.start_day, copy.duration_days, copy.magnitude,
+            copy.announced, copy.cancelled_at) == (2, "supplier_failure", [0], 3, 2.0, 0.8, False, None)
+    assert copy.pk != kept.pk and not copy.teams.exists()
+    assert Disruption.objects.filter(session=started_session).count() == 3  # the original keeps its own
