@@ -27,7 +27,7 @@ def test_an_edit_made_while_the_server_is_unreachable_is_not_lost(browser, lab_s
     page = participant_page(browser, lab_server, type(hr).objects.select_related("session").get(pk=hr.pk))
     lab_server.stop()
     expect(page.locator("#conn")).to_have_text("reconnecting…", timeout=10_000)
-    page.fill("#lever-overtime_share", "0.2")
+    page.fill("#lever-overtime_share", "20")  # percent of planned hours, sent as 0.2
     page.locator("#lever-overtime_share").dispatch_event("change")
     expect(page.locator("#status-overtime_share")).to_have_text("saving…")
     lab_server.start()
