@@ -1,5 +1,4 @@
 """The facilitator console: list and create sessions, the live console page, its commands."""
-import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
@@ -20,6 +19,7 @@ from game.services import rounds
 from game.bots.service import bots_fill
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
+from facilitator.json_commands import json_body, json_error
 from game.services.lifecycle import session_clone_with_plan, session_end
 
 COMMANDS = {
@@ -157,18 +157,8 @@ def session_qr(request, session_id: int):
     return HttpResponse(join_qr_svg(_join_url(request, session)), content_type="image/svg+xml")
 
 
-def _json_body(request) -> dict | None:
-    """A console command's JSON object body, or None when it is not one."""
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def _invalid_json():
-    return JsonResponse({"error": {"code": "invalid_json", "message": "The request body must be a JSON object."}},
-                        status=400)
+    return json_error("invalid_json", "The request body must be a JSON object.", 400)
 
 
 @login_required
@@ -185,7 +175,7 @@ def session_join_address(request, session_id: int):
                                 status=exc.http_status)
         return _error_page(request, exc)
     if as_json:
-        body = _json_body(request)
+        body = json_body(request)
         if body is None:
             return _invalid_json()
         address = body.get("address")
@@ -224,7 +214,7 @@ def session_command(request, session_id: int, action: str):
     if command is None:
         return JsonResponse({"error": {"code": "unknown_command", "message": f"Unknown command {action!r}."}},
                             status=404)
-    body = _json_body(request)
+    body = json_body(request)
     if body is None:
         return _invalid_json()
     try:
