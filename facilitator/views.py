@@ -1,5 +1,4 @@
 """The facilitator console: list and create sessions, the live console page, its commands."""
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
