@@ -12,6 +12,7 @@ from __future__ import annotations
 from game.dashboards import KPIS, ROLE_DASHBOARDS
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.engine.levers import LEVERS, PRIORITY_AXES, ROLES, LeverSpec
+from game.lever_display import lever_display
 
 # Every text a role's brief holds, in one place.
 ROLE_TEXTS: dict[str, dict[str, str]] = {
@@ -103,27 +104,19 @@ def _join_or(items) -> str:
 
 
 def _unit_and_range(spec: LeverSpec, currency: str) -> tuple[str, str]:
-    """A lever's unit and range as a participant reads them: money in the scenario's currency, shares in %."""
-    u, lo, hi = spec.unit, spec.min, spec.max
+    """A lever's unit and range in the units the room's form shows (game/lever_display.py): money in the
+    scenario's currency per month, shares in %."""
     if spec.kind == "choice":
         return "", _join_or(spec.choices)
     if spec.kind == "multichoice":
         return "", f"none, one or several of {len(spec.choices)} projects, in order of priority"
-    if u.startswith("money"):
-        unit = currency + u[len("money"):].replace("/round", " per round")
-        return unit, f"{_num(lo)} – {_num(hi)} {unit}"
-    if u.startswith("share"):
-        unit = "%" + u[len("share"):]
-        return unit, f"{_num(100 * lo)} – {_num(100 * hi)}{unit}"
-    if u == "0-1":
-        return "", f"{_num(lo)} – {_num(hi)} (0 none, 1 full)"
-    unit = u.replace("/round", " per round")
+    shown = lever_display(spec.unit, currency)
+    unit, lo, hi = shown["unit"], spec.min * shown["scale"], spec.max * shown["scale"]
     if spec.name == "priority_weights":
-        return unit, f"{_num(lo)} – {_num(hi)}% each; the weights ({', '.join(PRIORITY_AXES)}) sum to 100%"
+        return unit, f"{_num(lo)} – {_num(hi)} {unit} each; the weights ({', '.join(PRIORITY_AXES)}) sum to 100"
     if spec.kind == "int_list":
-        per_item = unit.removesuffix(" per station")
-        return unit, f"{_num(lo)} – {_num(hi)} {per_item}, for each of the {spec.length} stations"
-    return unit, f"{_num(lo)} – {_num(hi)} {unit}".rstrip()
+        return unit, f"{_num(lo)} – {_num(hi)} {unit}, for each of the {spec.length} stations"
+    return unit, f"{_num(lo)} – {_num(hi)} {unit}"
 
 
 def _levers(role: str, currency: str) -> list[dict]:

@@ -99,17 +99,19 @@ def test_a_scenario_without_a_currency_writes_eur():
     class Old:  # a scenario object from before the currency field
         title, description, teaching_note = "Old plant", "An old plant.", {}
     lever = role_brief(role="finance", scenario=Old())["levers"][0]
-    assert lever["range"] == "0 – 200,000 EUR per round"
+    assert lever["range"] == "0 – 200,000 EUR per month"
 
 
 def test_other_ranges_read_as_plain_english():
     demo = load_scenario("demo")
     levers = {lv["name"]: lv for role in ROLES for lv in role_brief(role=role, scenario=demo)["levers"]}
-    assert levers["overtime_share"]["range"] == "0 – 30% of planned hours"
+    # the same units as the room's form: one round is a month, shares in %
+    assert levers["overtime_share"]["range"] == "0 – 30 % of planned hours"
+    assert levers["quality_program"]["range"] == "0 – 100 % of the full program"
     assert levers["raw_material_cover_days"]["range"] == "0.5 – 20 days"
-    assert levers["production_target"]["range"] == "0 – 30,000 units per round"
+    assert levers["production_target"]["range"] == "0 – 30,000 units per month"
     assert levers["inspection_level"]["range"] == "light, standard or full"
-    assert levers["pm_hours"]["range"] == "0 – 120 h per round, for each of the 5 stations"
+    assert levers["pm_hours"]["range"] == "0 – 120 h per month, for each of the 5 stations"
 
 
 def test_an_unknown_role_is_refused():
