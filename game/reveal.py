@@ -28,6 +28,7 @@ import math
 from game.dashboards import KPIS, ROLE_DASHBOARDS, visible_kpis
 from game.engine import ROLES
 from game.engine.kpis import SCORECARD_WEIGHTS
+from game.money_format import money
 
 MAX_DRIVERS = 4
 MAX_FACTS = 3  # figures quoted per driver sentence
@@ -75,11 +76,6 @@ def _number(value) -> float | None:
 def _fixed(value: float, digits: int, sep: bool = True) -> str:
     text = f"{value:,.{digits}f}" if sep else f"{value:.{digits}f}"
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0.0"
-
-
-def money(amount: float, currency: str) -> str:
-    """Money as a manager reads it in a sentence: 1,517,878 EUR, -108,632 EUR."""
-    return f"{_fixed(amount, 0)} {currency}"
 
 
 def format_kpi(key: str, value, *, currency: str = "EUR") -> str:
