@@ -12,7 +12,8 @@ from game.engine.budget import package_cuts, planned_spend
 from game.lever_display import lever_display
 from game.money_format import money
 
-ROLE_TITLES = {"director": "the director", "finance": "finance", "engineering": "engineering", "hr": "HR"}
+# How a role is named inside a sentence ("… or engineering can plan less").
+ROLE_IN_SENTENCE = {"director": "the director", "finance": "finance", "engineering": "engineering", "hr": "HR"}
 
 # Who plans what each envelope pays for: finance can raise the envelope, these roles can plan less.
 PLANNERS = {
@@ -34,8 +35,8 @@ def decision_error_text(exc: engine.DecisionError, currency: str = "EUR") -> str
     spec = engine.LEVERS.get(exc.field)
     if spec is None:
         return exc.message[:1].upper() + exc.message[1:] + "."
-    owner = ROLE_TITLES[spec.role]
-    owner = owner[:1].upper() + owner[1:] if owner != "the director" else "The director"
+    owner = ROLE_IN_SENTENCE[spec.role]
+    owner = owner[:1].upper() + owner[1:]
     if spec.kind in ("int", "float"):
         shown = lever_display(spec.unit, currency)
         lo, hi = spec.min * shown["scale"], spec.max * shown["scale"]
@@ -70,7 +71,7 @@ def package_checks(levers: dict, scenario, headcount: float | None = None) -> di
     for envelope, planned in need.items():
         cap = float(levers[envelope])
         label = lever_label(envelope)
-        planner = ROLE_TITLES[PLANNERS[envelope]]
+        planner = ROLE_IN_SENTENCE[PLANNERS[envelope]]
         base = {"lever": envelope, "role": "finance", "planned": round(planned, 2), "cap": cap}
         if envelope in cuts:
             cut = cuts[envelope]
