@@ -155,8 +155,7 @@ def session_history(*, session: Session) -> list[dict]:
     return out
 
 
-def team_stations(*, team: Team) -> list[dict]:
+def team_stations(*, team: Team, scenario: engine.Scenario) -> list[dict]:
     """The engineering view of the team's five stations, from its plant state after the last round."""
-    scenario = session_scenario(session=team.session)
     state = team.engine_state or engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
     return engine.station_view(state, params=scenario.params)

@@ -39,7 +39,7 @@ def team_snapshot(*, participant_id: int) -> dict:
         "log": round_log(team_id=team.id, game_round=game_round) if game_round else [],
         "results": [visible_result(result=r, roles=roles) for r in results],
         "reveal": round_reveal(results=results, roles=roles, currency=scenario.currency),
-        "plant": plant_view(stations=team_stations(team=team), last_kpis=results[-1]["kpis"] if results else None,
+        "plant": plant_view(stations=team_stations(team=team, scenario=scenario), last_kpis=results[-1]["kpis"] if results else None,
                             roles=roles),
         "briefs": team_briefs(roles=roles, scenario=scenario),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
