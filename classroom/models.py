@@ -177,6 +177,9 @@ class LedgerEntry(models.Model):
     # The client's message id: a retried message is recorded (and applied) once.
     client_msg_id = models.CharField(max_length=64, null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # False for an entry kept only so a retry is answered once: an edit that changed nothing, an approval of
+    # a version the person's roles had already approved. Reports count only counted entries.
+    counted = models.BooleanField(default=True)
     # When it happened (a socket found dead is recorded as leaving at its last heartbeat, not when found).
     at = models.DateTimeField(default=timezone.now)
 

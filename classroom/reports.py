@@ -199,7 +199,7 @@ def _person_row(session: Session, person, entries: list[tuple], roles: list[str]
 
 def _ledger_by_person(session_ids: list[int]) -> dict[int, list[tuple]]:
     entries = defaultdict(list)
-    rows = (LedgerEntry.objects.filter(session_id__in=session_ids).order_by("at", "id")
+    rows = (LedgerEntry.objects.filter(session_id__in=session_ids, counted=True).order_by("at", "id")
             .values_list("participant_id", "kind", "at", "round_number"))
     for participant_id, kind, at, round_number in rows.iterator(chunk_size=5000):
         entries[participant_id].append((kind, _utc(at), round_number))

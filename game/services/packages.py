@@ -56,10 +56,12 @@ def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
 
 
 def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, client_msg_id: str,
-            role: str = "", detail: dict | None = None) -> None:
+            role: str = "", detail: dict | None = None, counted: bool = True) -> None:
+    """Every applied message is filed (a retry is then answered once); `counted` False when it changed nothing,
+    so HR's figures count what people did, not how often they clicked."""
     LedgerEntry.objects.create(session_id=team.session_id, team=team, participant=participant, role=role,
                                round_number=game_round.number, kind=kind, client_msg_id=client_msg_id,
-                               detail=detail or {})
+                               detail=detail or {}, counted=counted)
 
 
 def _begin(participant_id: int, client_msg_id: str) -> tuple[Participant, Team | None, Round | None]:
@@ -101,10 +103,12 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
                 .exclude(author=participant).exists()):
             raise LabError("stale_version", f"{spec.label} was changed by a teammate since version {base_version}; "
                            "review the new value and edit again.", field=lever)
+        if latest.levers.get(lever) == value:  # nothing changes: filed for the retry, not counted
+            _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
+                    {"lever": lever, "value": value, "version": latest.version}, counted=False)
+            return package_payload(package=latest, scenario=session_scenario(session=team.session))
         _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
                 {"lever": lever, "value": value, "version": latest.version + 1})
-        if latest.levers.get(lever) == value:
-            return package_payload(package=latest, scenario=session_scenario(session=team.session))
         package = PackageVersion.objects.create(
             team=team, round=game_round, version=latest.version + 1, levers={**latest.levers, lever: value},
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
@@ -141,7 +145,7 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
                               version=latest.version)
                for role in sorted(roles - approved)]
         _ledger(participant, team, game_round, LedgerEntry.Kind.APPROVE, client_msg_id, ",".join(sorted(roles)),
-                {"version": latest.version})
+                {"version": latest.version}, counted=bool(log))  # a second click approves nothing new
         if approved | roles >= set(engine.ROLES):
             latest.aligned_at = timezone.now()
             latest.save(update_fields=["aligned_at"])
