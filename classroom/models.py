@@ -22,6 +22,14 @@ def new_rejoin_token() -> str:
 
 
 REJOIN_CODE_LENGTH = 6
+# What a session tells participants about the personal data it asks for, unless the facilitator words it.
+DEFAULT_PERSONAL_DATA_PURPOSE = ("Your organisation's HR team uses it to record that you took part in this training; "
+                                 "nobody else sees it.")
+
+
+def default_retention_days() -> int:
+    """How long a new session keeps personal data (classroom/services/personal_data.py erases it after)."""
+    return settings.LAB_PERSONAL_DATA_RETENTION_DAYS
 
 
 def new_rejoin_code() -> str:
@@ -70,6 +78,12 @@ class Session(models.Model):
     end_requested_at = models.DateTimeField(null=True, blank=True)
     # An archived session is hidden from the console list (shown again with ?archived=1); nothing else changes.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # The personal data the session asks of participants (docs/privacy.md): nothing unless the facilitator
+    # ticks it; why (shown on the join page) and how many days after the session it is kept.
+    asks_email = models.BooleanField(default=False)
+    asks_employee_id = models.BooleanField(default=False)
+    personal_data_purpose = models.CharField(max_length=300, blank=True, default=DEFAULT_PERSONAL_DATA_PURPOSE)
+    retention_days = models.PositiveIntegerField(default=default_retention_days)
 
     class Meta:
         ordering = ["-created_at"]
@@ -118,6 +132,9 @@ class Participant(models.Model):
     joined_at = models.DateTimeField(auto_now_add=True)
     # Last heartbeat of any of the person's sockets (presence: see classroom/services/presence.py).
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person's identity was erased (classroom/services/personal_data.py): the row stays, anonymous,
+    # so the session's figures do not change.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -192,3 +209,24 @@ class LedgerEntry(models.Model):
             )
         ]
         indexes = [models.Index(fields=["session", "at"])]
+
+
+class ExportRecord(models.Model):
+    """Who took participation data out of the lab, and what (classroom/services/export_audit.py): every report
+    download, API read of reports or the ledger, and personal-data export. Append-only, read-only in the admin."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    username = models.CharField(max_length=150)  # kept when the account is deleted
+    what = models.CharField(max_length=60)
+    fmt = models.CharField("format", max_length=12)
+    filters = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "export record"
+
+    def __str__(self):
+        return f"{self.username}: {self.what} ({self.fmt}, {self.rows} rows)"

@@ -22,10 +22,77 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or _local_secret_key()
+# --- The two profiles, and what each requires --------------------------------------------
+# DATABASE_URL or REDIS_URL set = the services profile (docker-compose, a server on a network):
+# nothing is assumed there: a real secret key and the host names are required, HTTPS is the default.
+# Neither = the embedded profile of `make run` on a facilitator's laptop (docs/security.md,
+# "Deployment").
+DATABASE_URL = env("DATABASE_URL", default="")
+REDIS_URL = env("REDIS_URL", default="")
+SERVICES_PROFILE = bool(DATABASE_URL or REDIS_URL)
+# Keys that were ever written in this repository or its docs: never accepted.
+KNOWN_DEFAULT_SECRET_KEYS = frozenset({"change-me-in-production", "changeme", "secret", "dev", "insecure"})
+SECRET_KEY_MIN_LENGTH = 50
+
+
+def _services_secret_key(value: str) -> str:
+    from django.core.exceptions import ImproperlyConfigured
+
+    if not value:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is not set. With DATABASE_URL or REDIS_URL set the lab runs as a service and "
+            "needs a secret key of its own: generate one with `python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\"` and set DJANGO_SECRET_KEY to it.")
+    if value in KNOWN_DEFAULT_SECRET_KEYS or value.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is {value!r}, a published default that anyone could use to forge logins. "
+            "Generate a new one (`python -c \"import secrets; print(secrets.token_urlsafe(50))\"`).")
+    if len(value) < SECRET_KEY_MIN_LENGTH or len(set(value)) < 5:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY is too short or too plain: use at least {SECRET_KEY_MIN_LENGTH} random characters "
+            "(`python -c \"import secrets; print(secrets.token_urlsafe(50))\"`).")
+    return value
+
+
+if SERVICES_PROFILE:
+    SECRET_KEY = _services_secret_key(env("DJANGO_SECRET_KEY", default=""))
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY", default="") or _local_secret_key()
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
+# Embedded: any host name, because participants reach the laptop by whatever address the workshop
+# Wi-Fi gave it (sockets still check the Origin against the Host: config/origin.py). Services: the
+# names must be listed.
+if SERVICES_PROFILE:
+    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must list the host names the lab is reached by (comma-separated, e.g. "
+            "lab.example.org,192.168.1.20) when DATABASE_URL or REDIS_URL is set; '*' is not accepted there.")
+else:
+    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+# HTTPS: on by default in the services profile (behind a proxy that terminates TLS and sets
+# X-Forwarded-Proto, as deploy/nginx.conf does); LAB_HTTPS=false turns every one of these off for a
+# plain-HTTP closed network, and each can be set on its own.
+LAB_HTTPS = env.bool("LAB_HTTPS", default=SERVICES_PROFILE)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=LAB_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=LAB_HTTPS)
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=LAB_HTTPS)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000 if LAB_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=LAB_HTTPS)
+# Preloading commits the whole domain to HTTPS in every browser for good: the operator's choice.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=SERVICES_PROFILE):
+    # Trusted only because the web processes are reachable through the proxy alone, which overwrites it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 (HSTS preload off): see SECURE_HSTS_PRELOAD above; docs/security.md, "Deployment".
+    "security.W021",
+]
+
 # The address participants type or scan (e.g. http://192.168.1.20:8000). Unset: the lab uses the
 # address the console was opened on, or this machine's network address if that was localhost.
 PUBLIC_URL = env("LAB_PUBLIC_URL", default="")
@@ -40,7 +107,7 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["channels", "rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+THIRD_PARTY_APPS = ["channels", "rest_framework", "rest_framework.authtoken", "drf_spectacular", "axes"]
 LOCAL_APPS = ["classroom", "game", "facilitator", "frontend"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -49,10 +116,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL or a lone surrogate in a query or form value: 400 in words, before any view stores it.
+    "classroom.text_input.TextInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Login lockout (django-axes): last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -75,7 +146,6 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL from DATABASE_URL, else SQLite in WAL mode -----------------------
-DATABASE_URL = env("DATABASE_URL", default="")
 if DATABASE_URL:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
     # ASGI runs every HTTP request in a thread of its own, so persistent connections would pile
@@ -103,7 +173,6 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channel layer and Celery: Redis from REDIS_URL, else in-process -----------------------
-REDIS_URL = env("REDIS_URL", default="")
 SERVICES_MODE = bool(REDIS_URL)
 if REDIS_URL:
     CHANNEL_LAYERS = {
@@ -148,6 +217,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out user+address before the password is checked (console, admin, scenario editor).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "/console/login/"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/console/login/"
@@ -186,12 +260,31 @@ PARTICIPANT_COOKIE_MAX_AGE = 12 * 3600
 # A person is connected while one of their sockets answered within this many seconds (the browser
 # pings every 10 s; presence is swept by every server's ticker).
 LAB_PRESENCE_TTL_SECONDS = env.int("LAB_PRESENCE_TTL_SECONDS", default=35)
-# Wrong rejoin codes allowed per session and client address per minute.
+# --- Limits on guessing (docs/security.md, "Deployment") ------------------------------------
+# Console, admin and scenario editor logins (django-axes, attempts kept in the database): this many
+# failed passwords for one user name from one address lock that pair for LAB_LOGIN_LOCKOUT_MINUTES.
+AXES_FAILURE_LIMIT = env.int("LAB_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = __import__("datetime").timedelta(minutes=env.int("LAB_LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.login_lockout.lockout_response"
+AXES_VERBOSE = False
+# Join codes: unknown codes tried from one client address within a minute before that address is
+# locked out of joining for LAB_JOIN_LOCKOUT_MINUTES (the console shows and lifts lockouts).
+LAB_JOIN_TRIES_PER_MINUTE = env.int("LAB_JOIN_TRIES_PER_MINUTE", default=10)
+LAB_JOIN_LOCKOUT_MINUTES = env.int("LAB_JOIN_LOCKOUT_MINUTES", default=5)
+# Wrong rejoin codes allowed per session and client address per minute, then locked as above.
 LAB_REJOIN_TRIES_PER_MINUTE = env.int("LAB_REJOIN_TRIES_PER_MINUTE", default=5)
+# Socket frames: a burst of LAB_SOCKET_BURST, then LAB_SOCKET_FRAMES_PER_SECOND sustained, per socket.
+LAB_SOCKET_FRAMES_PER_SECOND = env.int("LAB_SOCKET_FRAMES_PER_SECOND", default=20)
+LAB_SOCKET_BURST = env.int("LAB_SOCKET_BURST", default=40)
 # Team chat: at most this many messages per person in any CHAT_WINDOW_SECONDS (a lively argument
 # stays well under it; a stuck key or a script does not).
 LAB_CHAT_MESSAGES_PER_WINDOW = env.int("LAB_CHAT_MESSAGES_PER_WINDOW", default=8)
 LAB_CHAT_WINDOW_SECONDS = env.int("LAB_CHAT_WINDOW_SECONDS", default=15)
+# Days a new session keeps participants' personal data by default (the facilitator may choose another); then
+# the retention job anonymises it (docs/privacy.md).
+LAB_PERSONAL_DATA_RETENTION_DAYS = env.int("LAB_PERSONAL_DATA_RETENTION_DAYS", default=90)
 
 LOGGING = {
     "version": 1,
