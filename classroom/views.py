@@ -4,6 +4,7 @@ from django.views.decorators.http import require_http_methods
 
 from classroom.errors import LabError
 from classroom.identity import cookie_name, cookie_token, sign_token
+from classroom.services.personal_data import personal_data_notice_for_code
 from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin
 
 
@@ -22,7 +23,8 @@ def join(request, join_code: str = ""):
         # ?lost=: the room's socket refused this browser (docs/protocol.md); stay here rather than loop back.
         if code and not request.GET.get("lost") and _participant_from_request(request, code):
             return redirect("room", join_code=code)
-        return render(request, "frontend/join.html", {"form": {"join_code": code}})
+        return render(request, "frontend/join.html", {"form": {"join_code": code},
+                                                      "privacy": personal_data_notice_for_code(join_code=code)})
     form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id", "rejoin_code")}
     try:
         if form["rejoin_code"].strip():
@@ -31,7 +33,9 @@ def join(request, join_code: str = ""):
         else:
             participant = participant_join(**{k: v for k, v in form.items() if k != "rejoin_code"})
     except LabError as exc:
-        return render(request, "frontend/join.html", {"form": form, "error": exc}, status=exc.http_status)
+        return render(request, "frontend/join.html", {
+            "form": form, "error": exc, "privacy": personal_data_notice_for_code(join_code=form["join_code"])},
+            status=exc.http_status)
     code = participant.session.join_code
     response = redirect("room", join_code=code)
     response.set_cookie(cookie_name(code), sign_token(participant.rejoin_token), max_age=12 * 3600,

@@ -8,6 +8,7 @@ from classroom.errors import LabError
 from classroom.selectors import session_archived_count_for_user, session_list_for_user
 from classroom.services.access import facilitator_check, session_for_facilitator
 from classroom.services.lifecycle import session_archive, session_unarchive
+from classroom.services.personal_data import personal_data_policy_clean
 from classroom.services.seat_changes import seat_assign_role, seat_move
 from classroom.services.sessions import session_create
 from classroom.services.projector import session_projector_settings
@@ -84,6 +85,16 @@ def _list_context(request) -> dict:
             **_scenario_context(request)}
 
 
+PERSONAL_DATA_FIELDS = ("asks_email", "asks_employee_id", "purpose", "retention_days")
+
+
+def _personal_data_form() -> dict:
+    """The new-session form's personal-data part, as a new session would have it (asks nothing)."""
+    policy = personal_data_policy_clean()
+    return {"asks_email": "", "asks_employee_id": "", "purpose": policy.purpose,
+            "retention_days": policy.retention_days}
+
+
 @login_required
 def session_list(request):
     try:
@@ -92,7 +103,7 @@ def session_list(request):
         return _error_page(request, exc)
     demo = engine.load_scenario("demo")
     form = {"name": "", "scenario_name": "demo", "rounds": demo.rounds,
-            "minutes_per_round": demo.minutes_per_round, "seed": 42}
+            "minutes_per_round": demo.minutes_per_round, "seed": 42, **_personal_data_form()}
     return render(request, "frontend/console_list.html", {**_list_context(request), "form": form})
 
 
@@ -104,12 +115,14 @@ def session_new(request):
     except LabError as exc:
         return _error_page(request, exc)
     form = {k: request.POST.get(k, "") for k in ("name", "scenario_name", "rounds", "minutes_per_round", "seed")}
+    privacy = {k: request.POST.get(k, "") for k in PERSONAL_DATA_FIELDS}
     try:  # a shipped scenario by name, or an authored one passed whole (the session keeps its snapshot)
+        policy = personal_data_policy_clean(**privacy)
         scenario = authored_scenario_for_session(name=form["scenario_name"])
-        session = session_create(facilitator=request.user, **form, scenario=scenario)
+        session = session_create(facilitator=request.user, **form, scenario=scenario, personal_data=policy)
     except LabError as exc:
-        return render(request, "frontend/console_list.html", {**_list_context(request), "form": form, "error": exc},
-                      status=exc.http_status)
+        return render(request, "frontend/console_list.html",
+                      {**_list_context(request), "form": {**form, **privacy}, "error": exc}, status=exc.http_status)
     return redirect("session-console", session_id=session.id)
 
 

@@ -72,6 +72,12 @@ class TeamConsumer(LabConsumer):
         await self.send_json(event)
         await self.close(code=CLOSE_SEAT_ELSEWHERE)
 
+    async def participant_erased(self, event):
+        """The person's personal data was erased (classroom/services/personal_data.py): their token no longer
+        admits, so say so and close as signed out."""
+        await self.send_json(event)
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
     async def _send_snapshot(self):
         snapshot = await db(team_snapshot)(participant_id=self.participant_id)
         self.roles = tuple(snapshot["you"]["roles"])

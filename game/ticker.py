@@ -13,6 +13,7 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 
+from classroom.services.personal_data import personal_data_retention_tick
 from classroom.services.presence import presence_sweep
 from game.bots.runner import bots_supervise
 from game.services.cover import seats_cover_due
@@ -29,6 +30,7 @@ TICK_JOBS = (
     rounds_retry_stuck,
     presence_sweep,  # sockets of a crashed or hung process stop answering: close them
     seats_cover_due,  # roles whose holder has been away past the hold time: a teammate or a bot takes them
+    personal_data_retention_tick,  # embedded default only, at most hourly: personal data past its retention days
 )
 
 

@@ -8,6 +8,7 @@ from classroom.events import emit_console_team_event, emit_participant_event, em
 from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, Team, new_join_code,
                               new_rejoin_code, new_rejoin_token)
 from classroom.services.access import facilitator_check
+from classroom.services.personal_data import PersonalDataPolicy, personal_data_for_join
 from classroom.services.seating import seat_newcomer
 from classroom.selectors import console_team_summary, session_round_number, team_members
 from classroom.signals import team_joined_while_running
@@ -42,10 +43,11 @@ def session_insert(**fields) -> Session:
 
 
 def session_create(*, facilitator, name: str, scenario_name: str, rounds, minutes_per_round, seed,
-                   scenario: engine.Scenario | None = None) -> Session:
+                   scenario: engine.Scenario | None = None, personal_data: PersonalDataPolicy | None = None) -> Session:
     """A new session in the lobby. `scenario_name` names a shipped scenario, unless the caller passes the
     `scenario` itself (one authored in the browser: facilitator/scenario_authoring.py), whose name it is.
-    Either way the session keeps a snapshot of the scenario, so later edits never change it."""
+    Either way the session keeps a snapshot of the scenario, so later edits never change it. `personal_data`
+    (classroom/services/personal_data.py): what it asks of participants; by default nothing."""
     facilitator_check(user=facilitator)  # before the form is judged
     name = (name or "").strip()
     if not 1 <= len(name) <= 120:
@@ -59,7 +61,9 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
     seed = _int_in_range(seed, "seed", 0, 2**31 - 1)
     snapshot = scenario_to_dict(scenario or engine.load_scenario(scenario_name))
     return session_insert(facilitator=facilitator, name=name, scenario_name=scenario_name, scenario_snapshot=snapshot,
-                          rounds=rounds, minutes_per_round=minutes, seed=seed)
+                          rounds=rounds, minutes_per_round=minutes, seed=seed,
+                          **(personal_data or PersonalDataPolicy(
+                              retention_days=settings.LAB_PERSONAL_DATA_RETENTION_DAYS)).as_fields())
 
 
 def session_by_code(*, join_code: str) -> Session:
@@ -88,6 +92,8 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
+        # only what the session asks is stored (docs/privacy.md)
+        email, employee_id = personal_data_for_join(session=session, email=email, employee_id=employee_id)
         if session.participants.filter(display_name__iexact=name).exists():
             raise LabError("name_taken", f"Someone here is already called {name!r}. If that is you, type your rejoin "
                            "code too (it is shown in your room, and the facilitator has it); if not, add an initial "

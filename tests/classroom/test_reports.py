@@ -64,6 +64,7 @@ def play_workshop(facilitator, *, name: str = "Cohort 3", day: date = T0.date(),
     """
     names = names or ["Alice", "Bob", "Cara", "Dan"]
     session = factories.make_session(facilitator, rounds_count=2)
+    Session.objects.filter(pk=session.pk).update(asks_email=True, asks_employee_id=True)  # stored only if asked
     for i, person in enumerate(names):
         participant_join(join_code=session.join_code, display_name=person, email=f"p{i}@example.com",
                          employee_id=f"E{i:03d}")
