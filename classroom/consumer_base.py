@@ -1,17 +1,23 @@
 """What the team and console sockets share: JSON parsing with error frames and event forwarding.
 
-Every frame gets an answer and none closes the socket: a frame that is not JSON, too long or
-nested too deep is answered `invalid_json`; an exception a handler did not expect is logged and
-answered `internal_error`.
+Every frame gets an answer: a frame that is not JSON, too long or nested too deep is answered
+`invalid_json`; one holding a NUL character or a lone surrogate anywhere is answered `invalid_message`
+with the field named;
+an exception a handler did not expect is logged and answered `internal_error`. The one frame that
+closes the socket is one too many: each socket has a budget (LAB_SOCKET_BURST frames at once, then
+LAB_SOCKET_FRAMES_PER_SECOND sustained); past it frames are answered `too_fast` and not handled, and a
+socket that keeps sending LAB_SOCKET_BURST more after that is closed with 4429.
 """
 import json
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from classroom.errors import LabError
+from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
 
 logger = logging.getLogger(__name__)
 
@@ -65,20 +71,80 @@ def frame_decode(text_data: str | None) -> dict:
     return content
 
 
+def frame_text_check(content: dict) -> None:
+    """LabError("invalid_message") naming the field when any key or string of the frame is not storable text."""
+    field = first_unstorable(content)
+    if field is not None:
+        raise LabError("invalid_message", f"The value of {field!r} {UNSTORABLE_MESSAGE}", field=field)
+
+
+CLOSE_TOO_FAST = 4429
+
+
+class FrameBudget:
+    """A token bucket per socket: `burst` frames at once, refilled at `per_second`. In the socket's own
+    process memory: a socket lives in one process, so no shared counter is needed."""
+
+    def __init__(self, *, per_second: float, burst: int, clock=time.monotonic):
+        self.per_second, self.burst, self.clock = per_second, burst, clock
+        self.tokens, self.stamp = float(burst), clock()
+        self.refused = 0  # frames refused since the budget last had room
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.per_second)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            self.refused = 0
+            return True
+        self.refused += 1
+        return False
+
+
 class LabConsumer(AsyncJsonWebsocketConsumer):
+    budget: FrameBudget | None = None
+
     async def refuse(self, code: int) -> None:
         """Close with a code the browser can read (4401, 4403) and act on. Closed before it is accepted, a
         socket fails its handshake with HTTP 403 instead, and the browser only sees 1006."""
         await self.accept()
         await self.close(code=code)
 
+    async def _over_budget(self) -> bool:
+        """True when this frame is past the socket's budget (then it has been answered or the socket closed)."""
+        if self.budget is None:
+            from django.conf import settings
+
+            self.budget = FrameBudget(per_second=settings.LAB_SOCKET_FRAMES_PER_SECOND,
+                                      burst=settings.LAB_SOCKET_BURST)
+        if self.budget.take():
+            return False
+        if self.budget.refused == 1:
+            await self.send_json(LabError(
+                "too_fast", f"Too many messages too fast: this page may send at most "
+                f"{self.budget.per_second:g} a second. Messages are being ignored; wait a moment. If it goes on, "
+                "the connection is closed.").as_frame())
+        elif self.budget.refused == self.budget.burst + 1:
+            logger.warning("%s: closing a socket that kept flooding (%s frames past its budget)",
+                           type(self).__name__, self.budget.refused)
+            await self.close(code=CLOSE_TOO_FAST)
+        return True
+
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if await self._over_budget():
+            return
         try:
             content = frame_decode(text_data)
         except LabError as exc:
             await self.send_json(exc.as_frame())
             return
         ref = content.get("id")
+        try:
+            frame_text_check(content)
+        except LabError as exc:
+            await self.send_json(exc.as_frame(ref if isinstance(ref, str) and exc.field != "id" else None))
+            return
         try:
             await self.receive_json(content)
         except (StopConsumer, DenyConnection):

@@ -1,4 +1,5 @@
 """Participant pages: the join form (the team room it leads to is game's: game/views.py)."""
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -26,12 +27,14 @@ def join(request, join_code: str = ""):
         return render(request, "frontend/join.html", {"form": {"join_code": code},
                                                       "privacy": personal_data_notice_for_code(join_code=code)})
     form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id", "rejoin_code")}
+    # The address guesses are counted against (behind the proxy, daphne --proxy-headers puts the client's here).
+    client = request.META.get("REMOTE_ADDR", "")
     try:
         if form["rejoin_code"].strip():
             participant = participant_rejoin(join_code=form["join_code"], display_name=form["display_name"],
-                                             rejoin_code=form["rejoin_code"], client=request.META.get("REMOTE_ADDR", ""))
+                                             rejoin_code=form["rejoin_code"], client=client)
         else:
-            participant = participant_join(**{k: v for k, v in form.items() if k != "rejoin_code"})
+            participant = participant_join(**{k: v for k, v in form.items() if k != "rejoin_code"}, client=client)
     except LabError as exc:
         return render(request, "frontend/join.html", {
             "form": form, "error": exc, "privacy": personal_data_notice_for_code(join_code=form["join_code"])},
@@ -39,5 +42,5 @@ def join(request, join_code: str = ""):
     code = participant.session.join_code
     response = redirect("room", join_code=code)
     response.set_cookie(cookie_name(code), sign_token(participant.rejoin_token), max_age=12 * 3600,
-                        httponly=True, samesite="Lax")
+                        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
     return response

@@ -1,19 +1,9 @@
 """Helpers for the participation ledger's once-only client message ids."""
 from classroom.errors import LabError
 from classroom.models import LedgerEntry, Participant
+from classroom.text_input import text_storable  # noqa: F401  (where it lived first: game/services/chat.py)
 
 CLIENT_ID_MAX = 64
-
-
-def text_storable(text: str) -> bool:
-    """False for text the database refuses: NUL (PostgreSQL text and jsonb) and lone surrogates (not UTF-8)."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def client_id_clean(client_msg_id) -> str:

@@ -1,6 +1,5 @@
 """Sessions and the people in them: create, join, rejoin (presence: classroom/services/presence.py)."""
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from classroom.errors import LabError, NotFound, TooManyTries
@@ -10,6 +9,8 @@ from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Sess
 from classroom.services.access import facilitator_check
 from classroom.services.personal_data import PersonalDataPolicy, personal_data_for_join
 from classroom.services.seating import seat_newcomer
+from classroom.services.throttle import JOIN_SCOPE, rejoin_scope, throttle_check, throttle_fail
+from classroom.text_input import text_check
 from classroom.selectors import console_team_summary, session_round_number, team_members
 from classroom.signals import team_joined_while_running
 from game import engine
@@ -49,7 +50,7 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
     Either way the session keeps a snapshot of the scenario, so later edits never change it. `personal_data`
     (classroom/services/personal_data.py): what it asks of participants; by default nothing."""
     facilitator_check(user=facilitator)  # before the form is judged
-    name = (name or "").strip()
+    name = text_check(name or "", field="name", label="Session name").strip()
     if not 1 <= len(name) <= 120:
         raise LabError("invalid_value", "Session name must be 1 to 120 characters.", field="name")
     if scenario is None and scenario_name not in engine.scenario_names():
@@ -66,18 +67,25 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
                               retention_days=settings.LAB_PERSONAL_DATA_RETENTION_DAYS)).as_fields())
 
 
-def session_by_code(*, join_code: str) -> Session:
-    code = (join_code or "").strip().upper()
+def session_by_code(*, join_code: str, client: str | None = None) -> Session:
+    """The session a participant's code names. With `client` (the caller's address), unknown codes count
+    towards that address's join lockout, and a locked-out address is refused before the code is looked up."""
+    if client is not None:
+        throttle_check(scope=JOIN_SCOPE, client=client)
+    code = text_check(str(join_code or ""), field="join_code", label="The join code").strip().upper()
     session = Session.objects.filter(join_code=code).first()
     if session is None:
-        raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the projector.")
+        locked = "" if client is None else throttle_fail(scope=JOIN_SCOPE, client=client,
+                                                         tries_per_minute=settings.LAB_JOIN_TRIES_PER_MINUTE)
+        raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the projector.{locked}",
+                       field="join_code")
     if session.state == Session.State.FINISHED:
         raise LabError("expired_code", f"The workshop {code} has ended; its code no longer admits anyone.")
     return session
 
 
 def _clean_display_name(display_name) -> str:
-    name = " ".join(str(display_name or "").split())
+    name = " ".join(text_check(str(display_name or ""), field="display_name", label="A display name").split())
     if not name:
         raise LabError("invalid_name", "Please enter a display name.", field="display_name")
     if len(name) > NAME_MAX:
@@ -85,10 +93,13 @@ def _clean_display_name(display_name) -> str:
     return name
 
 
-def participant_join(*, join_code: str, display_name, email: str = "", employee_id: str = "") -> Participant:
+def participant_join(*, join_code: str, display_name, email: str = "", employee_id: str = "",
+                     client: str | None = None) -> Participant:
+    """`client`: the joiner's address, for the join-code lockout (session_by_code)."""
+    session_by_code(join_code=join_code, client=client)  # unknown codes count before the form is judged
     name = _clean_display_name(display_name)
-    email = (email or "").strip()[:254]
-    employee_id = (employee_id or "").strip()[:40]
+    email = text_check(str(email or ""), field="email", label="The email").strip()[:254]
+    employee_id = text_check(str(employee_id or ""), field="employee_id", label="The employee ID").strip()[:40]
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
@@ -138,30 +149,24 @@ def participant_seat_again(*, participant_id: int) -> Participant:
     return Participant.objects.select_related("session", "team").get(pk=participant_id)
 
 
-def _tries_key(session: Session, client: str) -> str:
-    return f"rejoin-tries:{session.id}:{client}"
-
-
 def participant_rejoin(*, join_code: str, display_name, rejoin_code, client: str = "") -> Participant:
     """Put a person back into their own seat on any device: display name plus their rejoin code.
 
     The person's token changes, so the old device's cookie stops working and its sockets are told and
-    closed. Wrong codes are limited per session and client address."""
+    closed. Wrong codes are limited per session and client address (LAB_REJOIN_TRIES_PER_MINUTE), then
+    the address is locked out of that session's rejoin for LAB_JOIN_LOCKOUT_MINUTES (its console lifts it)."""
+    session = session_by_code(join_code=join_code, client=client)
+    scope = rejoin_scope(session.id)
+    throttle_check(scope=scope, client=client)
     name = _clean_display_name(display_name)
-    code = "".join(str(rejoin_code or "").split()).upper()
-    session = session_by_code(join_code=join_code)
-    key = _tries_key(session, client)
-    if cache.get(key, 0) >= settings.LAB_REJOIN_TRIES_PER_MINUTE:
-        raise TooManyTries("too_many_tries", "Too many wrong rejoin codes from this device: wait a minute and try "
-                           "again, or ask the facilitator to read you your code.", field="rejoin_code")
+    code = "".join(text_check(str(rejoin_code or ""), field="rejoin_code", label="The rejoin code").split()).upper()
     with transaction.atomic():
         participant = (Participant.objects.select_for_update(of=("self",)).select_related("session", "team")
                        .filter(session=session, display_name__iexact=name, rejoin_code=code).first())
         if participant is None or len(code) != REJOIN_CODE_LENGTH:
-            cache.add(key, 0, timeout=60)
-            cache.incr(key)
+            locked = throttle_fail(scope=scope, client=client, tries_per_minute=settings.LAB_REJOIN_TRIES_PER_MINUTE)
             raise LabError("wrong_rejoin_code", f"Nobody called {name!r} has that rejoin code in this workshop. Check "
-                           "the code shown in your room, or ask the facilitator.", field="rejoin_code")
+                           f"the code shown in your room, or ask the facilitator.{locked}", field="rejoin_code")
         participant.rejoin_token = new_rejoin_token()
         participant.save(update_fields=["rejoin_token"])
         if participant.team_id is None:

@@ -273,6 +273,7 @@ AXES_VERBOSE = False
 # locked out of joining for LAB_JOIN_LOCKOUT_MINUTES (the console shows and lifts lockouts).
 LAB_JOIN_TRIES_PER_MINUTE = env.int("LAB_JOIN_TRIES_PER_MINUTE", default=10)
 LAB_JOIN_LOCKOUT_MINUTES = env.int("LAB_JOIN_LOCKOUT_MINUTES", default=5)
+LAB_THROTTLE_PREFIX = env("CHANNEL_PREFIX", default="asgi")
 # Wrong rejoin codes allowed per session and client address per minute, then locked as above.
 LAB_REJOIN_TRIES_PER_MINUTE = env.int("LAB_REJOIN_TRIES_PER_MINUTE", default=5)
 # Socket frames: a burst of LAB_SOCKET_BURST, then LAB_SOCKET_FRAMES_PER_SECOND sustained, per socket.

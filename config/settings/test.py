@@ -1,5 +1,16 @@
 """Fast settings for the test suite: same mode choice as production, cheaper hashing."""
-from .base import *  # noqa: F403
+import os
+import secrets
+
+# The services profile (config/services_probe.py sets DATABASE_URL and REDIS_URL for `make test`)
+# requires a real secret key and host names: one random key per test run, shared with the processes
+# the suite starts (daphne, a Celery worker: they inherit this environment), and plain HTTP on
+# loopback. tests/test_deploy_settings.py checks the services profile without these.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("LAB_HTTPS", "false")
+
+from .base import *  # noqa: E402, F403
 
 # MD5 for speed; PBKDF2 too, so a user made for the browser tests can log in to a server that
 # runs the production settings.
@@ -13,8 +24,12 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 # Deadline timers are driven explicitly by the tests.
 ROUND_DEADLINE_SCHEDULER = "none"
-
-import os
+# Many tests join with unknown codes from the test client's one address, and the fuzz tests drive one
+# socket with thousands of frames: the limits' own tests (tests/classroom/test_throttle*.py,
+# tests/game/test_socket_flood.py) set the real values.
+LAB_JOIN_TRIES_PER_MINUTE = 10_000
+LAB_SOCKET_BURST = 100_000
+LAB_SOCKET_FRAMES_PER_SECOND = 100_000
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # A file, not the shared-cache in-memory default: shared cache fails concurrent writers with
@@ -28,3 +43,4 @@ if SERVICES_MODE:  # noqa: F405
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
     CELERY_TASK_DEFAULT_QUEUE = f"test{os.getpid()}"
+    LAB_THROTTLE_PREFIX = f"test{os.getpid()}"
