@@ -9,6 +9,7 @@ COPY game ./game
 COPY facilitator ./facilitator
 COPY frontend ./frontend
 COPY manage.py ./
-RUN pip install --no-cache-dir . && python manage.py collectstatic --noinput -v 0
+# collectstatic needs settings only: a throwaway key for this one step, never in the image's environment.
+RUN pip install --no-cache-dir . && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]
+CMD ["daphne", "--proxy-headers", "-b", "0.0.0.0", "-p", "8000", "config.asgi:application"]

@@ -2,6 +2,8 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# Every interface: participants join from their own devices over the workshop Wi-Fi.
+HOST   ?= 0.0.0.0
 PYTHON ?= python3
 
 .PHONY: run test browser services-check bench clean
@@ -17,11 +19,13 @@ run: export DATABASE_URL =
 run: export REDIS_URL =
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
 	$(PY) manage.py presence_reset
 	$(PY) manage.py collectstatic --noinput -v 0
 	@echo "Decision Lab on http://127.0.0.1:$(PORT)/  (console: http://127.0.0.1:$(PORT)/console/)"
-	$(VENV)/bin/daphne -b 0.0.0.0 -p $(PORT) config.asgi:application
+	@# The demo logins (a random password made on the first run, kept in .demo_password) and join code.
+	$(PY) manage.py load_demo
+	@echo "Participants join over the network (every interface, port $(PORT)); HOST=127.0.0.1 keeps it to this machine."
+	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 # Chromium for the browser tests, from Debian's packages (needs root, as in CI).
 browser:

@@ -4,7 +4,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import call_command
 
@@ -65,8 +65,10 @@ def test_the_migration_makes_both_groups_and_keeps_todays_owners_at_their_consol
     assert user_may_facilitate(user=owner) and not user_may_facilitate(user=bystander)
 
 
-def test_the_demo_facilitator_may_run_sessions_and_the_demo_hr_may_not():
+def test_the_demo_facilitator_may_run_sessions_and_the_demo_hr_may_not(settings, tmp_path):
+    settings.SERVICES_PROFILE, settings.LAB_DEMO_PASSWORD_FILE = False, tmp_path / "demo_password"
     call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
-    assert user_may_facilitate(user=authenticate(username="facilitator", password="decisionlab"))
-    assert not user_may_facilitate(user=authenticate(username="hr", password="decisionlab"))
+    User = get_user_model()
+    assert user_may_facilitate(user=User.objects.get(username="facilitator"))
+    assert not user_may_facilitate(user=User.objects.get(username="hr"))
