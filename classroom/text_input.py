@@ -58,7 +58,8 @@ def first_unstorable(value, path: str = "") -> str | None:
 def _request_field(request) -> str | None:
     if not text_storable(request.path):
         return "the address"
-    for source in (request.GET, request.POST if request.method == "POST" and _is_form(request) else {}):
+    sources = [request.GET, request.POST] if request.method == "POST" and _is_form(request) else [request.GET]
+    for source in sources:
         for key, values in source.lists():
             if not text_storable(key):
                 return "a field name"
