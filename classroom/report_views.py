@@ -10,6 +10,7 @@ from classroom.errors import LabError
 from classroom.exports import display_value, report_csv, report_xlsx
 from classroom.report_filters import PAGE_FORMATS, REPORT_KINDS, ReportFilter, report_filter_parse, report_kind_parse
 from classroom.reports import Report, participation_report, report_sessions_for_user
+from classroom.services.export_audit import export_record
 
 PREVIEW_ROWS = 200
 NUMERIC = {"int", "float", "percent"}  # right-aligned in the preview
@@ -56,6 +57,8 @@ def participation_reports(request):
     except LabError as exc:
         return render(request, "frontend/reports.html", {**context, "error": exc}, status=exc.http_status)
     if filters.format != "html":
+        export_record(user=request.user, what=f"participation_{report.kind}", fmt=filters.format,
+                      filters=filters.as_params(), rows=len(report.rows))
         return report_download(report=report, filters=filters)
     query = {"report": kind, **filters.as_params()}
     context.update(

@@ -98,8 +98,9 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
     """`client`: the joiner's address, for the join-code lockout (session_by_code)."""
     session_by_code(join_code=join_code, client=client)  # unknown codes count before the form is judged
     name = _clean_display_name(display_name)
-    email = text_check(str(email or ""), field="email", label="The email").strip()[:254]
-    employee_id = text_check(str(employee_id or ""), field="employee_id", label="The employee ID").strip()[:40]
+    # not cut short here: personal_data_for_join refuses what is too long (a cut id would be someone else's)
+    email = text_check(str(email or ""), field="email", label="The email").strip()
+    employee_id = text_check(str(employee_id or ""), field="employee_id", label="The employee ID").strip()
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py

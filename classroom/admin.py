@@ -1,0 +1,197 @@
+"""The classroom's records in the Django admin (/admin/), for administrators and HR.
+
+Records of what happened are read-only for everyone, superusers included: the ledger (the single source of
+the participation reports) and the export audit; sessions are created in the console, people join through the
+join page. Personal data is erased with the actions here (or the API), never by deleting rows, which would
+change the reports' figures (docs/privacy.md). A participant's rejoin token is never shown.
+
+HR (the 'hr' group, with staff status to log in here) may view sessions, participants and the export audit.
+"""
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from classroom.errors import LabError
+from classroom.models import Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, Team
+from classroom.reports import report_user_is_hr
+from classroom.services.access import user_may_facilitate
+from classroom.services.personal_data import (ANONYMISE, DELETE, participant_personal_data_erase,
+                                              personal_data_policy_clean, session_personal_data_erase)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody adds, changes or deletes through the admin, superusers neither: services write it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class HrMayViewMixin:
+    """HR (the 'hr' group) may view these lists, as well as users given the view permission."""
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or report_user_is_hr(user=request.user)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or report_user_is_hr(user=request.user)
+
+
+class ErasePersonalDataMixin:
+    """The two erase actions; the service checks each session (HR and superusers: all; a facilitator: their own)."""
+
+    erase_service = None  # (queryset row) -> None, set by the subclass
+
+    def has_erase_permission(self, request):
+        user = request.user
+        return bool(user.is_authenticated and (report_user_is_hr(user=user) or user_may_facilitate(user=user)))
+
+    def _erase(self, request, queryset, mode: str):
+        done, refused = 0, []
+        for obj in queryset:
+            try:
+                self.erase_one(obj=obj, by=request.user, mode=mode)
+                done += 1
+            except LabError as exc:
+                refused.append(f"{obj}: {exc.message}")
+        if done:
+            opts = self.model._meta
+            what = opts.verbose_name if done == 1 else opts.verbose_name_plural
+            self.message_user(request, f"Personal data of {done} {what} erased ({mode}).", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description="Anonymise personal data (keep every figure)", permissions=["erase"])
+    def anonymise_personal_data(self, request, queryset):
+        self._erase(request, queryset, ANONYMISE)
+
+    @admin.action(description="Delete personal data (anonymise, and remove what no figure needs)",
+                  permissions=["erase"])
+    def delete_personal_data(self, request, queryset):
+        self._erase(request, queryset, DELETE)
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        try:
+            policy = personal_data_policy_clean(
+                asks_email=data.get("asks_email"), asks_employee_id=data.get("asks_employee_id"),
+                purpose=data.get("personal_data_purpose"), retention_days=data.get("retention_days"))
+        except LabError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
+            return data
+        data["personal_data_purpose"] = policy.purpose
+        return data
+
+
+@admin.register(Session)
+class SessionAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
+    form = SessionForm
+    list_display = ("name", "join_code", "state", "facilitator", "scenario_name", "created_at", "finished_at",
+                    "people", "asks_email", "asks_employee_id", "retention_days")
+    list_filter = ("state", "scenario_name", "asks_email", "asks_employee_id",
+                   ("archived_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "join_code", "facilitator__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("facilitator",)
+    actions = ("anonymise_personal_data", "delete_personal_data")
+    fieldsets = (
+        (None, {"fields": ("name", "join_code", "state", "facilitator", "scenario_name", "rounds",
+                           "minutes_per_round", "seed", "round_number", "created_at", "finished_at", "archived_at")}),
+        ("Personal data asked of participants", {"fields": ("asks_email", "asks_employee_id",
+                                                            "personal_data_purpose", "retention_days")}),
+        ("Room", {"fields": ("cover_mode", "cover_after_seconds", "projector_leaderboard")}),
+    )
+    readonly_fields = ("join_code", "state", "facilitator", "scenario_name", "rounds", "minutes_per_round", "seed",
+                       "round_number", "created_at", "finished_at", "archived_at")
+
+    def erase_one(self, *, obj, by, mode):
+        session_personal_data_erase(session_id=obj.id, by=by, mode=mode)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("participants", distinct=True))
+
+    @admin.display(description="People", ordering="people_count")
+    def people(self, obj):
+        return obj.people_count
+
+    def has_add_permission(self, request):
+        return False  # sessions are created in the console (they keep a snapshot of their scenario)
+
+
+@admin.register(Team)
+class TeamAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "session", "number")
+    list_filter = ("session__state",)
+    search_fields = ("session__name", "session__join_code")
+    list_select_related = ("session",)
+    exclude = ("engine_state",)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
+    list_display = ("display_name", "session", "team", "email", "employee_id", "is_bot", "joined_at",
+                    "last_seen_at", "anonymised_at")
+    list_filter = ("is_bot", ("anonymised_at", admin.EmptyFieldListFilter), "session__state")
+    search_fields = ("display_name", "email", "employee_id", "session__name", "session__join_code")
+    date_hierarchy = "joined_at"
+    list_select_related = ("session", "team")
+    actions = ("anonymise_personal_data", "delete_personal_data")
+    # No rejoin_token: it admits to the person's seat. Name, email and employee id may be corrected here.
+    fields = ("session", "team", "display_name", "email", "employee_id", "rejoin_code", "is_bot", "bot_strategy",
+              "joined_at", "last_seen_at", "anonymised_at")
+    readonly_fields = ("session", "team", "rejoin_code", "is_bot", "bot_strategy", "joined_at", "last_seen_at",
+                       "anonymised_at")
+
+    def erase_one(self, *, obj, by, mode):
+        participant_personal_data_erase(participant_id=obj.id, by=by, mode=mode)
+
+    def has_add_permission(self, request):
+        return False  # people join through the join page
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting the row would drop its ledger and change the figures: erase instead
+
+
+@admin.register(Seat)
+class SeatAdmin(ReadOnlyAdmin):
+    list_display = ("team", "role", "participant", "held_for")
+    list_filter = ("role",)
+    search_fields = ("participant__display_name", "team__session__name", "team__session__join_code")
+    list_select_related = ("team", "participant", "held_for")
+
+
+@admin.register(Connection)
+class ConnectionAdmin(ReadOnlyAdmin):
+    list_display = ("participant", "opened_at", "last_seen_at", "closed_at")
+    list_filter = (("closed_at", admin.EmptyFieldListFilter),)
+    search_fields = ("participant__display_name", "participant__session__join_code")
+    date_hierarchy = "opened_at"
+    list_select_related = ("participant",)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "session", "team", "participant", "kind", "round_number", "role", "counted")
+    list_filter = ("kind", "counted", "session__state")
+    search_fields = ("participant__display_name", "session__name", "session__join_code")
+    date_hierarchy = "at"
+    list_select_related = ("session", "team", "participant")
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(HrMayViewMixin, ReadOnlyAdmin):
+    list_display = ("at", "username", "what", "fmt", "rows", "filters")
+    list_filter = ("what", "fmt")
+    search_fields = ("username", "what")
+    date_hierarchy = "at"
