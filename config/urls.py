@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from classroom.api_docs import ApiDocsView, ApiRedocView
 from facilitator.admin import scenario_site
 
 urlpatterns = [
@@ -14,5 +15,7 @@ urlpatterns = [
     path("api/", include("game.api_urls")),
     path("api/", include("classroom.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", ApiRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]

@@ -1,22 +1,98 @@
-"""REST API (token or session auth): a facilitator's sessions and their round results."""
-from drf_spectacular.utils import extend_schema
+"""REST API (token or session auth): sessions for HR and facilitators, and round results for facilitators.
+
+/api/sessions/ and /api/sessions/<id>/ follow the reports' access rule (HR and superusers: every session;
+a facilitator: their own) and take the reports' filters. The join code and the seed are the facilitator's:
+they are null for a reader who does not run the session (HR). Results stay the facilitator's alone.
+"""
+from datetime import timezone as dt_timezone
+
+from django.db.models import Count, Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from classroom.errors import LabError
+from classroom.api import (ERRORS, FILTER_PARAMETERS, ID_MAX, LabApiView, filters_echo, filters_echo_fields,
+                           path_id)
+from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page_parse
+from classroom.api_selectors import api_session_list, api_session_runner
+from classroom.errors import NotFound
 from classroom.models import Session
-from classroom.selectors import session_list_for_user
+from classroom.report_filters import ReportFilter, report_filter_parse
 from classroom.services.access import session_for_facilitator
-from game.models import RoundResult
+from game.models import Round, RoundResult
 from game.selectors import results_for_session
 
 
-class SessionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Session
-        fields = ["id", "name", "scenario_name", "seed", "rounds", "minutes_per_round", "join_code", "state",
-                  "created_at", "finished_at"]
+def _utc(moment):
+    return moment.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _rounds_played(session_ids) -> dict[int, int]:
+    rows = (Round.objects.filter(session_id__in=session_ids, state=Round.State.CLOSED).values("session_id")
+            .annotate(n=Count("id")))
+    return {row["session_id"]: row["n"] for row in rows}
+
+
+def session_json(session: Session, *, user, rounds_played: int) -> dict:
+    runner = api_session_runner(user=user, session=session)
+    facilitator = session.facilitator
+    return {
+        "id": session.id,
+        "name": session.name,
+        "scenario_name": session.scenario_name,
+        "state": session.state,
+        "rounds": session.rounds,
+        "rounds_played": rounds_played,
+        "round_number": session.round_number,
+        "minutes_per_round": session.minutes_per_round,
+        "facilitator": facilitator.get_full_name() or facilitator.get_username(),
+        "team_count": session.team_count,
+        "participant_count": session.participant_count,
+        "created_at": _utc(session.created_at),
+        "finished_at": _utc(session.finished_at),
+        "archived_at": _utc(session.archived_at),
+        "join_code": session.join_code if runner else None,
+        "seed": session.seed if runner else None,
+    }
+
+
+def session_fields() -> dict:
+    return {
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "scenario_name": serializers.CharField(),
+        "state": serializers.ChoiceField(choices=Session.State.values),
+        "rounds": serializers.IntegerField(help_text="Rounds planned."),
+        "rounds_played": serializers.IntegerField(help_text="Rounds closed so far."),
+        "round_number": serializers.IntegerField(allow_null=True, help_text="Round being or last played; "
+                                                                            "null before the start."),
+        "minutes_per_round": serializers.IntegerField(),
+        "facilitator": serializers.CharField(help_text="Full name, else username."),
+        "team_count": serializers.IntegerField(),
+        "participant_count": serializers.IntegerField(help_text="People who joined (bots not counted)."),
+        "created_at": serializers.DateTimeField(help_text="UTC; the session's day for the from/to filters."),
+        "finished_at": serializers.DateTimeField(allow_null=True),
+        "archived_at": serializers.DateTimeField(allow_null=True),
+        "join_code": serializers.CharField(allow_null=True, help_text="Only for the session's facilitator and "
+                                                                      "superusers; null for HR."),
+        "seed": serializers.IntegerField(allow_null=True, help_text="Only for the session's facilitator and "
+                                                                    "superusers; null for HR."),
+    }
+SESSION_DETAIL = inline_serializer("SessionDetail", {
+    **session_fields(),
+    "teams": inline_serializer("SessionTeam", {
+        "id": serializers.IntegerField(help_text="Use as the ledger's `team` filter."),
+        "number": serializers.IntegerField(), "name": serializers.CharField(),
+        "participant_count": serializers.IntegerField()}, many=True),
+})
+SESSION_PAGE = inline_serializer("SessionPage", {
+    "timezone": serializers.CharField(),
+    "filters": inline_serializer("SessionFilters", filters_echo_fields()),
+    **page_fields(),
+    "rows": inline_serializer("SessionRow", session_fields(), many=True),
+})
+SESSION_ID = OpenApiParameter("session_id", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                              OpenApiParameter.PATH, description="The session's id.")
 
 
 class RoundResultSerializer(serializers.ModelSerializer):
@@ -28,21 +104,48 @@ class RoundResultSerializer(serializers.ModelSerializer):
         fields = ["team", "round", "aligned", "decisions", "kpis", "mistakes"]
 
 
-def _error(exc: LabError) -> Response:
-    return Response({"code": exc.code, "message": exc.message}, status=exc.http_status)
-
-
-class SessionListApi(APIView):
-    @extend_schema(responses=SessionSerializer(many=True))
+class SessionListApi(LabApiView):
+    @extend_schema(
+        operation_id="sessions_list", tags=["sessions"],
+        parameters=[*FILTER_PARAMETERS, *PAGE_PARAMETERS], responses={200: SESSION_PAGE, **ERRORS},
+        summary="Sessions you may read",
+        description="HR (group 'hr') and superusers: every session; a facilitator: their own. Oldest first.",
+    )
     def get(self, request):
-        return Response(SessionSerializer(session_list_for_user(user=request.user), many=True).data)
+        filters = report_filter_parse(params=request.query_params, formats=("json",))
+        page = page_parse(params=request.query_params)
+        sessions = api_session_list(user=request.user, filters=filters)
+        body = {"timezone": "UTC", "filters": filters_echo(filters)}
+        body.update(page_of(items=sessions, count=sessions.count(), request=request, page=page))
+        played = _rounds_played([s.id for s in body["rows"]])
+        body["rows"] = [session_json(s, user=request.user, rounds_played=played.get(s.id, 0)) for s in body["rows"]]
+        return Response(body)
 
 
-class SessionResultsApi(APIView):
-    @extend_schema(responses=RoundResultSerializer(many=True))
-    def get(self, request, session_id: int):
-        try:
-            session = session_for_facilitator(session_id=session_id, user=request.user)
-        except LabError as exc:
-            return _error(exc)
+class SessionDetailApi(LabApiView):
+    @extend_schema(operation_id="sessions_retrieve", tags=["sessions"], parameters=[SESSION_ID],
+                   responses={200: SESSION_DETAIL, **ERRORS}, summary="One session, with its teams",
+                   description="Same access as the list: HR and superusers any session, a facilitator their "
+                               "own (another's: 403, an unknown id: 404).")
+    def get(self, request, session_id: str):
+        sid = path_id(session_id)
+        session = api_session_list(user=request.user, filters=ReportFilter(session_id=sid)).first()
+        if session is None:  # report_sessions_for_user has refused an unknown or foreign session already
+            raise NotFound("unknown_session", f"There is no session with id {sid}.")
+        body = session_json(session, user=request.user, rounds_played=_rounds_played([sid]).get(sid, 0))
+        teams = session.teams.annotate(people=Count("members", filter=Q(members__is_bot=False))).order_by("number")
+        body["teams"] = [{"id": t.id, "number": t.number, "name": t.name, "participant_count": t.people}
+                         for t in teams]
+        return Response(body)
+
+
+class SessionResultsApi(LabApiView):
+    @extend_schema(operation_id="sessions_results", tags=["sessions"], parameters=[SESSION_ID],
+                   responses={200: RoundResultSerializer(many=True), **ERRORS},
+                   summary="Round results of a session (its facilitator only)",
+                   description="One row per team and closed round. For the session's facilitator and "
+                               "superusers; HR reads participation, not results (403). Not paginated: a "
+                               "session has at most teams x rounds rows.")
+    def get(self, request, session_id: str):
+        session = session_for_facilitator(session_id=path_id(session_id), user=request.user)
         return Response(RoundResultSerializer(results_for_session(session=session), many=True).data)

@@ -107,7 +107,8 @@ DJANGO_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
-THIRD_PARTY_APPS = ["channels", "rest_framework", "rest_framework.authtoken", "drf_spectacular", "axes"]
+THIRD_PARTY_APPS = ["channels", "rest_framework", "rest_framework.authtoken", "drf_spectacular",
+                    "drf_spectacular_sidecar", "axes"]
 LOCAL_APPS = ["classroom", "game", "facilitator", "frontend"]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -252,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sessions, results and participation data of the Decision Lab.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the API docs need a login or a token, like the API (docs/api.md).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files: no CDN (workshops run on closed networks).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Participants are remembered by a signed cookie holding their rejoin token.

@@ -1,0 +1,23 @@
+"""The API's interactive docs (Swagger UI, Redoc), served from drf-spectacular-sidecar's local files.
+
+They need what the API needs, a login or a token: a browser that is not logged in is sent to the
+login page (it cannot send a token), a request with a bad token gets 401.
+"""
+from django.contrib.auth.views import redirect_to_login
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.exceptions import NotAuthenticated
+
+
+class _LoginFirst:
+    def handle_exception(self, exc):
+        if isinstance(exc, NotAuthenticated) and not self.request.META.get("HTTP_AUTHORIZATION"):
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)
+
+
+class ApiDocsView(_LoginFirst, SpectacularSwaggerView):
+    pass
+
+
+class ApiRedocView(_LoginFirst, SpectacularRedocView):
+    pass
