@@ -20,4 +20,4 @@ class ApiDocsView(_LoginFirst, SpectacularSwaggerView):
 
 
 class ApiRedocView(_LoginFirst, SpectacularRedocView):
-    pass
+    template_name = "frontend/api_redoc.html"  # without the web fonts the stock page fetches from another host

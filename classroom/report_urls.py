@@ -1,8 +1,9 @@
 """HR participation report pages (owned by the reports work)."""
 from django.urls import path
 
-from classroom import report_views
+from classroom import report_views, token_views
 
 urlpatterns = [
     path("", report_views.participation_reports, name="reports"),
+    path("api-token/", token_views.api_token_page, name="api-token"),  # classroom/token_views.py
 ]
