@@ -1,4 +1,7 @@
-"""CSV and XLSX files from report rows (classroom.reports.Report); pure: bytes in, bytes out.
+"""CSV and XLSX files from report rows (classroom.reports.Report); pure: reports in, bytes out.
+
+A CSV holds one view; a workbook holds one sheet per view it is given (the page and the API give all four:
+People, Roles, Teams, Sessions) and an About sheet.
 
 Both formats state the timezone (UTC) in the headers, and both neutralise text that a
 spreadsheet would run as a formula: display names and session names are typed by anyone.
@@ -6,6 +9,7 @@ spreadsheet would run as a formula: display names and session names are typed by
 import csv
 import io
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, timezone as dt_timezone
 
 from openpyxl import Workbook
@@ -13,6 +17,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from classroom.report_columns import SHEET_NAMES
 from classroom.reports import Report
 
 # OWASP "CSV injection": these first characters make Excel/LibreOffice/Sheets evaluate a cell.
@@ -75,11 +80,8 @@ def _xlsx_value(kind: str, value):
     return value
 
 
-def report_xlsx(*, report: Report, about: list[tuple[str, object]] = ()) -> bytes:
-    """A workbook: the report sheet (typed cells, frozen bold header, filters) and an About sheet."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_name(report.title)
+def _write_sheet(sheet, report: Report) -> None:
+    """One view on one sheet: typed cells, a bold frozen header with filters, widths per column."""
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     for i, column in enumerate(report.columns, start=1):
@@ -96,8 +98,21 @@ def report_xlsx(*, report: Report, about: list[tuple[str, object]] = ()) -> byte
                 cell.number_format = XLSX_FORMATS[column.kind]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(report.columns))}{max(1, len(report.rows) + 1)}"
+
+
+def report_xlsx(*, reports: Sequence[Report], about: list[tuple[str, object]] = (), active: str | None = None) -> bytes:
+    """A workbook: a sheet per report (named by SHEET_NAMES for the known views, else by the title), then an
+    About sheet. `active`: the kind of the sheet the workbook opens on."""
+    book = Workbook()
+    book.remove(book.active)
+    for report in reports:
+        sheet = book.create_sheet(SHEET_NAMES.get(report.kind) or sheet_name(report.title))
+        _write_sheet(sheet, report)
+        if report.kind == active:
+            book.active = sheet
     info = book.create_sheet("About")
-    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 22, 50
+    bold = Font(bold=True)
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 22, 60
     for r, (label, value) in enumerate(about, start=1):
         info.cell(row=r, column=1, value=label).font = bold
         cell = info.cell(row=r, column=2, value=_about_value(value))

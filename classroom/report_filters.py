@@ -10,7 +10,7 @@ from datetime import date
 
 from classroom.errors import LabError
 
-REPORT_KINDS = ("people", "sessions")
+REPORT_KINDS = ("people", "roles", "teams", "sessions")  # the first is the default
 API_FORMATS = ("json", "csv", "xlsx")
 PAGE_FORMATS = ("html", "csv", "xlsx")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 20260101 and 2026-W01

@@ -6,4 +6,6 @@ from classroom import report_views, token_views
 urlpatterns = [
     path("", report_views.participation_reports, name="reports"),
     path("api-token/", token_views.api_token_page, name="api-token"),  # classroom/token_views.py
+    path("people/<int:participant_id>/", report_views.person_report, name="report-person"),
+    path("sessions/<int:session_id>/", report_views.session_report, name="report-session"),
 ]

@@ -1,15 +1,20 @@
-"""The HR reports page: filters, a preview table and CSV/XLSX downloads (thin: parse, call, render)."""
+"""The HR reports page (filters, a preview table, CSV/XLSX downloads) and the printable person and session
+pages (thin: parse, call, render)."""
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from classroom.errors import LabError
 from classroom.exports import display_value, report_csv, report_xlsx
+from classroom.report_columns import (PERSON_COLUMNS, PERSON_ROUND_COLUMNS, ROLE_COLUMNS, SESSION_COLUMNS,
+                                      TEAM_COLUMNS, TEAM_ROUND_COLUMNS, VIEW_LABELS)
 from classroom.report_filters import PAGE_FORMATS, REPORT_KINDS, ReportFilter, report_filter_parse, report_kind_parse
-from classroom.reports import Report, participation_report, report_sessions_for_user
+from classroom.reports import (SHEET_NAMES, Report, participation_report, participation_views, report_person_page,
+                               report_session_page, report_sessions_for_user)
 from classroom.services.export_audit import export_record
 
 PREVIEW_ROWS = 200
@@ -26,10 +31,13 @@ def report_download(*, report: Report, filters: ReportFilter) -> HttpResponse:
     if filters.format == "csv":
         body = report_csv(report=report)
     else:
-        about = [("Report", report.title), ("Generated at (UTC)", now), ("Timezone", "All times are UTC"),
+        views = participation_views(report=report)
+        about = [("Report asked for", report.title), ("Generated at (UTC)", now), ("Timezone", "All times are UTC"),
                  ("Session", filters.session_id or "all"), ("From", filters.date_from or "any"),
-                 ("To", filters.date_to or "any"), ("Rows", len(report.rows))]
-        body = report_xlsx(report=report, about=about)
+                 ("To", filters.date_to or "any"),
+                 *((f"Rows in {SHEET_NAMES[v.kind]}", len(v.rows)) for v in views),
+                 ("Definitions", "Every column is defined in docs/reports.md")]
+        body = report_xlsx(reports=views, about=about, active=report.kind)
     scope = f"session{filters.session_id}" if filters.session_id else "all"
     name = f"participation-{report.kind}-{scope}-{now:%Y%m%d-%H%M}.{filters.format}"
     response = HttpResponse(body, content_type=CONTENT_TYPES[filters.format])
@@ -44,7 +52,7 @@ def _form(params) -> dict:
 @login_required
 def participation_reports(request):
     form = _form(request.GET)
-    context = {"form": form, "kinds": REPORT_KINDS}
+    context = {"form": form, "kinds": [(kind, VIEW_LABELS[kind]) for kind in REPORT_KINDS]}
     try:
         context["sessions"] = report_sessions_for_user(user=request.user).order_by("-created_at")
     except LabError as exc:
@@ -63,10 +71,86 @@ def participation_reports(request):
     query = {"report": kind, **filters.as_params()}
     context.update(
         report=report,
-        headers=[(c.header, c.kind in NUMERIC) for c in report.columns],
-        table=[[(display_value(c.kind, row[c.key]), c.kind in NUMERIC) for c in report.columns]
-               for row in report.rows[:PREVIEW_ROWS]],
+        headers=_headers(report.columns),
+        table=_cells(report.columns, report.rows[:PREVIEW_ROWS], links=True),
         preview_rows=PREVIEW_ROWS,
         downloads={fmt: "?" + urlencode({**query, "format": fmt}) for fmt in PAGE_FORMATS if fmt != "html"},
     )
     return render(request, "frontend/reports.html", context)
+
+
+def _headers(columns) -> list[tuple[str, bool]]:
+    return [(c.header, c.kind in NUMERIC) for c in columns]
+
+
+def _link(column, row) -> str | None:
+    """The participant's name opens their printable page, the session's name its summary."""
+    if column.key == "participant" and row.get("participant_id"):
+        return reverse("report-person", args=[row["participant_id"]])
+    if column.key == "session" and row.get("session_id"):
+        return reverse("report-session", args=[row["session_id"]])
+    return None
+
+
+def _cells(columns, rows, links: bool = False) -> list[list[tuple[str, bool, str | None]]]:
+    """Each row as (text, numeric, link) per column, the text as the CSV writes it."""
+    return [[(display_value(c.kind, row[c.key]), c.kind in NUMERIC, _link(c, row) if links else None)
+             for c in columns] for row in rows]
+
+
+def _figures(columns, row) -> list[tuple[str, str]]:
+    """One row as a list of (header, text): a person's or a session's figures, one per line."""
+    return [(c.header, display_value(c.kind, row[c.key])) for c in columns]
+
+
+def _table(columns, rows) -> dict:
+    return {"headers": _headers(columns), "rows": _cells(columns, rows)}
+
+
+def _refused(request, exc: LabError):
+    return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
+
+
+PERSON_FIGURES = PERSON_COLUMNS[PERSON_COLUMNS.index(next(c for c in PERSON_COLUMNS if c.key == "joined_at")):]
+ROLE_TABLE = ROLE_COLUMNS[ROLE_COLUMNS.index(next(c for c in ROLE_COLUMNS if c.key == "role")):]
+TEAM_TABLE = TEAM_COLUMNS[TEAM_COLUMNS.index(next(c for c in TEAM_COLUMNS if c.key == "team")):]
+SESSION_FIGURES = tuple(c for c in SESSION_COLUMNS if c.key not in ("session_id", "session"))
+PEOPLE_TABLE = tuple(c for c in PERSON_COLUMNS if c.key in (
+    "participant", "team", "roles", "minutes_connected", "edits", "approvals", "approvals_before_deadline",
+    "chat_messages", "chat_share", "idle_minutes", "reconnects", "rejoins", "rounds_participated", "present_at_end"))
+
+
+@login_required
+def person_report(request, participant_id: int):
+    """One person's participation, overall, per role and per round: a page to print."""
+    try:
+        page = report_person_page(user=request.user, participant_id=participant_id)
+    except LabError as exc:
+        return _refused(request, exc)
+    person = page["person"]
+    return render(request, "frontend/report_person.html", {
+        "page": page, "person": person, "session": page["session"], "row": page["row"],
+        "figures": _figures(PERSON_FIGURES, page["row"]),
+        "roles": _table(ROLE_TABLE, page["roles"]),
+        "rounds": _table(PERSON_ROUND_COLUMNS, page["rounds"]),
+        "generated_at": timezone.now(),
+        "back": reverse("reports") + "?" + urlencode({"report": "people", "session": page["session"].id}),
+    })
+
+
+@login_required
+def session_report(request, session_id: int):
+    """One session's summary: its figures, its teams, each team's rounds and its people: a page to print."""
+    try:
+        page = report_session_page(user=request.user, session_id=session_id)
+    except LabError as exc:
+        return _refused(request, exc)
+    return render(request, "frontend/report_session.html", {
+        "page": page, "session": page["session"], "row": page["row"],
+        "figures": _figures(SESSION_FIGURES, page["row"]),
+        "teams": _table(TEAM_TABLE, page["teams"]),
+        "team_rounds": _table(TEAM_ROUND_COLUMNS, page["team_rounds"]),
+        "people": {"headers": _headers(PEOPLE_TABLE), "rows": _cells(PEOPLE_TABLE, page["people"], links=True)},
+        "generated_at": timezone.now(),
+        "back": reverse("reports") + "?" + urlencode({"report": "sessions", "session": session_id}),
+    })

@@ -1,100 +1,43 @@
-"""Participation reports, computed from the ledger: one row per person, one row per session.
+"""Participation reports: who may read which sessions, and the rows of the four views (people, roles, teams,
+sessions) and of the printable person and session pages.
 
-Selectors only (no writes, no request objects). Datetimes in rows are aware and in UTC; the
-exports decide how to show them. Definitions of every column are in docs/reports.md.
+Selectors only (no writes, no request objects). Datetimes in rows are aware and in UTC; the exports decide how
+to show them. The facts and the arithmetic are in classroom/report_figures.py, the columns in
+classroom/report_columns.py, and every column is defined in docs/reports.md.
 
-How far each session's play went (when it started, rounds closed, aligned team-rounds) is told by
-the app that plays sessions, through `report_session_play_register`: classroom knows no rounds.
+How far each session's play went and the times of its rounds are told by the app that plays sessions, through
+`report_session_play_register` and `report_round_facts_register`: classroom knows no rounds.
 """
-from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from classroom.errors import Forbidden, NotFound
-from classroom.models import LedgerEntry, Session
-from classroom.report_filters import ReportFilter
+from classroom.errors import Forbidden, LabError, NotFound
+from classroom.models import LedgerEntry, Participant, Session
+from classroom.report_columns import (PERSON_COLUMNS, REPORT_COLUMNS, REPORT_TITLES, ROLE_COLUMNS,  # noqa: F401
+                                      SESSION_COLUMNS, SHEET_NAMES, TEAM_COLUMNS, Column)
+from classroom.report_figures import (ACTION_KINDS, RoundFacts, SessionFacts, SessionPlay,  # noqa: F401
+                                      activity_figures, median_or_none, minutes, report_facts_load,
+                                      report_round_facts_register, report_session_play_register, role_actions,
+                                      team_round_minutes, utc)
+from classroom.report_filters import REPORT_KINDS, ReportFilter
 from game.engine import ROLES
 
 HR_GROUP = "hr"
+ID_MAX = 2**63 - 1  # a database key; a longer number in a URL is no one's id
 Kind = LedgerEntry.Kind
-ACTIVE_KINDS = {Kind.EDIT, Kind.APPROVE, Kind.CHAT}  # "did something" in a round
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str  # text | int | float | percent | date | datetime | bool
-    width: int  # characters, for the XLSX sheet
-
-
-PERSON_COLUMNS = (
-    Column("session_id", "Session id", "int", 10),
-    Column("session", "Session", "text", 28),
-    Column("session_date", "Session date (UTC)", "date", 18),
-    Column("participant", "Participant", "text", 24),
-    Column("email", "Email", "text", 28),
-    Column("employee_id", "Employee id", "text", 14),
-    Column("team", "Team", "text", 9),
-    Column("roles", "Roles", "text", 26),
-    Column("joined_at", "Joined at (UTC)", "datetime", 20),
-    Column("first_activity", "First activity (UTC)", "datetime", 20),
-    Column("last_activity", "Last activity (UTC)", "datetime", 20),
-    Column("minutes_connected", "Minutes connected", "float", 18),
-    Column("edits", "Edits", "int", 8),
-    Column("approvals", "Approvals", "int", 10),
-    Column("chat_messages", "Chat messages", "int", 14),
-    Column("rounds_participated", "Rounds participated", "int", 19),
-    Column("present_at_end", "Present at end", "bool", 15),
-)
-SESSION_COLUMNS = (
-    Column("session_id", "Session id", "int", 10),
-    Column("session", "Session", "text", 28),
-    Column("facilitator", "Facilitator", "text", 18),
-    Column("scenario", "Scenario", "text", 12),
-    Column("session_date", "Session date (UTC)", "date", 18),
-    Column("started_at", "Started at (UTC)", "datetime", 20),
-    Column("finished_at", "Finished at (UTC)", "datetime", 20),
-    Column("rounds_played", "Rounds played", "int", 14),
-    Column("rounds_planned", "Rounds planned", "int", 15),
-    Column("teams", "Teams", "int", 8),
-    Column("participants", "Participants", "int", 13),
-    Column("avg_minutes_connected", "Average minutes connected", "float", 26),
-    Column("edits", "Edits", "int", 8),
-    Column("approvals", "Approvals", "int", 10),
-    Column("chat_messages", "Chat messages", "int", 14),
-    Column("aligned_share", "Aligned share of team-rounds", "percent", 28),
-)
 
 
 @dataclass(frozen=True)
 class Report:
-    kind: str  # people | sessions
-    title: str  # also the XLSX sheet name: at most 31 characters
+    kind: str  # one of classroom.report_filters.REPORT_KINDS
+    title: str  # also the XLSX sheet name of a one-view file: at most 31 characters
     columns: tuple[Column, ...]
     rows: list[dict]
-
-
-@dataclass(frozen=True)
-class SessionPlay:
-    """How far one session's play went, as the app that plays it tells."""
-    started_at: datetime | None = None  # when round 1 opened
-    rounds_played: int = 0  # closed rounds
-    team_rounds: int = 0  # team-rounds with a result
-    aligned_team_rounds: int = 0  # of those, the aligned ones
-
-
-SessionPlayFigures = Callable[..., dict[int, SessionPlay]]  # called as figures(session_ids=[...])
-_session_play: SessionPlayFigures = lambda *, session_ids: {}  # a session nobody played: SessionPlay()
-
-
-def report_session_play_register(*, figures: SessionPlayFigures) -> None:
-    """The app that plays sessions (game, in its AppConfig.ready) says how far each session got."""
-    global _session_play
-    _session_play = figures
+    # The sessions the report covers (access already checked): the workbook adds the other views of the same
+    # sessions. Empty for a report built by hand.
+    session_ids: tuple[int, ...] = ()
 
 
 def report_user_is_hr(*, user) -> bool:
@@ -129,141 +72,219 @@ def _in_range(sessions, date_from: date | None, date_to: date | None):
         sessions = sessions.filter(created_at__gte=_utc_midnight(date_from))
     if date_to:
         sessions = sessions.filter(created_at__lt=_utc_midnight(date_to + timedelta(days=1)))
-    return sessions.order_by("created_at", "id")
+    return sessions
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(dt_timezone.utc) if moment else None
+# ---- rows ---------------------------------------------------------------------------------------------------
+
+def _session_cells(facts: SessionFacts) -> dict:
+    session = facts.session
+    return {"session_id": session.id, "session": session.name, "session_date": utc(session.created_at).date()}
 
 
-def _seconds(start: datetime, stop: datetime, end: datetime | None) -> float:
-    if end is not None:
-        stop = min(stop, end)  # time after the session ended is not workshop time
-    return max(0.0, (stop - start).total_seconds())
+def _person_cells(person: Participant) -> dict:
+    return {"participant": person.display_name, "participant_id": person.id, "email": person.email, "employee_id": person.employee_id,
+            "team": person.team.name if person.team_id else ""}
 
 
-def _presence(entries: list[tuple], end: datetime | None) -> tuple[float, bool]:
-    """Seconds connected from connect/disconnect pairs, and whether connected when the session ended.
-
-    An unclosed connect counts up to the session end, or, while the session has not ended, up to
-    the person's last activity (the last moment the ledger saw them).
-    """
-    since = None
-    seconds = 0.0
-    for kind, at, _ in entries:
-        if kind == Kind.CONNECT and since is None:
-            since = at
-        elif kind == Kind.DISCONNECT and since is not None:
-            seconds += _seconds(since, at, end)
-            since = None
-    if since is not None:
-        seconds += _seconds(since, end or entries[-1][1], end)
-    present = False
-    for kind, at, _ in entries:
-        if end is not None and at > end:
-            break
-        if kind in (Kind.CONNECT, Kind.DISCONNECT):
-            present = kind == Kind.CONNECT
-    return seconds, present
+def _actions(facts: SessionFacts, person: Participant) -> list:
+    return [e for e in facts.entries[person.id] if e.kind in ACTION_KINDS]
 
 
-def _person_row(session: Session, person, entries: list[tuple], roles: list[str]) -> dict:
-    end = _utc(session.finished_at) if session.state == Session.State.FINISHED else None
-    seconds, present = _presence(entries, end)
-    counts = defaultdict(int)
-    rounds = set()
-    for kind, _, round_number in entries:
-        counts[kind] += 1
-        if kind in ACTIVE_KINDS and round_number is not None:  # a chat in the lobby is in no round
-            rounds.add(round_number)
+def _activity(facts: SessionFacts, person: Participant, actions: list) -> dict:
+    figures = activity_figures(actions=actions, spans=facts.spans[person.id], rounds=facts.rounds,
+                               team_id=person.team_id, team_chat=facts.team_chat)
+    connects = sum(1 for e in facts.entries[person.id] if e.kind == Kind.CONNECT)
+    return {**figures, "reconnects": max(0, connects - 1)}
+
+
+def _roles_of(facts: SessionFacts, person: Participant) -> list[str]:
+    """Roles a person has a row for: those held now and those any counted action was attributed to."""
+    roles = set(facts.held[person.id])
+    for entry in _actions(facts, person):
+        roles.update(entry.roles)
+    return [r for r in ROLES if r in roles] + sorted(roles - set(ROLES))
+
+
+def _person_row(facts: SessionFacts, person: Participant) -> dict:
+    entries = facts.entries[person.id]
     return {
-        "session_id": session.id,
-        "session": session.name,
-        "session_date": _utc(session.created_at).date(),
-        "participant": person.display_name,
-        "email": person.email,
-        "employee_id": person.employee_id,
-        "team": person.team.name if person.team_id else "",
-        "roles": ", ".join(roles),
-        "joined_at": _utc(person.joined_at),
-        "first_activity": entries[0][1] if entries else None,
-        "last_activity": entries[-1][1] if entries else None,
-        "minutes_connected": round(seconds / 60, 1),
-        "edits": counts[Kind.EDIT],
-        "approvals": counts[Kind.APPROVE],
-        "chat_messages": counts[Kind.CHAT],
-        "rounds_participated": len(rounds),
-        "present_at_end": present,
+        **_session_cells(facts),
+        **_person_cells(person),
+        "roles": ", ".join(r for r in ROLES if r in facts.held[person.id]),
+        "joined_at": utc(person.joined_at),
+        "first_activity": entries[0].at if entries else None,
+        "last_activity": entries[-1].at if entries else None,
+        **_activity(facts, person, _actions(facts, person)),
+        "rejoins": sum(1 for e in entries if e.kind == Kind.REJOIN),
+        "present_at_end": facts.present[person.id],
     }
 
 
-def _ledger_by_person(session_ids: list[int]) -> dict[int, list[tuple]]:
-    entries = defaultdict(list)
-    rows = (LedgerEntry.objects.filter(session_id__in=session_ids, counted=True).order_by("at", "id")
-            .values_list("participant_id", "kind", "at", "round_number"))
-    for participant_id, kind, at, round_number in rows.iterator(chunk_size=5000):
-        entries[participant_id].append((kind, _utc(at), round_number))
-    return entries
+def _role_rows(facts: SessionFacts, person: Participant) -> list[dict]:
+    actions = _actions(facts, person)
+    return [{**_session_cells(facts), **_person_cells(person), "role": role,
+             "holds_role_now": role in facts.held[person.id],
+             **_activity(facts, person, role_actions(actions, role))} for role in _roles_of(facts, person)]
+
+
+def _team_rounds(facts: SessionFacts, team_id: int) -> list[tuple[RoundFacts, object]]:
+    return [(r, r.teams[team_id]) for _, r in sorted(facts.rounds.items()) if team_id in r.teams]
+
+
+def _align_text(game_round: RoundFacts, team_round) -> str:
+    taken = team_round_minutes(game_round, team_round)
+    if taken is not None:
+        return f"Round {game_round.number}: {taken:.1f}"
+    return f"Round {game_round.number}: {'not aligned' if game_round.closed_at else 'not aligned yet'}"
+
+
+def _team_row(facts: SessionFacts, team) -> dict:
+    played = _team_rounds(facts, team.id)
+    times = [t for t in (team_round_minutes(r, tr) for r, tr in played) if t is not None]
+    actions = [e for p in facts.people for e in _actions(facts, p) if e.team_id == team.id]
+    return {
+        **_session_cells(facts),
+        "team": team.name,
+        "members": sum(1 for p in facts.people if p.team_id == team.id),
+        "rounds_played": sum(1 for _, tr in played if tr.result_aligned is not None),
+        "rounds_aligned": sum(1 for _, tr in played if tr.result_aligned),
+        "median_minutes_to_align": median_or_none(times),
+        "minutes_to_align_by_round": "; ".join(_align_text(r, tr) for r, tr in played),
+        "package_versions": sum(len(tr.version_times) for _, tr in played),
+        "revisions": sum(max(0, len(tr.version_times) - 1) for _, tr in played),
+        "edits": sum(1 for e in actions if e.kind == Kind.EDIT),
+        "approvals": sum(1 for e in actions if e.kind == Kind.APPROVE),
+        "chat_messages": sum(1 for e in actions if e.kind == Kind.CHAT),
+    }
+
+
+def _session_row(facts: SessionFacts) -> dict:
+    session, play = facts.session, facts.play
+    persons = [_person_row(facts, p) for p in facts.people]
+    times = [t for team in facts.teams for r, tr in _team_rounds(facts, team.id)
+             if (t := team_round_minutes(r, tr)) is not None]
+    return {
+        "session_id": session.id,
+        "session": session.name,
+        "facilitator": session.facilitator.get_full_name() or session.facilitator.get_username(),
+        "scenario": session.scenario_name,
+        "session_date": utc(session.created_at).date(),
+        "started_at": utc(play.started_at),
+        "finished_at": utc(session.finished_at),
+        "rounds_played": play.rounds_played,
+        "rounds_planned": session.rounds,
+        "teams": len(facts.teams),
+        "participants": len(persons),
+        "avg_minutes_connected": (round(sum(p["minutes_connected"] for p in persons) / len(persons), 1)
+                                  if persons else None),
+        "edits": sum(p["edits"] for p in persons),
+        "approvals": sum(p["approvals"] for p in persons),
+        "chat_messages": sum(p["chat_messages"] for p in persons),
+        "reconnects": sum(p["reconnects"] for p in persons),
+        "rejoins": sum(p["rejoins"] for p in persons),
+        "revisions": sum(max(0, len(tr.version_times) - 1) for r in facts.rounds.values() for tr in r.teams.values()),
+        "median_minutes_to_align": median_or_none(times),
+        "aligned_share": (round(play.aligned_team_rounds / play.team_rounds, 4) if play.team_rounds else None),
+    }
+
+
+def _rows(kind: str, loaded: list[SessionFacts]) -> list[dict]:
+    if kind == "people":
+        return [_person_row(f, p) for f in loaded for p in f.people]
+    if kind == "roles":
+        return [row for f in loaded for p in f.people for row in _role_rows(f, p)]
+    if kind == "teams":
+        return [_team_row(f, t) for f in loaded for t in f.teams]
+    return [_session_row(f) for f in loaded]
+
+
+def participation_rows(*, kind: str, sessions: QuerySet[Session], date_from: date | None = None,
+                       date_to: date | None = None) -> list[dict]:
+    return _rows(kind, report_facts_load(sessions=_in_range(sessions, date_from, date_to)))
 
 
 def participation_rows_per_person(*, sessions: QuerySet[Session], date_from: date | None,
                                   date_to: date | None) -> list[dict]:
-    chosen = list(_in_range(sessions, date_from, date_to).prefetch_related("participants__team",
-                                                                           "participants__seats"))
-    ids = [s.id for s in chosen]
-    ledger = _ledger_by_person(ids)
-    rows = []
-    for session in chosen:
-        people = sorted((p for p in session.participants.all() if not p.is_bot),  # bots are not people
-                        key=lambda p: (p.team.number if p.team_id else 10**6, p.joined_at, p.id))
-        for person in people:
-            held = {seat.role for seat in person.seats.all()}
-            rows.append(_person_row(session, person, ledger.get(person.id, []), [r for r in ROLES if r in held]))
-    return rows
+    return participation_rows(kind="people", sessions=sessions, date_from=date_from, date_to=date_to)
 
 
 def participation_rows_per_session(*, sessions: QuerySet[Session], date_from: date | None,
                                    date_to: date | None) -> list[dict]:
-    chosen = list(_in_range(sessions, date_from, date_to).select_related("facilitator")
-                  .annotate(team_count=Count("teams", distinct=True)))
-    ids = [s.id for s in chosen]
-    people = defaultdict(list)
-    for row in participation_rows_per_person(sessions=Session.objects.filter(pk__in=ids), date_from=None,
-                                             date_to=None):
-        people[row["session_id"]].append(row)
-    plays = _session_play(session_ids=ids)
-    rows = []
-    for session in chosen:
-        persons = people[session.id]
-        play = plays.get(session.id) or SessionPlay()
-        rows.append({
-            "session_id": session.id,
-            "session": session.name,
-            "facilitator": session.facilitator.get_full_name() or session.facilitator.get_username(),
-            "scenario": session.scenario_name,
-            "session_date": _utc(session.created_at).date(),
-            "started_at": _utc(play.started_at),
-            "finished_at": _utc(session.finished_at),
-            "rounds_played": play.rounds_played,
-            "rounds_planned": session.rounds,
-            "teams": session.team_count,
-            "participants": len(persons),
-            "avg_minutes_connected": (round(sum(p["minutes_connected"] for p in persons) / len(persons), 1)
-                                      if persons else None),
-            "edits": sum(p["edits"] for p in persons),
-            "approvals": sum(p["approvals"] for p in persons),
-            "chat_messages": sum(p["chat_messages"] for p in persons),
-            "aligned_share": (round(play.aligned_team_rounds / play.team_rounds, 4) if play.team_rounds else None),
-        })
-    return rows
+    return participation_rows(kind="sessions", sessions=sessions, date_from=date_from, date_to=date_to)
+
+
+def _report(kind: str, loaded: list[SessionFacts]) -> Report:
+    return Report(kind, REPORT_TITLES[kind], REPORT_COLUMNS[kind], _rows(kind, loaded),
+                  session_ids=tuple(f.session.id for f in loaded))
 
 
 def participation_report(*, user, kind: str, filters: ReportFilter) -> Report:
     """The report a page or API call asked for, after checking who may read which sessions."""
+    if kind not in REPORT_KINDS:
+        raise LabError("invalid_report", f"There is no {kind!r} report; the reports are {', '.join(REPORT_KINDS)}.",
+                       field="report")
     sessions = report_sessions_for_user(user=user, session_id=filters.session_id)
-    if kind == "sessions":
-        rows = participation_rows_per_session(sessions=sessions, date_from=filters.date_from,
-                                              date_to=filters.date_to)
-        return Report(kind, "Participation by session", SESSION_COLUMNS, rows)
-    rows = participation_rows_per_person(sessions=sessions, date_from=filters.date_from, date_to=filters.date_to)
-    return Report(kind, "Participation by person", PERSON_COLUMNS, rows)
+    return _report(kind, report_facts_load(sessions=_in_range(sessions, filters.date_from, filters.date_to)))
+
+
+def participation_views(*, report: Report) -> list[Report]:
+    """Every view of the sessions `report` covers, in REPORT_KINDS order, `report` itself among them (for the
+    workbook). Access was checked when `report` was built."""
+    loaded = report_facts_load(sessions=Session.objects.filter(pk__in=report.session_ids))
+    return [report if kind == report.kind else _report(kind, loaded) for kind in REPORT_KINDS]
+
+
+# ---- printable pages -----------------------------------------------------------------------------------------
+
+def _round_cells(game_round: RoundFacts) -> dict:
+    return {"round": game_round.number, "opened_at": game_round.opened_at, "deadline": game_round.deadline,
+            "closed_at": game_round.closed_at}
+
+
+def report_person_page(*, user, participant_id: int) -> dict:
+    """One person's figures overall, per role and per round, for the printable page."""
+    report_sessions_for_user(user=user)  # 403 in words for someone who may read no report at all
+    person = (Participant.objects.filter(pk=participant_id, is_bot=False).values("session_id").first()
+              if 0 < participant_id <= ID_MAX else None)
+    if person is None:
+        raise NotFound("unknown_participant", f"There is no participant with id {participant_id}.",
+                       field="participant")
+    (facts,) = report_facts_load(sessions=report_sessions_for_user(user=user, session_id=person["session_id"]))
+    person = next(p for p in facts.people if p.id == participant_id)
+    actions = _actions(facts, person)
+    rounds = []
+    for number, game_round in sorted(facts.rounds.items()):
+        mine = [e for e in actions if e.round == number]
+        figures = activity_figures(actions=mine, spans=facts.spans[person.id], rounds={number: game_round},
+                                   team_id=person.team_id, team_chat=facts.team_chat)
+        rounds.append({**_round_cells(game_round), **figures, "active": bool(mine)})
+    return {"session": facts.session, "person": person, "row": _person_row(facts, person),
+            "roles": _role_rows(facts, person), "rounds": rounds}
+
+
+def report_session_page(*, user, session_id: int) -> dict:
+    """One session's summary, its teams, its team-rounds and its people, for the printable page."""
+    if not 0 < session_id <= ID_MAX:
+        report_sessions_for_user(user=user)
+        raise NotFound("unknown_session", f"There is no session with id {session_id}.", field="session")
+    (facts,) = report_facts_load(sessions=report_sessions_for_user(user=user, session_id=session_id))
+    teams = {t.id: t for t in facts.teams}
+    team_rounds = []
+    for number, game_round in sorted(facts.rounds.items()):
+        for team_id, team_round in sorted(game_round.teams.items(), key=lambda item: teams[item[0]].number):
+            versions = len(team_round.version_times)
+            team_rounds.append({**_round_cells(game_round), "team": teams[team_id].name,
+                                "package_versions": versions, "revisions": max(0, versions - 1),
+                                "minutes_to_align": team_round_minutes(game_round, team_round),
+                                "aligned": team_round.result_aligned})
+    return {"session": facts.session, "row": _session_row(facts), "teams": [_team_row(facts, t) for t in facts.teams],
+            "team_rounds": team_rounds, "people": [_person_row(facts, p) for p in facts.people]}
+
+
+__all__ = ["HR_GROUP", "Column", "PERSON_COLUMNS", "ROLE_COLUMNS", "TEAM_COLUMNS", "SESSION_COLUMNS", "REPORT_COLUMNS",
+           "REPORT_TITLES", "SHEET_NAMES", "Report", "SessionPlay", "RoundFacts", "minutes",
+           "report_session_play_register", "report_round_facts_register", "report_user_is_hr",
+           "report_sessions_for_user", "participation_rows", "participation_rows_per_person",
+           "participation_rows_per_session", "participation_report", "participation_views", "report_person_page",
+           "report_session_page"]

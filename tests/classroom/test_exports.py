@@ -16,10 +16,12 @@ NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "Z
 
 def person_row(**overrides) -> dict:
     row = {"session_id": 7, "session": "Cohort", "session_date": date(2026, 3, 10), "participant": "Ada",
-           "email": "ada@example.com", "employee_id": "E1", "team": "Team 1", "roles": "director, hr",
-           "joined_at": minute(0), "first_activity": minute(0), "last_activity": minute(35),
-           "minutes_connected": 50.0, "edits": 2, "approvals": 1, "chat_messages": 3, "rounds_participated": 2,
-           "present_at_end": True}
+           "participant_id": 70, "email": "ada@example.com", "employee_id": "E1", "team": "Team 1",
+           "roles": "director, hr", "joined_at": minute(0), "first_activity": minute(0), "last_activity": minute(35),
+           "edits": 2, "approvals": 1, "approvals_before_deadline": 1, "median_seconds_to_approve": 42.0,
+           "chat_messages": 3, "chat_share": 0.75, "minutes_connected": 50.0, "minutes_in_rounds": 40.0,
+           "idle_minutes": 10.0, "reconnects": 1, "rounds_participated": 2, "rejoins": 0, "present_at_end": True}
+    assert set(row) == {c.key for c in PERSON_COLUMNS}  # the sample covers every column
     return {**row, **overrides}
 
 
@@ -58,10 +60,10 @@ def test_csv_has_a_header_utc_times_and_neutralised_text():
 
 def test_xlsx_is_typed_frozen_and_safe():
     rows = [person_row(participant=name) for name in NASTY] + [person_row(employee_id="\x01E2\x02")]
-    body = report_xlsx(report=people_report(rows), about=[("Generated at (UTC)", minute(1)), ("Session", "all")])
+    body = report_xlsx(reports=[people_report(rows)], about=[("Generated at (UTC)", minute(1)), ("Session", "all")])
     book = load_workbook(io.BytesIO(body))
-    assert book.sheetnames == ["Participation by person", "About"]
-    sheet = book["Participation by person"]
+    assert book.sheetnames == ["People", "About"]
+    sheet = book["People"]
     header = [c.value for c in sheet[1]]
     assert header == [c.header for c in PERSON_COLUMNS]
     assert all(c.font.bold for c in sheet[1])
@@ -88,8 +90,8 @@ def test_xlsx_is_typed_frozen_and_safe():
 
 def test_xlsx_percent_and_empty_cells():
     row = {c.key: None for c in SESSION_COLUMNS} | {"session_id": 1, "session": "S", "aligned_share": 0.5}
-    sheet = load_workbook(io.BytesIO(report_xlsx(report=Report("sessions", "Participation by session",
-                                                               SESSION_COLUMNS, [row])))).active
+    sheet = load_workbook(io.BytesIO(report_xlsx(reports=[Report("sessions", "Participation by session",
+                                                                 SESSION_COLUMNS, [row])]))).active
     header = [c.value for c in sheet[1]]
     share = sheet.cell(row=2, column=header.index("Aligned share of team-rounds") + 1)
     assert share.value == 0.5 and share.number_format == "0.0%"
@@ -111,7 +113,7 @@ def test_a_real_workshop_exports_the_same_numbers(facilitator):
     by_name = {r[col["Participant"]]: r for r in table[1:]}
     assert set(by_name) == {"'=cmd|' /C calc'!A0", "Bob", "Cara", "Dan"}
     assert sum(float(r[col["Minutes connected"]]) for r in table[1:]) == 136.0
-    sheet = load_workbook(io.BytesIO(report_xlsx(report=report))).active
+    sheet = load_workbook(io.BytesIO(report_xlsx(reports=[report]))).active
     names = [row[col["Participant"]].value for row in sheet.iter_rows(min_row=2)]
     assert "'=cmd|' /C calc'!A0" in names
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)

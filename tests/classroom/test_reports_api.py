@@ -120,7 +120,9 @@ def test_xlsx_download(client, workshops, facilitator):
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     assert response["Content-Disposition"].endswith('.xlsx"')
     book = load_workbook(io.BytesIO(response.content))
-    sheet = book["Participation by session"]
+    assert book.sheetnames == ["People", "Roles", "Teams", "Sessions", "About"]  # every view, whichever was asked
+    sheet = book["Sessions"]
+    assert book.active.title == "Sessions"  # the workbook opens on the view asked for
     header = [c.value for c in sheet[1]]
     (row,) = list(sheet.iter_rows(min_row=2, values_only=True))
     record = dict(zip(header, row))
