@@ -113,3 +113,12 @@ def test_the_embedded_ticker_runs_it_at_most_hourly(facilitator, lobby_session, 
     settings.SERVICES_MODE = True  # services: Celery beat runs it instead
     clock[0] += 10 * pd.RETENTION_TICK_SECONDS
     assert pd.personal_data_retention_tick() is None and len(calls) == 2
+
+
+def test_the_compose_deployment_runs_one_beat():
+    import yaml
+    from django.conf import settings as django_settings
+
+    compose = yaml.safe_load((django_settings.BASE_DIR / "docker-compose.yml").read_text())
+    beats = [name for name, service in compose["services"].items() if "beat" in service.get("command", [])]
+    assert beats == ["beat"] and compose["services"]["beat"].get("deploy", {}).get("replicas", 1) == 1
