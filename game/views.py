@@ -16,7 +16,7 @@ def room(request, join_code: str):
     participant = participant_by_token(join_code=code, rejoin_token=cookie_token(request.COOKIES, code))
     if participant is None:
         try:
-            session_by_code(join_code=code)
+            session_by_code(join_code=code, client=request.META.get("REMOTE_ADDR", ""))  # unknown codes count
         except LabError as exc:
             return render(request, "frontend/join.html", {"form": {"join_code": code}, "error": exc},
                           status=exc.http_status)

@@ -171,3 +171,12 @@ def test_the_lockout_page_needs_a_facilitator(client, started_session):
     assert client.get(url).status_code == 302  # to the login
     client.force_login(factories.make_hr_only())
     assert client.get(url).status_code == 403
+
+
+def test_room_addresses_with_unknown_codes_count_too(limits, client, lobby_session, address):
+    """/play/<CODE>/ says whether a code exists, so guessing there is limited like the join form."""
+    for i in range(10):
+        assert client.get(f"/play/ZZZZ{i:02d}/", REMOTE_ADDR=address).status_code == 404
+    response = client.get(f"/play/{lobby_session.join_code}/", REMOTE_ADDR=address)
+    assert response.status_code == 429 and "Too many wrong join codes" in response.content.decode()
+    assert client.get(f"/play/{lobby_session.join_code}/", REMOTE_ADDR=f"{address}9").status_code == 302
