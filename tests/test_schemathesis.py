@@ -3,8 +3,9 @@
 The schema is loaded from the running ASGI app (config.asgi, as daphne serves it) with an HR user's token, over a
 database holding a played session. Every documented operation is called with generated parameters, valid ones
 (positive) and ones that break the schema (negative), and each answer must not be a 5xx, must have a documented
-status code and content type, and a JSON body that matches its documented schema; the same valid request without the token must
-be a documented 401. Examples per operation and mode are capped (MAX_EXAMPLES) to keep the run under a minute.
+status code and content type, and a JSON body that matches its documented schema; the same valid request without
+the token must be a documented 401. Examples per operation and mode are capped (MAX_EXAMPLES) to keep the run
+under a minute.
 
 The operations are walked here rather than with `schema.parametrize()`, whose pytest integration does not run
 under pytest 9 yet; each operation is still its own Hypothesis test, and every failure is reported at the end.
