@@ -220,7 +220,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out user+address before the password is checked (console, admin, scenario editor).
-    "axes.backends.AxesStandaloneBackend",
+    "config.login_lockout.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/console/login/"

@@ -1,14 +1,18 @@
 """CSV and XLSX files re-read with csv and openpyxl: types, headers, timezone, formula injection."""
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timezone as dt_timezone
 
 import pytest
 from openpyxl import load_workbook
 
-from classroom.exports import neutralise, report_csv, report_xlsx, sheet_name
-from classroom.report_filters import ReportFilter
+from classroom.exports import display_value, neutralise, report_csv, report_xlsx, sheet_name
+from classroom.models import Session
+from classroom.report_columns import REPORT_TITLES, SHEET_NAMES
+from classroom.report_filters import REPORT_KINDS, ReportFilter
 from classroom.reports import PERSON_COLUMNS, SESSION_COLUMNS, Report, participation_report
+from tests import factories
+from tests.classroom.test_report_figures import clock, workshop  # noqa: F401  (fixtures)
 from tests.classroom.test_reports import minute, play_workshop
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "Zoë Ångström"]
@@ -117,3 +121,59 @@ def test_a_real_workshop_exports_the_same_numbers(facilitator):
     names = [row[col["Participant"]].value for row in sheet.iter_rows(min_row=2)]
     assert "'=cmd|' /C calc'!A0" in names
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def _xlsx_cell(kind: str, value):
+    """A report value as openpyxl reads it back: UTC date-times without a zone, dates as midnight date-times."""
+    if value is None:
+        return None
+    if kind == "datetime":
+        return value.astimezone(dt_timezone.utc).replace(tzinfo=None)
+    if kind == "date":
+        return datetime.combine(value, datetime.min.time())
+    return value
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("asked", REPORT_KINDS)
+def test_the_workbook_holds_every_view_whatever_was_asked_and_reads_back_equal(client, workshop, asked):
+    """Downloaded from the page: sheets People, Roles, Teams, Sessions and About, each sheet equal, cell by
+    cell, to its report's rows; the CSV holds the asked view only, equal to its rows as text."""
+    client.force_login(workshop["facilitator"])
+    session = workshop["session"]
+    response = client.get("/reports/", {"report": asked, "session": session.id, "format": "xlsx"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["People", "Roles", "Teams", "Sessions", "About"]
+    assert book.active.title == SHEET_NAMES[asked]
+    filters = ReportFilter(session_id=session.id)
+    for kind in REPORT_KINDS:
+        report = participation_report(user=workshop["facilitator"], kind=kind, filters=filters)
+        sheet = book[SHEET_NAMES[kind]]
+        assert [c.value for c in sheet[1]] == [c.header for c in report.columns]
+        read = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert read == [[_xlsx_cell(c.kind, row[c.key]) for c in report.columns] for row in report.rows], kind
+        assert len(read) == {"people": 3, "roles": 4, "teams": 1, "sessions": 1}[kind]
+    about = {r[0].value: r[1].value for r in book["About"].iter_rows()}
+    assert about["Report asked for"] == REPORT_TITLES[asked] and about["Session"] == session.id
+    assert (about["Rows in People"], about["Rows in Roles"], about["Rows in Teams"], about["Rows in Sessions"]) == (
+        3, 4, 1, 1)
+    body = client.get("/reports/", {"report": asked, "session": session.id, "format": "csv"}).content
+    table = read_csv(body)
+    report = participation_report(user=workshop["facilitator"], kind=asked, filters=filters)
+    assert table[0] == [c.header for c in report.columns]
+    assert table[1:] == [[display_value(c.kind, row[c.key]) for c in report.columns] for row in report.rows]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_workbook_of_a_date_range_covers_the_same_sessions_in_every_sheet(client, workshop):
+    client.force_login(workshop["facilitator"])
+    empty = factories.make_session(workshop["facilitator"])  # nobody joined: a row in Sessions only
+    Session.objects.filter(pk=empty.pk).update(created_at=minute(0))
+    response = client.get("/reports/", {"report": "people", "from": "2026-03-10", "to": "2026-03-10",
+                                        "format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    ids = {kind: sorted({r[0] for r in book[SHEET_NAMES[kind]].iter_rows(min_row=2, values_only=True)})
+           for kind in REPORT_KINDS}
+    session = workshop["session"].id
+    assert ids == {"people": [session], "roles": [session], "teams": [session], "sessions": sorted([session, empty.id])}
