@@ -69,3 +69,12 @@ def test_an_administrator_lifts_a_login_lockout(client, address):
     call_command("axes_reset_username", user.username)
     assert attempt(client, "/console/login/", user.username, "pw-for-tests", address).status_code == 302
     assert get_user_model().objects.filter(username=user.username).exists()
+
+
+def test_authenticate_without_a_request_still_works_and_is_not_counted(address):
+    """Management commands, scripts and the test client's login() have no address: left to the model backend."""
+    from django.contrib.auth import authenticate
+
+    user = factories.make_facilitator()
+    assert authenticate(username=user.username, password="pw-for-tests") == user
+    assert authenticate(username=user.username, password="wrong") is None
