@@ -216,9 +216,10 @@ def report_facts_load(*, sessions: QuerySet[Session], now: datetime | None = Non
 # ---- figures --------------------------------------------------------------------------------------------------
 
 def activity_figures(*, actions: list[Entry], spans: list[Span], rounds: dict[int, RoundFacts],
-                     team_id: int | None, team_chat: dict[int, int]) -> dict:
+                     team_id: int | None, team_chat: dict[int, int], only_round: int | None = None) -> dict:
     """What a person did (or did in one role): `actions` are their counted edits, approvals and chat messages
-    (already chosen for the role); `rounds` the rounds to count idle time in (all, or one)."""
+    (already chosen for the role or the round); `rounds` all the session's opened rounds; `only_round`: count the
+    time connected in that round only (the person page's round table)."""
     edits = [e for e in actions if e.kind == Kind.EDIT]
     approvals = [e for e in actions if e.kind == Kind.APPROVE]
     chats = [e for e in actions if e.kind == Kind.CHAT]
@@ -238,7 +239,9 @@ def activity_figures(*, actions: list[Entry], spans: list[Span], rounds: dict[in
     active_rounds = {e.round for e in actions if e.round is not None}
     in_rounds = idle = 0.0
     for number, facts in rounds.items():
-        seconds = spans_seconds(spans_clip(spans, facts.opened_at, facts.closed_at))
+        if only_round is not None and number != only_round:
+            continue
+        seconds = spans_seconds(spans_clip(spans, facts.opened_at, round_window_end(facts, rounds)))
         in_rounds += seconds
         if number not in active_rounds:
             idle += seconds
@@ -254,6 +257,14 @@ def activity_figures(*, actions: list[Entry], spans: list[Span], rounds: dict[in
         "idle_minutes": minutes(idle),
         "rounds_participated": len(active_rounds),
     }
+
+
+def round_window_end(facts: RoundFacts, rounds: dict[int, RoundFacts]) -> datetime | None:
+    """A round is open from its opening to its close (the next round opens then); a round not closed yet is open
+    until the next one opens, if one has (never in play: only a hand-edited record), else until now."""
+    following = rounds.get(facts.number + 1)
+    ends = [t for t in (facts.closed_at, following.opened_at if following else None) if t is not None]
+    return min(ends) if ends else None
 
 
 def role_actions(actions: list[Entry], role: str) -> list[Entry]:

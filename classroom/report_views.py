@@ -92,15 +92,22 @@ def _link(column, row) -> str | None:
     return None
 
 
+def page_value(kind: str, value) -> str:
+    """A cell as a page shows it: as the CSV writes it, except shares, in percent (the CSV keeps the fraction)."""
+    if kind == "percent" and value is not None:
+        return f"{value * 100:.1f} %"
+    return display_value(kind, value)
+
+
 def _cells(columns, rows, links: bool = False) -> list[list[tuple[str, bool, str | None]]]:
-    """Each row as (text, numeric, link) per column, the text as the CSV writes it."""
-    return [[(display_value(c.kind, row[c.key]), c.kind in NUMERIC, _link(c, row) if links else None)
+    """Each row as (text, numeric, link) per column."""
+    return [[(page_value(c.kind, row[c.key]), c.kind in NUMERIC, _link(c, row) if links else None)
              for c in columns] for row in rows]
 
 
 def _figures(columns, row) -> list[tuple[str, str]]:
     """One row as a list of (header, text): a person's or a session's figures, one per line."""
-    return [(c.header, display_value(c.kind, row[c.key])) for c in columns]
+    return [(c.header, page_value(c.kind, row[c.key])) for c in columns]
 
 
 def _table(columns, rows) -> dict:

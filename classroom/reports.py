@@ -256,8 +256,8 @@ def report_person_page(*, user, participant_id: int) -> dict:
     rounds = []
     for number, game_round in sorted(facts.rounds.items()):
         mine = [e for e in actions if e.round == number]
-        figures = activity_figures(actions=mine, spans=facts.spans[person.id], rounds={number: game_round},
-                                   team_id=person.team_id, team_chat=facts.team_chat)
+        figures = activity_figures(actions=mine, spans=facts.spans[person.id], rounds=facts.rounds,
+                                   team_id=person.team_id, team_chat=facts.team_chat, only_round=number)
         rounds.append({**_round_cells(game_round), **figures, "active": bool(mine)})
     return {"session": facts.session, "person": person, "row": _person_row(facts, person),
             "roles": _role_rows(facts, person), "rounds": rounds}

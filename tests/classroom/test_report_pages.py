@@ -66,6 +66,7 @@ def test_the_person_page_shows_their_figures_overall_per_role_and_per_round(clie
     assert figure(response, "Rejoins (seat reopened with the rejoin code)") == "1"
     assert figure(response, "Median seconds from the team's last change to approval") == "180.0"
     assert figure(response, "Present at end") == "no"
+    assert figure(response, "Share of the team's chat messages") == "25.0 %"  # 1 of 4; the CSV keeps 0.2500
     assert "Per role" in shown and "Per round" in shown
     assert "2026-03-10 09:05:00" in shown and "2026-03-10 09:21:00" in shown  # round 1 opened, round 2's deadline
     assert 'data-print' in response.content.decode()
