@@ -32,6 +32,7 @@ from classroom.models import (DEFAULT_PERSONAL_DATA_PURPOSE, Connection, LedgerE
                               new_rejoin_code, new_rejoin_token)
 from classroom.reports import report_user_is_hr
 from classroom.selectors import console_team_summary, team_members
+from classroom.services.access import session_for_facilitator
 from classroom.services.ledger import text_storable
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,27 @@ def personal_data_for_join(*, session: Session, email, employee_id) -> tuple[str
             raise LabError("invalid_employee_id", f"An employee id has at most {EMPLOYEE_ID_MAX} characters.",
                            field="employee_id")
     return kept_email, kept_id
+
+
+def session_personal_data_policy_set(*, session_id: int, user, asks_email=False, asks_employee_id=False,
+                                     purpose=None, retention_days=None) -> Session:
+    """The session's facilitator changes what it asks, in its lobby (people who joined later were told what it
+    asked then). Data the session no longer asks is not kept: it is emptied for everyone already in."""
+    with transaction.atomic():
+        session = session_for_facilitator(session_id=session_id, user=user, lock=True)
+        policy = personal_data_policy_clean(asks_email=asks_email, asks_employee_id=asks_employee_id,
+                                            purpose=purpose, retention_days=retention_days)
+        if session.state != Session.State.LOBBY:
+            raise LabError("not_in_lobby", "What a session asks can be changed in its lobby only; HR or an "
+                           "administrator can still change how long it is kept, in the admin.")
+        Session.objects.filter(pk=session.pk).update(**policy.as_fields())
+        people = Participant.objects.filter(session=session)
+        if not policy.asks_email:
+            people.exclude(email="").update(email="")
+        if not policy.asks_employee_id:
+            people.exclude(employee_id="").update(employee_id="")
+    session.refresh_from_db()
+    return session
 
 
 # --- Who may erase ---------------------------------------------------------------------------------------

@@ -49,3 +49,18 @@ def test_the_console_form_sets_what_a_session_asks(browser, lab_server, facilita
     session = Session.objects.get(name="Cohort 12")
     assert (session.asks_email, session.asks_employee_id, session.personal_data_purpose, session.retention_days) == (
         True, False, "Attendance for the HR record.", 21)
+
+
+def test_the_lobby_changes_what_it_asks(browser, lab_server, lobby_session, facilitator):
+    page = log_in(browser, lab_server, facilitator, path=f"/console/s/{lobby_session.id}/")
+    settings = page.locator("#personal-data-settings")
+    expect(settings.locator("summary")).to_have_text("Personal data asked: none")
+    settings.locator("summary").click()
+    settings.get_by_label("Ask for their employee id").check()
+    settings.get_by_label("Keep it for (days after the session ends)").fill("15")
+    assert_accessible(page, "console with the personal data form open")
+    settings.get_by_role("button", name="Save what this session asks").click()
+    expect(page.locator("#personal-data-settings summary")).to_have_text(
+        "Personal data asked: employee id, kept 15 days")
+    lobby_session.refresh_from_db()
+    assert lobby_session.asks_employee_id and lobby_session.retention_days == 15

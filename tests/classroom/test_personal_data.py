@@ -411,3 +411,41 @@ def test_the_api_is_in_the_schema_with_its_errors(client, django_user_model):
                          ("/api/personal-data/participants/{participant_id}/", "get")]:
         responses = schema["paths"][path][method]["responses"]
         assert {"200", "400", "401", "403", "404"} <= set(responses), path
+
+
+# --- Changing what a session asks, in its lobby -------------------------------------------------------------
+
+
+def test_the_facilitator_changes_what_the_lobby_asks_and_what_is_no_longer_asked_goes(client, lobby_session,
+                                                                                     facilitator):
+    asking(lobby_session)
+    person = participant_join(join_code=lobby_session.join_code, display_name="Ada", email="ada@example.com",
+                              employee_id="E1")
+    client.force_login(facilitator)
+    console = client.get(reverse("session-console", args=[lobby_session.id])).content.decode()
+    assert 'action="/console/s/%d/personal-data/"' % lobby_session.id in console
+    response = client.post(reverse("session-personal-data", args=[lobby_session.id]),
+                           {"asks_employee_id": "on", "purpose": "Training record.", "retention_days": "20"})
+    assert response.status_code == 302
+    lobby_session.refresh_from_db()
+    assert (lobby_session.asks_email, lobby_session.asks_employee_id, lobby_session.personal_data_purpose,
+            lobby_session.retention_days) == (False, True, "Training record.", 20)
+    person.refresh_from_db()
+    assert (person.email, person.employee_id) == ("", "E1")
+
+
+def test_changing_what_is_asked_is_refused_after_the_lobby_and_for_others(client, started_session, facilitator):
+    lobby_session = factories.make_session(facilitator)  # started_session is the lobby_session fixture, started
+    client.force_login(facilitator)
+    response = client.post(reverse("session-personal-data", args=[started_session.id]),
+                           {"asks_email": "on", "retention_days": "20"})
+    assert response.status_code == 400 and "in its lobby only" in response.content.decode()
+    response = client.post(reverse("session-personal-data", args=[lobby_session.id]),
+                           {"asks_email": "on", "retention_days": "0"})
+    assert response.status_code == 400 and 'data-field="retention_days"' in response.content.decode()
+    client.force_login(factories.make_facilitator())
+    response = client.post(reverse("session-personal-data", args=[lobby_session.id]), {"asks_email": "on"})
+    assert response.status_code == 403
+    for session in (started_session, lobby_session):
+        session.refresh_from_db()
+        assert not session.asks_email
