@@ -37,3 +37,18 @@ def test_a_round_is_open_until_its_close_or_the_next_opening():
     assert round_window_end(second, {1: first, 2: second}) is None  # being played: open until now
     unclosed = RoundFacts(number=1, opened_at=m(5), deadline=m(15), closed_at=None)
     assert round_window_end(unclosed, {1: unclosed, 2: second}) == m(11)
+
+
+def test_every_column_of_every_view_is_defined_in_the_guide():
+    """docs/reports.md has a definition line for each column: its header (the words before any parenthesis)
+    starts a table cell or sits in a cell's list of headers."""
+    from pathlib import Path
+
+    from classroom.report_columns import REPORT_COLUMNS
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "reports.md").read_text()
+    first = [line.split("|")[1].strip() for line in guide.splitlines() if line.startswith("| ")]
+    cells = set(first) | {part.strip() for cell in first for part in cell.split(",")}
+    for kind, columns in REPORT_COLUMNS.items():
+        missing = [c.header for c in columns if c.header not in cells and c.header.split(" (")[0] not in cells]
+        assert not missing, (kind, missing)
