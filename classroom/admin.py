@@ -16,7 +16,8 @@ from classroom.models import Connection, ExportRecord, LedgerEntry, Participant,
 from classroom.reports import report_user_is_hr
 from classroom.services.access import user_may_facilitate
 from classroom.services.personal_data import (ANONYMISE, DELETE, participant_personal_data_erase,
-                                              personal_data_policy_clean, session_personal_data_erase)
+                                              personal_data_policy_clean, session_personal_data_erase,
+                                              session_personal_data_minimise)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -117,6 +118,12 @@ class SessionAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
 
     def erase_one(self, *, obj, by, mode):
         session_personal_data_erase(session_id=obj.id, by=by, mode=mode)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if session_personal_data_minimise(session_id=obj.pk):
+            self.message_user(request, "Email or employee id the session no longer asks for was emptied.",
+                              messages.INFO)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("participants", distinct=True))

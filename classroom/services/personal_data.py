@@ -156,13 +156,22 @@ def session_personal_data_policy_set(*, session_id: int, user, asks_email=False,
             raise LabError("not_in_lobby", "What a session asks can be changed in its lobby only; HR or an "
                            "administrator can still change how long it is kept, in the admin.")
         Session.objects.filter(pk=session.pk).update(**policy.as_fields())
-        people = Participant.objects.filter(session=session)
-        if not policy.asks_email:
-            people.exclude(email="").update(email="")
-        if not policy.asks_employee_id:
-            people.exclude(employee_id="").update(employee_id="")
+        session_personal_data_minimise(session_id=session.pk)
     session.refresh_from_db()
     return session
+
+
+def session_personal_data_minimise(*, session_id: int) -> int:
+    """Empty the email or employee id of everyone in the session when the session no longer asks for it (after
+    the lobby form or the admin changed what it asks). Returns how many people lost something."""
+    session = Session.objects.only("asks_email", "asks_employee_id").get(pk=session_id)
+    people = Participant.objects.filter(session_id=session_id)
+    changed = 0
+    if not session.asks_email:
+        changed += people.exclude(email="").update(email="")
+    if not session.asks_employee_id:
+        changed += people.exclude(employee_id="").update(employee_id="")
+    return changed
 
 
 # --- Who may erase ---------------------------------------------------------------------------------------

@@ -158,6 +158,11 @@ def test_the_session_form_checks_the_retention(client, superuser, started_sessio
     started_session.refresh_from_db()
     assert started_session.asks_email and started_session.retention_days == 10
     assert started_session.personal_data_purpose  # an empty purpose gets the default text
+    Participant.objects.filter(session=started_session).update(email="x@example.com", employee_id="E9")
+    client.post(url, {"name": started_session.name, "personal_data_purpose": "Why", "retention_days": "10",
+                      "cover_mode": "auto", "cover_after_seconds": "120", "asks_employee_id": "on"})
+    people = Participant.objects.filter(session=started_session)
+    assert set(people.values_list("email", "employee_id")) == {("", "E9")}  # no longer asked: emptied
 
 
 def test_export_records_cannot_be_added_or_changed(client, superuser):
