@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from classroom.report_filters import ReportFilter
 from classroom.reports import participation_report
 from tests import factories
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import ARTIFACTS
 from tests.classroom.test_reports import play_workshop
 
@@ -71,3 +72,17 @@ def test_the_person_report_prints_to_pdf_with_figures_and_no_navigation(person_p
     for navigation in ("Participation reports", "Print or save as PDF", "Session summary", "Decision Lab",
                        "hanna"):
         assert navigation not in flat, navigation
+
+
+def test_the_printable_pages_have_no_serious_accessibility_violations(person_page):
+    page, person, row = person_page
+    violations = axe_violations(page)
+    assert not violations, violations
+    page.get_by_role("link", name="Session summary").click()
+    expect(page.locator("h1")).to_have_text("Session summary: Test workshop")
+    expect(page.get_by_role("table", name="People")).to_contain_text(person.display_name)
+    violations = axe_violations(page)
+    assert not violations, violations
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print or save as PDF")).to_be_hidden()
+    expect(page.get_by_role("table", name="Each team's rounds")).to_be_visible()
