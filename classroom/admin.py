@@ -10,14 +10,16 @@ HR (the 'hr' group, with staff status to log in here) may view sessions, partici
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import JsonResponse
 
 from classroom.errors import LabError
 from classroom.models import Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, Team
 from classroom.reports import report_user_is_hr
 from classroom.services.access import user_may_facilitate
+from classroom.services.export_audit import export_record
 from classroom.services.personal_data import (ANONYMISE, DELETE, participant_personal_data_erase,
-                                              personal_data_policy_clean, session_personal_data_erase,
-                                              session_personal_data_minimise)
+                                              participant_personal_data_export, personal_data_policy_clean,
+                                              session_personal_data_erase, session_personal_data_minimise)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -153,7 +155,7 @@ class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin)
     search_fields = ("display_name", "email", "employee_id", "session__name", "session__join_code")
     date_hierarchy = "joined_at"
     list_select_related = ("session", "team")
-    actions = ("anonymise_personal_data", "delete_personal_data")
+    actions = ("anonymise_personal_data", "delete_personal_data", "export_personal_data")
     # No rejoin_token: it admits to the person's seat. Name, email and employee id may be corrected here.
     fields = ("session", "team", "display_name", "email", "employee_id", "rejoin_code", "is_bot", "bot_strategy",
               "joined_at", "last_seen_at", "anonymised_at")
@@ -162,6 +164,25 @@ class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin)
 
     def erase_one(self, *, obj, by, mode):
         participant_personal_data_erase(participant_id=obj.id, by=by, mode=mode)
+
+    @admin.action(description="Download a copy of their personal data (JSON, one person)", permissions=["erase"])
+    def export_personal_data(self, request, queryset):
+        """The right of access from the admin: the same copy as GET /api/personal-data/participants/<id>/."""
+        if queryset.count() != 1:
+            self.message_user(request, "Select exactly one participant to download a copy of their data.",
+                              messages.ERROR)
+            return None
+        person = queryset.get()
+        try:
+            data = participant_personal_data_export(participant_id=person.id, by=request.user)
+        except LabError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+        export_record(user=request.user, what="personal_data", fmt="json", filters={"participant": person.id},
+                      rows=len(data["ledger"]))
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="personal-data-participant-{person.id}.json"'
+        return response
 
     def has_add_permission(self, request):
         return False  # people join through the join page

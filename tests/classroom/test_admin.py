@@ -172,3 +172,20 @@ def test_export_records_cannot_be_added_or_changed(client, superuser):
     client.post(reverse("admin:classroom_exportrecord_change", args=[record.id]), {"rows": "0"})
     record.refresh_from_db()
     assert record.rows == 4 and ExportRecord.objects.count() == 1
+
+
+def test_a_copy_of_one_persons_data_is_downloaded_and_audited(client, hr_staff, started_session):
+    person = factories.holder(started_session, "hr")
+    chat_send(participant_id=person.id, text="my own words", client_msg_id="c1")
+    client.force_login(hr_staff)
+    url = reverse("admin:classroom_participant_changelist")
+    response = client.post(url, {"action": "export_personal_data", "_selected_action": [person.id]})
+    assert response.status_code == 200 and response["Content-Disposition"].endswith(f'-{person.id}.json"')
+    data = response.json()
+    assert data["participant"]["display_name"] == person.display_name and "my own words" in str(data["ledger"])
+    assert person.rejoin_token not in response.content.decode()
+    record = ExportRecord.objects.get()
+    assert (record.user, record.what, record.filters) == (hr_staff, "personal_data", {"participant": person.id})
+    two = list(Participant.objects.filter(session=started_session).values_list("id", flat=True)[:2])
+    response = client.post(url, {"action": "export_personal_data", "_selected_action": two}, follow=True)
+    assert "Select exactly one participant" in response.content.decode() and ExportRecord.objects.count() == 1
