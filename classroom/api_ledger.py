@@ -13,6 +13,7 @@ from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page
 from classroom.api_selectors import (LEDGER_KINDS, api_session_runner, ledger_detail_for, ledger_filter_parse,
                                      ledger_list_for_user)
 from classroom.report_filters import report_filter_parse
+from classroom.services.export_audit import export_record
 from game.engine import ROLES
 
 
@@ -110,4 +111,6 @@ class LedgerApi(LabApiView):
                 runners[entry.session_id] = api_session_runner(user=request.user, session=entry.session)
             rows.append(ledger_entry_json(entry, runner=runners[entry.session_id]))
         body["rows"] = rows
+        export_record(user=request.user, what="ledger", fmt="json", rows=len(rows),
+                      filters={**filters.as_params(), **ledger.as_echo(), "page": page.page, "page_size": page.page_size})
         return Response(body)

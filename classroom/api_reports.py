@@ -17,6 +17,7 @@ from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page
 from classroom.errors import NotFound
 from classroom.report_filters import API_FORMATS, REPORT_KINDS, report_filter_parse
 from classroom.report_views import report_download
+from classroom.services.export_audit import export_record
 
 log = logging.getLogger(__name__)
 FIELDS = {"text": serializers.CharField, "int": serializers.IntegerField, "float": serializers.FloatField,
@@ -74,10 +75,14 @@ class ReportApi(LabApiView):
 
     def get(self, request):
         filters = report_filter_parse(params=request.query_params, formats=API_FORMATS)
+        what = f"participation_{self.kind}"
         if filters.format != "json":
             page_refuse_for_download(params=request.query_params)
-            return report_download(report=reports.participation_report(user=request.user, kind=self.kind,
-                                                                       filters=filters), filters=filters)
+            report = reports.participation_report(user=request.user, kind=self.kind, filters=filters)
+            response = report_download(report=report, filters=filters)
+            export_record(user=request.user, what=what, fmt=filters.format, filters=filters.as_params(),
+                          rows=len(report.rows))
+            return response
         page = page_parse(params=request.query_params)
         report = reports.participation_report(user=request.user, kind=self.kind, filters=filters)
         body = {"report": report.kind, "timezone": "UTC", "filters": filters_echo(filters)}
@@ -85,6 +90,8 @@ class ReportApi(LabApiView):
         columns = report_columns(self.kind)
         if columns is not None:  # exactly the documented columns, in their order
             body["rows"] = [{c.key: row.get(c.key) for c in columns} for row in body["rows"]]
+        export_record(user=request.user, what=what, fmt="json", rows=len(body["rows"]),
+                      filters={**filters.as_params(), "page": page.page, "page_size": page.page_size})
         return Response(body)
 
 

@@ -52,6 +52,11 @@ def api_session_list(*, user, filters: ReportFilter) -> QuerySet[Session]:
                       participant_count=Count("participants", filter=Q(participants__is_bot=False), distinct=True)))
 
 
+def api_session_teams(*, session: Session):
+    """The session's teams in order, each with `people`: its members who are not bots."""
+    return session.teams.annotate(people=Count("members", filter=Q(members__is_bot=False))).order_by("number")
+
+
 @dataclass(frozen=True)
 class LedgerFilter:
     participant_id: int | None = None

@@ -93,6 +93,7 @@ class TextInputMiddleware:
             return self.get_response(request)
         error = LabError("invalid_text", f"The value of {field!r} {UNSTORABLE_MESSAGE}", field=field)
         if _wants_json(request):
-            return JsonResponse({"error": {"code": error.code, "message": error.message, "field": field}},
-                                status=400)
+            body = {"code": error.code, "message": error.message, "field": field}
+            # Flat too: the REST API's error shape is {code, message, field} (docs/api.md); the console reads "error".
+            return JsonResponse({"error": body, **body}, status=400)
         return render(request, "frontend/error.html", {"error": error}, status=400)

@@ -6,7 +6,6 @@ they are null for a reader who does not run the session (HR). Results stay the f
 """
 from datetime import timezone as dt_timezone
 
-from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -14,23 +13,18 @@ from rest_framework.response import Response
 from classroom.api import (ERRORS, FILTER_PARAMETERS, ID_MAX, LabApiView, filters_echo, filters_echo_fields,
                            path_id)
 from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page_parse
-from classroom.api_selectors import api_session_list, api_session_runner
+from classroom.api_selectors import api_session_list, api_session_runner, api_session_teams
 from classroom.errors import NotFound
 from classroom.models import Session
 from classroom.report_filters import ReportFilter, report_filter_parse
 from classroom.services.access import session_for_facilitator
-from game.models import Round, RoundResult
+from game.api_selectors import session_rounds_played
+from game.models import RoundResult
 from game.selectors import results_for_session
 
 
 def _utc(moment):
     return moment.astimezone(dt_timezone.utc).isoformat().replace("+00:00", "Z") if moment else None
-
-
-def _rounds_played(session_ids) -> dict[int, int]:
-    rows = (Round.objects.filter(session_id__in=session_ids, state=Round.State.CLOSED).values("session_id")
-            .annotate(n=Count("id")))
-    return {row["session_id"]: row["n"] for row in rows}
 
 
 def session_json(session: Session, *, user, rounds_played: int) -> dict:
@@ -117,7 +111,7 @@ class SessionListApi(LabApiView):
         sessions = api_session_list(user=request.user, filters=filters)
         body = {"timezone": "UTC", "filters": filters_echo(filters)}
         body.update(page_of(items=sessions, count=sessions.count(), request=request, page=page))
-        played = _rounds_played([s.id for s in body["rows"]])
+        played = session_rounds_played(session_ids=[s.id for s in body["rows"]])
         body["rows"] = [session_json(s, user=request.user, rounds_played=played.get(s.id, 0)) for s in body["rows"]]
         return Response(body)
 
@@ -132,10 +126,10 @@ class SessionDetailApi(LabApiView):
         session = api_session_list(user=request.user, filters=ReportFilter(session_id=sid)).first()
         if session is None:  # report_sessions_for_user has refused an unknown or foreign session already
             raise NotFound("unknown_session", f"There is no session with id {sid}.")
-        body = session_json(session, user=request.user, rounds_played=_rounds_played([sid]).get(sid, 0))
-        teams = session.teams.annotate(people=Count("members", filter=Q(members__is_bot=False))).order_by("number")
+        played = session_rounds_played(session_ids=[sid]).get(sid, 0)
+        body = session_json(session, user=request.user, rounds_played=played)
         body["teams"] = [{"id": t.id, "number": t.number, "name": t.name, "participant_count": t.people}
-                         for t in teams]
+                         for t in api_session_teams(session=session)]
         return Response(body)
 
 

@@ -120,3 +120,18 @@ def test_facilitator_reads_own_sessions_only_on_every_kind(client, played, facil
         assert rows and {row["session_id"] for row in rows} == {played["mine"].id}
         denied = client.get(url(kind), {"session": played["theirs"].id}, **auth(facilitator))
         assert denied.status_code == 403 and denied.json()["field"] == "session"
+
+
+def test_each_read_is_filed_in_the_export_audit(client, played):
+    from classroom.models import ExportRecord
+
+    hr = factories.make_hr_only()
+    mine = played["mine"].id
+    client.get(url("people"), {"session": mine, "page": 2, "page_size": 5}, **auth(hr))
+    client.get(url("teams"), {"format": "csv"}, **auth(hr))
+    client.get(url("people"), {"page_size": 9999}, **auth(hr))  # refused: nothing handed out, nothing filed
+    page, download = ExportRecord.objects.order_by("id")
+    assert (page.user, page.what, page.fmt, page.rows) == (hr, "participation_people", "json", 5)
+    assert page.filters == {"session": str(mine), "page": 2, "page_size": 5}
+    assert (download.what, download.fmt, download.filters) == ("participation_teams", "csv", {})
+    assert download.rows == len(client.get(url("teams"), **auth(hr)).json()["rows"])
