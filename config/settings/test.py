@@ -7,8 +7,9 @@ import secrets
 # the suite starts (daphne, a Celery worker: they inherit this environment), and plain HTTP on
 # loopback. tests/test_deploy_settings.py checks the services profile without these.
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
-os.environ.setdefault("LAB_HTTPS", "false")
+if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+    os.environ.setdefault("LAB_HTTPS", "false")
 
 from .base import *  # noqa: E402, F403
 
