@@ -19,7 +19,7 @@ from classroom.reports import (participation_report, participation_rows, partici
 from classroom.services.presence import connection_close, connection_open
 from classroom.services.sessions import participant_join
 from game import engine
-from game.models import Round, RoundResult
+from game.models import PackageVersion, Round, RoundResult
 from game.services import rounds
 from game.services.chat import chat_send
 from game.services.packages import package_approve, package_edit
@@ -110,8 +110,14 @@ def play_workshop(facilitator, *, name: str = "Cohort 3", day: date = T0.date(),
     Session.objects.filter(pk=session.pk).update(created_at=created, finished_at=minute(60))
     Participant.objects.filter(session=session).update(joined_at=minute(0))
     LedgerEntry.objects.filter(session=session, kind="join").update(at=minute(0))
-    Round.objects.filter(session=session, number=1).update(opens_at=minute(5))
-    Round.objects.filter(session=session, number=2).update(opens_at=minute(30))
+    # the rounds and package versions on the same timeline (round 1 aligned at the last approval, 15)
+    Round.objects.filter(session=session, number=1).update(opens_at=minute(5), deadline=minute(15),
+                                                           closed_at=minute(15))
+    Round.objects.filter(session=session, number=2).update(opens_at=minute(30), deadline=minute(40),
+                                                           closed_at=minute(60))
+    for number, version, made in ((1, 1, 5), (1, 2, 6), (1, 3, 7), (2, 1, 30)):
+        PackageVersion.objects.filter(round__session=session, round__number=number, version=version).update(
+            created_at=minute(made), aligned_at=minute(15) if (number, version) == (1, 3) else None)
     session.refresh_from_db()
     return {"session": session, **people}
 
