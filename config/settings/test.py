@@ -33,6 +33,7 @@ ROUND_DEADLINE_SCHEDULER = "none"
 # socket with thousands of frames: the limits' own tests (tests/classroom/test_throttle*.py,
 # tests/game/test_socket_flood.py) set the real values.
 LAB_JOIN_TRIES_PER_MINUTE = 10_000
+LAB_REJOIN_TRIES_PER_MINUTE = 10_000
 LAB_SOCKET_BURST = 100_000
 LAB_SOCKET_FRAMES_PER_SECOND = 100_000
 
