@@ -25,7 +25,8 @@ def join(request, join_code: str = ""):
         if code and not request.GET.get("lost") and _participant_from_request(request, code):
             return redirect("room", join_code=code)
         return render(request, "frontend/join.html", {"form": {"join_code": code},
-                                                      "privacy": personal_data_notice_for_code(join_code=code)})
+                                                      "privacy": personal_data_notice_for_code(
+                                                          join_code=code, client=request.META.get("REMOTE_ADDR", ""))})
     form = {k: request.POST.get(k, "") for k in ("join_code", "display_name", "email", "employee_id", "rejoin_code")}
     # The address guesses are counted against (behind the proxy, daphne --proxy-headers puts the client's here).
     client = request.META.get("REMOTE_ADDR", "")

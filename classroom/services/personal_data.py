@@ -34,6 +34,7 @@ from classroom.reports import report_user_is_hr
 from classroom.selectors import console_team_summary, team_members
 from classroom.services.access import session_for_facilitator
 from classroom.services.ledger import text_storable
+from classroom.services.throttle import JOIN_SCOPE, throttle_check, throttle_fail
 
 log = logging.getLogger(__name__)
 
@@ -108,13 +109,26 @@ def personal_data_notice(*, session: Session) -> dict | None:
             "retention_days": session.retention_days, "asked": " and ".join(asked)}
 
 
-def personal_data_notice_for_code(*, join_code: str) -> dict | None:
-    """The notice for the session a join code names, if it still admits people (else None)."""
+def personal_data_notice_for_code(*, join_code: str, client: str | None = None) -> dict | None:
+    """The notice for the session a join code names, if it still admits people (else None).
+
+    With `client` (a page opened at /join/<CODE>/), the code counts as a guess like a posted one: the fields
+    appearing would otherwise tell a guesser, past the join lockout, which codes exist (classroom/services/
+    throttle.py). A locked-out address gets no notice; its join is refused anyway."""
     code = (join_code or "").strip().upper()
     if not code:
         return None
-    session = Session.objects.filter(join_code=code).exclude(state=Session.State.FINISHED).first()
-    return personal_data_notice(session=session) if session else None
+    if client is not None:
+        try:
+            throttle_check(scope=JOIN_SCOPE, client=client)
+        except LabError:
+            return None
+    session = Session.objects.filter(join_code=code).first()
+    if session is None and client is not None:
+        throttle_fail(scope=JOIN_SCOPE, client=client, tries_per_minute=settings.LAB_JOIN_TRIES_PER_MINUTE)
+    if session is None or session.state == Session.State.FINISHED:
+        return None
+    return personal_data_notice(session=session)
 
 
 def personal_data_for_join(*, session: Session, email, employee_id) -> tuple[str, str]:

@@ -449,3 +449,15 @@ def test_changing_what_is_asked_is_refused_after_the_lobby_and_for_others(client
     for session in (started_session, lobby_session):
         session.refresh_from_db()
         assert not session.asks_email
+
+
+def test_the_join_page_tells_no_guesser_which_codes_exist(client, lobby_session, settings):
+    """Opening /join/<CODE>/ counts as a guess: past the join lockout the fields never appear, so they cannot tell
+    which codes exist."""
+    settings.LAB_JOIN_TRIES_PER_MINUTE = 3
+    asking(lobby_session)
+    address = "10.99.0.7"
+    for guess in ("ZZZZ01", "ZZZZ02", "ZZZZ03"):
+        assert 'name="email"' not in client.get(f"/join/{guess}/", REMOTE_ADDR=address).content.decode()
+    assert 'name="email"' not in client.get(f"/join/{lobby_session.join_code}/", REMOTE_ADDR=address).content.decode()
+    assert 'name="email"' in client.get(f"/join/{lobby_session.join_code}/", REMOTE_ADDR="10.99.0.8").content.decode()
