@@ -48,6 +48,11 @@ def connection_open(*, participant_id: int, channel_name: str) -> None:
     with transaction.atomic():
         participant = _lock(participant_id)
         was = _live(now).filter(participant_id=participant_id).exists()
+        # A socket the sweeper had closed answers again: its earlier span stays a row of its own (HR's minutes
+        # connected are the union of the rows), and the socket gets a new one.
+        for row_id in Connection.objects.filter(channel_name=channel_name, closed_at__isnull=False).values_list(
+                "id", flat=True):
+            Connection.objects.filter(pk=row_id).update(channel_name=f"{channel_name[:180]}#span{row_id}")
         Connection.objects.update_or_create(channel_name=channel_name, defaults={
             "participant": participant, "opened_at": now, "last_seen_at": now, "closed_at": None})
         participant.last_seen_at = now

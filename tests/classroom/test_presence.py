@@ -67,6 +67,8 @@ def test_heartbeats_keep_a_socket_alive_and_a_stalled_one_comes_back(started_ses
     assert connected_participant_ids(participant_ids=[person.id]) == {person.id}
     assert kinds(person) == ["connect", "disconnect", "connect"]
     connection_heartbeat(channel_name="unknown")  # a socket the server never opened changes nothing
+    spans = list(Connection.objects.filter(participant=person).order_by("id").values_list("closed_at", flat=True))
+    assert len(spans) == 2 and spans[0] is not None and spans[1] is None  # the span before the stall is kept
 
 
 def test_presence_changes_reach_the_team_and_the_console(started_session, monkeypatch):
