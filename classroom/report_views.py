@@ -135,6 +135,9 @@ def person_report(request, participant_id: int):
     except LabError as exc:
         return _refused(request, exc)
     person = page["person"]
+    # A page about one named person is handed on (printed): filed like a download.
+    export_record(user=request.user, what="participation_person_page", fmt="html",
+                  filters={"participant": participant_id}, rows=1)
     return render(request, "frontend/report_person.html", {
         "page": page, "person": person, "session": page["session"], "row": page["row"],
         "figures": _figures(PERSON_FIGURES, page["row"]),
@@ -152,6 +155,8 @@ def session_report(request, session_id: int):
         page = report_session_page(user=request.user, session_id=session_id)
     except LabError as exc:
         return _refused(request, exc)
+    export_record(user=request.user, what="participation_session_page", fmt="html",
+                  filters={"session": session_id}, rows=len(page["people"]))
     return render(request, "frontend/report_session.html", {
         "page": page, "session": page["session"], "row": page["row"],
         "figures": _figures(SESSION_FIGURES, page["row"]),

@@ -65,3 +65,16 @@ def test_a_refused_download_is_not_filed(client, lobby_session):
     response = client.get(reverse("reports"), {"report": "people", "session": lobby_session.id, "format": "csv"})
     assert response.status_code in (403, 404)
     assert not ExportRecord.objects.exists()
+
+
+def test_the_printable_person_and_session_pages_are_filed_and_a_refused_one_is_not(client, lobby_session, facilitator):
+    person = factories.join_many(lobby_session, 2)[0]
+    client.force_login(factories.make_facilitator())  # someone else's session: refused, not filed
+    assert client.get(reverse("report-person", args=[person.id])).status_code == 403
+    assert not ExportRecord.objects.exists()
+    client.force_login(facilitator)
+    assert client.get(reverse("report-person", args=[person.id])).status_code == 200
+    assert client.get(reverse("report-session", args=[lobby_session.id])).status_code == 200
+    filed = list(ExportRecord.objects.order_by("id").values_list("what", "fmt", "filters", "rows"))
+    assert filed == [("participation_person_page", "html", {"participant": person.id}, 1),
+                     ("participation_session_page", "html", {"session": lobby_session.id}, 2)]
