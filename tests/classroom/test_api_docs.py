@@ -50,3 +50,10 @@ def test_schema_needs_auth_and_documents_both_schemes(client):
     assert all({"400", "401", "403", "404"} <= set(op["responses"]) for op in operations)
     for path in ("/api/sessions/", "/api/sessions/{session_id}/", "/api/ledger/"):
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_may_load_only_from_this_server(client, path):
+    client.force_login(factories.make_hr_only())
+    policy = client.get(path)["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:;" in policy and "connect-src 'self'" in policy
