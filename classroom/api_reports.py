@@ -15,6 +15,7 @@ from classroom import reports
 from classroom.api import ERRORS, FILTER_PARAMETERS, LabApiView, filters_echo, filters_echo_fields
 from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page_parse, page_refuse_for_download
 from classroom.errors import NotFound
+from classroom.report_columns import REPORT_COLUMNS
 from classroom.report_filters import API_FORMATS, REPORT_KINDS, report_filter_parse
 from classroom.report_views import report_download
 from classroom.services.export_audit import export_record
@@ -24,21 +25,16 @@ FIELDS = {"text": serializers.CharField, "int": serializers.IntegerField, "float
           "percent": serializers.FloatField, "date": serializers.DateField, "datetime": serializers.DateTimeField,
           "bool": serializers.BooleanField}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_KNOWN_COLUMNS = {"people": "PERSON_COLUMNS", "sessions": "SESSION_COLUMNS"}
 
 
 def report_columns(kind: str):
-    """The columns of one report kind, or None when the reports module does not say them.
+    """The columns of one report kind (classroom/report_columns.py REPORT_COLUMNS), or None for a kind without.
 
-    Read from `classroom.reports.REPORT_COLUMNS` (kind -> columns) when it exists, else from the
-    module's PERSON_COLUMNS / SESSION_COLUMNS. tests/classroom/test_api_reports.py fails for a kind
-    without columns, so the gap is found by the tests, never by a client.
+    tests/classroom/test_api_reports.py fails for a kind in REPORT_KINDS without columns, so the gap is found
+    by the tests, never by a client (the endpoint would still answer, its rows documented as free objects).
     """
-    table = getattr(reports, "REPORT_COLUMNS", None) or {}
-    if kind in table:
-        return tuple(table[kind])
-    name = _KNOWN_COLUMNS.get(kind)
-    return getattr(reports, name, None) if name else None
+    columns = REPORT_COLUMNS.get(kind)
+    return tuple(columns) if columns else None
 
 
 def _camel(kind: str) -> str:
