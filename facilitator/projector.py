@@ -14,10 +14,12 @@ come with the page itself (facilitator/projector_views.py), as they depend on th
 import math
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from classroom.errors import NotFound
 from classroom.models import Participant, Session
+from classroom.services.throttle import JOIN_SCOPE, throttle_check, throttle_fail
 from game import engine
 from game.models import Disruption, Round
 from game.selectors import leaderboard, round_current, round_payload
@@ -31,13 +33,19 @@ CLOSED_BY = {
 }
 
 
-def projector_session(*, join_code: str) -> Session:
-    """The session a projector shows, by its join code (a finished session too: its final reveal)."""
+def projector_session(*, join_code: str, client: str | None = None) -> Session:
+    """The session a projector shows, by its join code (a finished session too: its final reveal). With `client`
+    (the caller's address) an unknown code counts as a guess, like one typed on the join page: the projector
+    must not become a way round the join lockout."""
+    if client is not None:
+        throttle_check(scope=JOIN_SCOPE, client=client)
     code = (join_code or "").strip().upper()
     session = Session.objects.filter(join_code=code).first()
     if session is None:
+        locked = "" if client is None else throttle_fail(scope=JOIN_SCOPE, client=client,
+                                                         tries_per_minute=settings.LAB_JOIN_TRIES_PER_MINUTE)
         raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the facilitator's "
-                       "console, or open the projector view from there.")
+                       f"console, or open the projector view from there.{locked}")
     return session
 
 

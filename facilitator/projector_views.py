@@ -23,7 +23,7 @@ def _no_store(response):
 @require_GET
 def projector(request, join_code: str):
     try:
-        session = projector_session(join_code=join_code)
+        session = projector_session(join_code=join_code, client=request.META.get("REMOTE_ADDR", ""))
     except LabError as exc:
         return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
     target = join_target(request, session_id=session.id)
@@ -42,7 +42,7 @@ def projector(request, join_code: str):
 @require_GET
 def projector_state_json(request, join_code: str):
     try:
-        session = projector_session(join_code=join_code)
+        session = projector_session(join_code=join_code, client=request.META.get("REMOTE_ADDR", ""))
     except LabError as exc:
         return _no_store(JsonResponse({"error": {"code": exc.code, "message": exc.message}}, status=exc.http_status))
     return _no_store(JsonResponse(projector_state(session=session)))
@@ -51,7 +51,7 @@ def projector_state_json(request, join_code: str):
 @require_GET
 def projector_qr(request, join_code: str):
     try:
-        session = projector_session(join_code=join_code)
+        session = projector_session(join_code=join_code, client=request.META.get("REMOTE_ADDR", ""))
     except LabError as exc:
         return HttpResponse(exc.message, status=exc.http_status, content_type="text/plain")
     target = join_target(request, session_id=session.id)

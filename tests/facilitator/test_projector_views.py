@@ -98,3 +98,16 @@ def test_another_facilitator_cannot_switch_the_leaderboard(client, lobby_session
     response = command(client, lobby_session, {"show_leaderboard": True})
     assert response.status_code == 403 and response.json()["error"]["code"] == "not_facilitator"
     assert Session.objects.get(pk=lobby_session.pk).projector_leaderboard is False
+
+
+def test_unknown_codes_on_the_projector_count_towards_the_join_lockout(client, settings, lobby_session):
+    """Guessing codes at /projector/<code>/ would otherwise go round the join page's limit."""
+    settings.LAB_JOIN_TRIES_PER_MINUTE = 3
+    address = {"REMOTE_ADDR": "10.250.0.7"}
+    for path in ("/projector/ZZZZZ1/", "/projector/ZZZZZ2/state.json", "/projector/ZZZZZ3/qr.svg"):
+        assert client.get(path, **address).status_code == 404
+    # Locked now: even the right code is refused (429) with the wait in words; another address is not.
+    locked = client.get(f"/projector/{lobby_session.join_code}/state.json", **address)
+    assert locked.status_code == 429 and "Wait" in locked.json()["error"]["message"]
+    assert client.get(f"/projector/{lobby_session.join_code}/state.json",
+                      REMOTE_ADDR="10.250.0.8").status_code == 200
