@@ -51,6 +51,8 @@ DETAIL = inline_serializer("LedgerDetail", {
                                                              "and superusers only."),
     "text_withheld": serializers.BooleanField(required=False, help_text="chat: true when the text is withheld "
                                                                         "from you (HR)."),
+    "redacted": serializers.BooleanField(required=False, help_text="chat: the person's data was erased; the text "
+                                                                   "is gone or '[message removed]'."),
 })
 ENTRY = inline_serializer("LedgerEntry", {
     "id": serializers.IntegerField(),

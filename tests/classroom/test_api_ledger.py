@@ -125,3 +125,15 @@ def test_each_read_is_filed_in_the_export_audit(client, played):
     (record,) = ExportRecord.objects.all()
     assert (record.user, record.what, record.fmt, record.rows) == (hr, "ledger", "json", 2)
     assert record.filters["kind"] == "chat" and record.filters["page_size"] == 2
+
+
+def test_an_erased_persons_chat_stays_counted_without_its_text(client, played, facilitator):
+    from classroom.services.personal_data import participant_personal_data_erase
+
+    writer = seat(played["mine"].teams.get(number=3), "engineering")  # "we forgot to approve"
+    participant_personal_data_erase(participant_id=writer.id, by=facilitator, mode="anonymise")
+    (for_hr,) = rows(client, factories.make_hr_only(), kind="chat", participant=writer.id)
+    assert for_hr["detail"] == {"redacted": True, "text_withheld": True} and for_hr["counted"] is True
+    (own,) = rows(client, facilitator, kind="chat", participant=writer.id)
+    assert own["detail"]["redacted"] is True and "we forgot" not in own["detail"].get("text", "")
+    assert own["participant"]["name"] != writer.display_name  # the anonymous label
