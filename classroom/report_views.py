@@ -145,6 +145,8 @@ def person_report(request, participant_id: int):
         "rounds": _table(PERSON_ROUND_COLUMNS, page["rounds"]),
         "generated_at": timezone.now(),
         "back": reverse("reports") + "?" + urlencode({"report": "people", "session": page["session"].id}),
+        "erased": request.GET.get("erased") if request.GET.get("erased") in ("anonymise", "delete") else None,
+        "erased_at": person.anonymised_at,
     })
 
 

@@ -174,6 +174,8 @@ HTTP_ROWS: tuple[Row, ...] = (
         note="each user sees and changes only their own token", url_name="api-token"),
     Row("printable participation of one person", "GET", "/reports/people/{pid}/",
         reports_page(other_facilitator="403"), url_name="report-person"),
+    Row("erase a person's personal data (their page's form)", "POST", "/reports/people/{pid}/erase/",
+        reports_page(other_facilitator="403"), form={"mode": "anonymise"}, url_name="report-person-erase"),
     Row("printable summary of one session", "GET", "/reports/sessions/{sid}/", reports_page(other_facilitator="403"),
         url_name="report-session"),
     Row("Django admin", "GET", "/admin/", _cells("login", admin="yes"), note="staff only; the demo accounts are not staff"),
