@@ -164,3 +164,39 @@ def test_the_console_keeps_itself_alive_without_an_error(browser, lab_server, st
     assert any('"pong"' in str(f) for f in frames), frames[-3:]
     expect(page.locator("#console-error")).to_be_hidden()
     expect(page.locator("#conn")).to_have_text("live")
+
+
+CAPTURE_SOCKETS = """
+window.__labSockets = [];
+const NativeSocket = window.WebSocket;
+window.WebSocket = function (url, protocols) {
+  const socket = protocols === undefined ? new NativeSocket(url) : new NativeSocket(url, protocols);
+  window.__labSockets.push(socket);
+  return socket;
+};
+window.WebSocket.prototype = NativeSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+"""
+
+
+def test_a_flooding_room_is_told_why_and_comes_back_after_a_pause(browser, lab_server, started_session):
+    """The server closes a socket that floods it with 4429 (after `too_fast`); the room says so in words and
+    reconnects a few seconds later instead of at once."""
+    person = factories.holder(started_session, "hr")
+    person = type(person).objects.select_related("session").get(pk=person.pk)
+    code = person.session.join_code
+    context = browser.new_context()
+    context.add_init_script(CAPTURE_SOCKETS)
+    context.add_cookies([{"name": cookie_name(code), "value": sign_token(person.rejoin_token), "url": lab_server.url}])
+    page = context.new_page()
+    page.goto(f"{lab_server.url}/play/{code}/")
+    expect_online(page)
+    page.evaluate("""() => {
+      const socket = window.__labSockets[window.__labSockets.length - 1];
+      for (let i = 0; i < 300; i++) socket.send(JSON.stringify({type: "ping", id: "flood-" + i}));
+    }""")
+    expect(page.locator("#conn")).to_contain_text("too many messages at once", timeout=10_000)
+    assert page.evaluate("window.__labSockets[window.__labSockets.length - 1].readyState") >= 2  # closing/closed
+    expect_online(page, timeout=20_000)  # back by itself, on a new socket
+    assert page.evaluate("window.__labSockets.length") >= 2
+    context.close()

@@ -11,6 +11,7 @@
   var FIRST_DELAY = 500, MAX_DELAY = 15000;  // reconnect backoff, doubled each attempt, with jitter
   // Close codes after which reconnecting cannot help: not signed in, not allowed, seat moved to another device.
   var FINAL_CODES = [4401, 4403, 4409];
+  var TOO_FAST = 4429;  // too many frames on this socket (docs/protocol.md): reconnect, but not at once
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -106,7 +107,14 @@
       if (this.handlers.onDenied) this.handlers.onDenied(code);
       return;
     }
-    this.setOnline(false);
+    if (code === TOO_FAST) {
+      // The server closed a flooding socket politely: wait a few seconds before trying again, so the kept
+      // edits are not sent straight back into the same limit.
+      this.attempt = Math.max(this.attempt, 3);
+      this.setOnline(false, "too many messages at once: reconnecting in a few seconds…");
+    } else {
+      this.setOnline(false);
+    }
     // Exponential backoff with jitter (0.5x to 1.5x), so a room of laptops does not reconnect in lockstep.
     var base = Math.min(MAX_DELAY, FIRST_DELAY * Math.pow(2, this.attempt));
     this.attempt += 1;
