@@ -4,6 +4,10 @@ Services call the `emit_*` functions inside their transaction: the sequence
 number is taken in that transaction and the group send happens only after it commits, so a
 client never hears of something that was rolled back. Every message carries `seq` so a client
 that misses one (channel layers drop under load) sees the gap and asks for a resync.
+
+Order: the messages of one group leave a process in the order they were handed over (one sender per
+group); different groups never wait on each other. Between processes, or when a message is dropped, the
+seq numbers and resync are the safety net.
 """
 import asyncio
 import collections

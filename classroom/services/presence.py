@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from classroom.events import emit_console_team_event, emit_team_event
-from classroom.models import Connection, LedgerEntry, Participant
+from classroom.events import emit_coalesced, emit_console_team_event, emit_team_event
+from classroom.models import Connection, LedgerEntry, Participant, Team
+from classroom.selectors import connected_participant_ids
 from classroom.selectors import live_connections as _live
 from classroom.selectors import session_round_number
 from classroom.services.cover import seats_return
@@ -26,16 +27,36 @@ def presence_ttl() -> timedelta:
 
 
 def _record(participant: Participant, connected: bool, at) -> None:
-    """Ledger entry and events for a change of a person's presence."""
+    """Ledger entry for a change of a person's presence; the events follow, coalesced (presence_publish)."""
     LedgerEntry.objects.create(
         session=participant.session, team=participant.team, participant=participant, at=at,
         kind=LedgerEntry.Kind.CONNECT if connected else LedgerEntry.Kind.DISCONNECT,
         round_number=session_round_number(session=participant.session))
-    payload = {"participant_id": participant.id, "connected": connected,
-               "last_seen_at": participant.last_seen_at.isoformat() if participant.last_seen_at else None}
     if participant.team_id:
-        emit_team_event(participant.team_id, "presence.changed", payload)
-        emit_console_team_event(participant.session_id, participant.team_id, "presence.changed", payload)
+        session_id, team_id = participant.session_id, participant.team_id
+        emit_coalesced(f"presence.{team_id}", participant.id, lambda ids: presence_publish(
+            session_id=session_id, team_id=team_id, participant_ids=ids))
+
+
+def presence_publish(*, session_id: int, team_id: int, participant_ids: list[int]) -> None:
+    """One `presence.changed` to the team and one to the console for the changes of these members since the
+    last one (a connection storm makes one event per team every `events.COALESCE_SECONDS`, not one per
+    socket). Each member's state is read as it is now, after the team's row is locked: a later event never
+    carries an older state than an earlier one, whichever process sends it."""
+    order = list(dict.fromkeys(reversed(participant_ids)))[::-1]  # each once, at its last change
+    with transaction.atomic():
+        if not Team.objects.select_for_update().filter(pk=team_id).values_list("id", flat=True):
+            return
+        seen = dict(Participant.objects.filter(pk__in=order, team_id=team_id).values_list("id", "last_seen_at"))
+        if not seen:
+            return  # moved to another team meanwhile: that team's events tell
+        connected = connected_participant_ids(participant_ids=list(seen))
+        changes = [{"participant_id": pid, "connected": pid in connected,
+                    "last_seen_at": seen[pid].isoformat() if seen[pid] else None} for pid in order if pid in seen]
+        # The last change at the top as well: the one-change shape clients of the protocol read.
+        payload = {**changes[-1], "changes": changes}
+        emit_team_event(team_id, "presence.changed", payload)
+        emit_console_team_event(session_id, team_id, "presence.changed", payload)
 
 
 def _lock(participant_id: int) -> Participant:

@@ -182,7 +182,11 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py 8 reads with a 5 s timeout by default, which breaks the layer's blocking
                 # receive: every socket idle for 5 s was dropped (channels_redis#422).
-                "hosts": [{"address": REDIS_URL, "socket_timeout": None}],
+                # max_connections: redis-py's pool raises "Too many connections" past 100 by default, and
+                # every group_add, group_send and the receive holds one while its command runs: a storm
+                # of 1,000 sockets joining their groups at once needs about one each (docs/scaling.md).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None,
+                           "max_connections": env.int("CHANNEL_MAX_CONNECTIONS", default=2000)}],
                 # A team group fans out to at most a handful of sockets per process, but a burst
                 # of edits during alignment can queue many messages for one slow socket: 1,000
                 # keeps bursts instead of dropping them, and 30 s expiry forgets dead sockets.
