@@ -70,9 +70,11 @@
         break;
       case "disruption.injected": case "disruption.changed": disruptionPut(e.disruption); break;
       case "team.changed": team(e.team_id).members = e.team.members; break;
-      case "presence.changed":
-        team(e.team_id).members.forEach(function (m) {
-          if (m.id === e.participant_id) { m.connected = e.connected; m.last_seen_at = e.last_seen_at; }
+      case "presence.changed":  // every member whose presence changed since the last one (docs/protocol.md)
+        (e.changes || [e]).forEach(function (c) {
+          team(e.team_id).members.forEach(function (m) {
+            if (m.id === c.participant_id) { m.connected = c.connected; m.last_seen_at = c.last_seen_at; }
+          });
         });
         break;
       case "session.changed": socket.resync(); return;

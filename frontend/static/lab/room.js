@@ -76,8 +76,10 @@
         state.results.push(e.result); state.reveal = e.reveal; state.plant = e.plant;
         renderResults(); renderReveal(true); break;
       case "team.changed": state.team.members = e.members; renderTeam(); break;
-      case "presence.changed":
-        state.team.members.forEach(function (m) { if (m.id === e.participant_id) m.connected = e.connected; });
+      case "presence.changed":  // every member whose presence changed since the last one (docs/protocol.md)
+        (e.changes || [e]).forEach(function (c) {
+          state.team.members.forEach(function (m) { if (m.id === c.participant_id) m.connected = c.connected; });
+        });
         renderTeam(); break;
       case "chat.message": state.chat.push(e.message); renderChat(); break;
       case "session.changed": socket.resync(); break;
