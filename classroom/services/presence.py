@@ -11,14 +11,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from classroom.events import emit_coalesced, emit_console_team_event, emit_team_event
-from classroom.models import Connection, LedgerEntry, Participant, Team
+from classroom.models import Connection, LedgerEntry, Participant, Seat, Team
 from classroom.selectors import connected_participant_ids
 from classroom.selectors import live_connections as _live
-from classroom.selectors import session_round_number
 from classroom.services.cover import seats_return
 
 
@@ -28,10 +27,11 @@ def presence_ttl() -> timedelta:
 
 def _record(participant: Participant, connected: bool, at) -> None:
     """Ledger entry for a change of a person's presence; the events follow, coalesced (presence_publish)."""
+    # The session was read with the person's lock (_lock), in this transaction: its round number is current.
     LedgerEntry.objects.create(
-        session=participant.session, team=participant.team, participant=participant, at=at,
+        session_id=participant.session_id, team_id=participant.team_id, participant=participant, at=at,
         kind=LedgerEntry.Kind.CONNECT if connected else LedgerEntry.Kind.DISCONNECT,
-        round_number=session_round_number(session=participant.session))
+        round_number=participant.session.round_number)
     if participant.team_id:
         session_id, team_id = participant.session_id, participant.team_id
         emit_coalesced(f"presence.{team_id}", participant.id, lambda ids: presence_publish(
@@ -68,32 +68,39 @@ def connection_open(*, participant_id: int, channel_name: str) -> None:
     now = timezone.now()
     with transaction.atomic():
         participant = _lock(participant_id)
-        was = _live(now).filter(participant_id=participant_id).exists()
-        # A socket the sweeper had closed answers again: its earlier span stays a row of its own (HR's minutes
-        # connected are the union of the rows), and the socket gets a new one.
-        for row_id in Connection.objects.filter(channel_name=channel_name, closed_at__isnull=False).values_list(
-                "id", flat=True):
-            Connection.objects.filter(pk=row_id).update(channel_name=f"{channel_name[:180]}#span{row_id}")
-        Connection.objects.update_or_create(channel_name=channel_name, defaults={
-            "participant": participant, "opened_at": now, "last_seen_at": now, "closed_at": None})
+        # One read: this socket's row, if any, and the person's live sockets (were they connected already?).
+        live = _live(now).filter(participant_id=participant_id)
+        rows = list((Connection.objects.filter(channel_name=channel_name) | live)
+                    .annotate(live=Exists(live.filter(pk=OuterRef("pk")))).values("id", "channel_name", "closed_at", "live"))
+        was = any(row["live"] for row in rows)
+        mine = next((row for row in rows if row["channel_name"] == channel_name), None)
+        if mine is not None and mine["closed_at"] is None:  # opened twice: start its span again
+            Connection.objects.filter(pk=mine["id"]).update(participant=participant, opened_at=now, last_seen_at=now)
+        else:
+            if mine is not None:
+                # A socket the sweeper had closed answers again: its earlier span stays a row of its own (HR's
+                # minutes connected are the union of the rows), and the socket gets a new one.
+                Connection.objects.filter(pk=mine["id"]).update(channel_name=f"{channel_name[:180]}#span{mine['id']}")
+            Connection.objects.create(channel_name=channel_name, participant=participant, opened_at=now,
+                                      last_seen_at=now)
         participant.last_seen_at = now
         participant.save(update_fields=["last_seen_at"])
         if not was:
             _record(participant, True, now)
-            seats_return(participant_id=participant.id)  # roles held for them while away come back
+            if Seat.objects.filter(held_for_id=participant.id).exists():
+                seats_return(participant_id=participant.id)  # roles held for them while away come back
 
 
 def connection_heartbeat(*, channel_name: str) -> None:
-    """The socket answered. A socket the sweeper had given up on (a long stall) counts as back."""
+    """The socket answered: two statements. A socket the sweeper had given up on (a long stall) counts as back."""
     now = timezone.now()
+    if Connection.objects.filter(channel_name=channel_name, closed_at__isnull=True).update(last_seen_at=now):
+        (Participant.objects.filter(pk__in=Connection.objects.filter(channel_name=channel_name).values("participant_id"))
+         .update(last_seen_at=now))
+        return
     row = Connection.objects.filter(channel_name=channel_name).values("participant_id", "closed_at").first()
-    if row is None:
-        return
-    if row["closed_at"] is not None:
+    if row is not None and row["closed_at"] is not None:
         connection_open(participant_id=row["participant_id"], channel_name=channel_name)
-        return
-    Connection.objects.filter(channel_name=channel_name).update(last_seen_at=now)
-    Participant.objects.filter(pk=row["participant_id"]).update(last_seen_at=now)
 
 
 def connection_close(*, channel_name: str) -> None:
