@@ -11,6 +11,7 @@ seq numbers and resync are the safety net.
 """
 import asyncio
 import collections
+import json
 import logging
 from collections.abc import Callable
 
@@ -113,7 +114,17 @@ async def _drain(outboxes: dict, group: str, outbox: collections.deque) -> None:
             del outboxes[group]
 
 
+def _serialised_once(group: str, message: dict) -> dict:
+    """A team group's message as `{"type", "frame"}`: the frame's JSON text is made once here and every socket
+    of the group sends it as it is (game/consumers.py), instead of encoding it once per socket (and, in the
+    in-memory layer, deep-copying the payload per socket: a str is not copied). Other groups get the dict."""
+    if group.startswith("team.") and "frame" not in message:
+        return {"type": message["type"], "frame": json.dumps(message)}
+    return message
+
+
 def _send(group: str, message: dict) -> None:
+    message = _serialised_once(group, message)
     loop, outboxes = _loop, _outboxes
     if loop is not None and loop.is_running() and not loop.is_closed():
         try:

@@ -1,4 +1,10 @@
-"""The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service."""
+"""The team room's WebSocket: authenticate by the rejoin cookie, parse, call one service.
+
+Team-group events arrive serialised once for the whole group (`{"type", "frame"}`, classroom/events.py): a
+socket sends the frame's text as it is, so 4 teammates and the bots cost one json.dumps, not one each. Only
+round.results is decoded again here, per socket, to keep what the socket's roles may see.
+"""
+import json
 import time
 
 from django.conf import settings
@@ -124,8 +130,27 @@ class TeamConsumer(LabConsumer):
         except LabError as exc:
             await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
 
+    async def send_event(self, event):
+        """A group event as it was serialised for the whole group, else (older senders) encoded here."""
+        frame = event.get("frame")
+        if isinstance(frame, str):
+            await self.send(text_data=frame)
+        else:
+            await self.send_json(event)
+
+    async def package_updated(self, event):
+        await self.send_event(event)
+
+    async def round_changed(self, event):
+        await self.send_event(event)
+
+    async def presence_changed(self, event):
+        await self.send_event(event)
+
     async def round_results(self, event):
         """The month's results arrive in full for the team: this seat gets what its roles may see."""
+        if isinstance(event.get("frame"), str):
+            event = json.loads(event["frame"])
         await self.send_json(results_event_for(event, self.roles))
 
     async def session_changed(self, event):
@@ -133,23 +158,23 @@ class TeamConsumer(LabConsumer):
         later event, so data meant for a role they no longer hold never reaches this socket. Only roles in
         this socket's team count: a person moved to another team gets none here until the resync moves it."""
         await self._read_roles()
-        await self.send_json(event)
+        await self.send_event(event)
 
     async def team_changed(self, event):
         await self._read_roles()
-        await self.send_json(event)
+        await self.send_event(event)
 
     async def _read_roles(self):
         self.roles = tuple(await db(team_roles_of)(participant_id=self.participant_id, team_id=self.team_id))
 
     async def chat_message(self, event):
-        await self.send_json(event)
+        await self.send_event(event)
 
     async def disruption_announced(self, event):
-        await self.send_json(event)
+        await self.send_event(event)
 
     async def disruption_changed(self, event):
-        await self.send_json(event)
+        await self.send_event(event)
 
     async def disruption_cancelled(self, event):
-        await self.send_json(event)
+        await self.send_event(event)
