@@ -26,7 +26,9 @@ def team_cover_roles(*, team: Team) -> None:
     members = _members(team)
     if not members:
         return
-    seats = {s.role: s for s in team.seats.select_related("participant")}
+    # In the order they were dealt: a donor gives away its latest role and keeps the ones it got first (without
+    # the order, PostgreSQL's row order decided who got which role).
+    seats = {s.role: s for s in team.seats.select_related("participant").order_by("id")}
     held = {m.id: [r for r, s in seats.items() if s.participant_id == m.id] for m in members}
     for role in ROLES:
         if role not in seats:

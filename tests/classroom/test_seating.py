@@ -44,3 +44,17 @@ def test_late_joiner_gets_a_seat_and_a_package(started_session):
     from game.models import PackageVersion
 
     assert PackageVersion.objects.filter(team=late.team, round__number=1).exists()
+
+
+def test_the_first_joiner_keeps_the_roles_dealt_first_and_newcomers_take_the_latest(lobby_session):
+    """Dealt in ROLES order, given away from the end: the same on every database (PostgreSQL returned the seats
+    in whatever order its pages held them, so who got which role changed between runs)."""
+    ann = factories.join_many(lobby_session, 1)[0]
+    # An update writes a new row version at the end of the table in PostgreSQL: unordered, director came last.
+    Seat.objects.filter(participant=ann, role="director").update(participant=ann)
+    ben, cy = factories.join_many(lobby_session, 2, prefix="Next")
+    held = {p.display_name: sorted(Seat.objects.filter(participant=p).values_list("role", flat=True))
+            for p in (ann, ben, cy)}
+    assert held == {"Player 1": ["director", "finance"], "Next 1": ["hr"], "Next 2": ["engineering"]}
+    dan = factories.join_many(lobby_session, 1, prefix="Late")[0]
+    assert list(Seat.objects.filter(participant=dan).values_list("role", flat=True)) == ["finance"]
