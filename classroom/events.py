@@ -70,9 +70,6 @@ _outboxes: dict[str, collections.deque] = {}  # group -> messages waiting, while
 _batches: dict[str, "_Batch"] = {}  # emit_coalesced key -> items waiting
 _tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
 
-# emit_coalesced: at most one publish per key in this many seconds (the first of a quiet key at once).
-COALESCE_SECONDS = 0.3
-
 
 def bind_event_loop() -> None:
     """Called on the event loop by every consumer's connect: sends from threads go to this loop."""
@@ -141,23 +138,26 @@ def _send(group: str, message: dict) -> None:
 class _Batch:
     """Items handed to one emit_coalesced key since its last publish."""
 
-    def __init__(self, publish):
-        self.publish, self.items, self.due, self.last = publish, [], False, float("-inf")
+    def __init__(self, publish, window: float):
+        self.publish, self.window, self.items, self.due, self.last = publish, window, [], False, float("-inf")
+
+    def schedule(self, batches: dict, key: str) -> None:
+        """Publish at once if the key was quiet for its window, else a window after its last publish."""
+        loop = asyncio.get_running_loop()
+        self.due = True
+        loop.call_later(max(0.0, self.last + self.window - loop.time()),
+                        lambda: _spawn(_publish(batches, key, self)))
 
 
-def _gather(batches: dict, key: str, item, publish) -> None:
-    """On the loop: keep the item; publish at once if the key was quiet for COALESCE_SECONDS, else when
-    that much time has passed since its last publish."""
-    loop = asyncio.get_running_loop()
+def _gather(batches: dict, key: str, item, publish, window: float) -> None:
+    """On the loop: keep the item; one publish per key runs at a time, at most one per window."""
     batch = batches.get(key)
     if batch is None:
-        batch = batches[key] = _Batch(publish)
-    batch.publish = publish
+        batch = batches[key] = _Batch(publish, window)
+    batch.publish, batch.window = publish, window
     batch.items.append(item)
     if not batch.due:
-        batch.due = True
-        loop.call_later(max(0.0, batch.last + COALESCE_SECONDS - loop.time()),
-                        lambda: _spawn(_publish(batches, key, batch)))
+        batch.schedule(batches, key)
 
 
 async def _publish(batches: dict, key: str, batch: _Batch) -> None:
@@ -171,12 +171,10 @@ async def _publish(batches: dict, key: str, batch: _Batch) -> None:
         log.exception("publishing %s failed", key)
     finally:
         batch.due = False
-        if batch.items:  # handed over while this one ran: the next publish, a window after this one
-            batch.due = True
-            loop.call_later(max(0.0, batch.last + COALESCE_SECONDS - loop.time()),
-                            lambda: _spawn(_publish(batches, key, batch)))
+        if batch.items:  # handed over while this one ran: they go together in the next
+            batch.schedule(batches, key)
         else:
-            loop.call_later(COALESCE_SECONDS, _forget, batches, key, batch)
+            loop.call_later(batch.window + 1.0, _forget, batches, key, batch)
 
 
 def _forget(batches: dict, key: str, batch: _Batch) -> None:
@@ -184,25 +182,26 @@ def _forget(batches: dict, key: str, batch: _Batch) -> None:
         del batches[key]
 
 
-def _coalesce(key: str, item, publish) -> None:
+def _coalesce(key: str, item, publish, window: float = 0.0) -> None:
     loop, batches = _loop, _batches
     if loop is not None and loop.is_running() and not loop.is_closed():
         try:
-            loop.call_soon_threadsafe(_gather, batches, key, item, publish)
+            loop.call_soon_threadsafe(_gather, batches, key, item, publish, window)
             return
         except RuntimeError:  # the loop closed in between
             pass
     publish([item])
 
 
-def emit_coalesced(key: str, item, publish: Callable[[list], None]) -> None:
+def emit_coalesced(key: str, item, publish: Callable[[list], None], *, window: float = 0.0) -> None:
     """After commit, hand `item` to `publish(items)`, which gets every item handed under `key` since its
-    last run, at most once every COALESCE_SECONDS per key (a quiet key's first item goes at once). In
-    daphne `publish` runs in a worker thread of its own; elsewhere (Celery, commands, sync tests) it runs
-    at once with the one item. For events whose latest state is all that matters (presence): `publish`
-    reads that state and emits it, so a connection storm makes one event per key and window, not one per
-    socket."""
-    transaction.on_commit(lambda: _coalesce(key, item, publish))
+    last run. Per key one publish runs at a time, and at most one starts per `window` seconds: a quiet
+    key's first item goes at once, and what arrives while a publish runs (or within the window after it
+    started) goes together in the next. In daphne `publish` runs in a worker thread of its own; elsewhere
+    (Celery, commands, sync tests) it runs at once with the one item. For events whose latest state is
+    all that matters (presence): `publish` reads that state and emits it, so a connection storm makes one
+    event per key and publish, not one per socket."""
+    transaction.on_commit(lambda: _coalesce(key, item, publish, window))
 
 
 def _send_on_commit(group: str, message: dict) -> None:

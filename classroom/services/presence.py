@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from classroom.events import emit_coalesced, emit_console_team_event, emit_team_event
-from classroom.models import Connection, LedgerEntry, Participant, Seat, Team
+from classroom.events import emit_coalesced, emit_session_event, emit_team_event
+from classroom.models import Connection, LedgerEntry, Participant, Seat, Session, Team
 from classroom.selectors import connected_participant_ids
 from classroom.selectors import live_connections as _live
 from classroom.services.cover import seats_return
@@ -25,8 +25,13 @@ def presence_ttl() -> timedelta:
     return timedelta(seconds=settings.LAB_PRESENCE_TTL_SECONDS)
 
 
+# The console hears of presence at most this often per session, every change since in one event: a storm of
+# sockets is a handful of messages into the console's group, not one per socket (docs/scaling.md).
+CONSOLE_PRESENCE_SECONDS = 0.25
+
+
 def _record(participant: Participant, connected: bool, at) -> None:
-    """Ledger entry for a change of a person's presence; the events follow, coalesced (presence_publish)."""
+    """Ledger entry for a change of a person's presence; the events follow, coalesced (presence_publish_*)."""
     # The session was read with the person's lock (_lock), in this transaction: its round number is current.
     LedgerEntry.objects.create(
         session_id=participant.session_id, team_id=participant.team_id, participant=participant, at=at,
@@ -34,29 +39,55 @@ def _record(participant: Participant, connected: bool, at) -> None:
         round_number=participant.session.round_number)
     if participant.team_id:
         session_id, team_id = participant.session_id, participant.team_id
-        emit_coalesced(f"presence.{team_id}", participant.id, lambda ids: presence_publish(
-            session_id=session_id, team_id=team_id, participant_ids=ids))
+        emit_coalesced(f"presence.team.{team_id}", participant.id,
+                       lambda ids: presence_publish_team(team_id=team_id, participant_ids=ids))
+        emit_coalesced(f"presence.session.{session_id}", participant.id,
+                       lambda ids: presence_publish_console(session_id=session_id, participant_ids=ids),
+                       window=CONSOLE_PRESENCE_SECONDS)
 
 
-def presence_publish(*, session_id: int, team_id: int, participant_ids: list[int]) -> None:
-    """One `presence.changed` to the team and one to the console for the changes of these members since the
-    last one (a connection storm makes one event per team every `events.COALESCE_SECONDS`, not one per
-    socket). Each member's state is read as it is now, after the team's row is locked: a later event never
-    carries an older state than an earlier one, whichever process sends it."""
-    order = list(dict.fromkeys(reversed(participant_ids)))[::-1]  # each once, at its last change
+def _changes(participant_ids: list[int], **where) -> list[dict]:
+    """Each of these people (once, in the order of their last change) as they are now: `team_id`,
+    `participant_id`, `connected`, `last_seen_at`."""
+    order = list(dict.fromkeys(reversed(participant_ids)))[::-1]
+    rows = {pid: (team_id, seen) for pid, team_id, seen in Participant.objects.filter(
+        pk__in=order, team__isnull=False, **where).values_list("id", "team_id", "last_seen_at")}
+    connected = connected_participant_ids(participant_ids=list(rows))
+    return [{"team_id": rows[pid][0], "participant_id": pid, "connected": pid in connected,
+             "last_seen_at": rows[pid][1].isoformat() if rows[pid][1] else None} for pid in order if pid in rows]
+
+
+def _one_change(change: dict) -> dict:
+    return {k: change[k] for k in ("participant_id", "connected", "last_seen_at")}
+
+
+def presence_publish_team(*, team_id: int, participant_ids: list[int]) -> None:
+    """One `presence.changed` to the team for the changes of these members since its last one. Each member's
+    state is read as it is now, after the team's row is locked for the number: a later event never carries
+    an older state than an earlier one, whichever process sends it."""
     with transaction.atomic():
         if not Team.objects.select_for_update().filter(pk=team_id).values_list("id", flat=True):
             return
-        seen = dict(Participant.objects.filter(pk__in=order, team_id=team_id).values_list("id", "last_seen_at"))
-        if not seen:
-            return  # moved to another team meanwhile: that team's events tell
-        connected = connected_participant_ids(participant_ids=list(seen))
-        changes = [{"participant_id": pid, "connected": pid in connected,
-                    "last_seen_at": seen[pid].isoformat() if seen[pid] else None} for pid in order if pid in seen]
-        # The last change at the top as well: the one-change shape clients of the protocol read.
-        payload = {**changes[-1], "changes": changes}
-        emit_team_event(team_id, "presence.changed", payload)
-        emit_console_team_event(session_id, team_id, "presence.changed", payload)
+        changes = [_one_change(c) for c in _changes(participant_ids, team_id=team_id)]
+        if changes:  # else they moved to another team meanwhile: that team's events tell
+            # The last change at the top as well: the one-change shape clients of the protocol read.
+            emit_team_event(team_id, "presence.changed", {**changes[-1], "changes": changes})
+
+
+def presence_publish_console(*, session_id: int, participant_ids: list[int]) -> None:
+    """One `presence.changed` to the console for every change of presence in the session since its last
+    one, grouped by team, numbered by the session's `seq` (at most one every CONSOLE_PRESENCE_SECONDS)."""
+    with transaction.atomic():
+        if not Session.objects.select_for_update().filter(pk=session_id).values_list("id", flat=True):
+            return
+        changes = _changes(participant_ids, session_id=session_id)
+        if not changes:
+            return
+        teams: dict[int, list[dict]] = {}
+        for change in changes:
+            teams.setdefault(change["team_id"], []).append(_one_change(change))
+        emit_session_event(session_id, "presence.changed", {
+            **changes[-1], "teams": [{"team_id": t, "changes": c} for t, c in teams.items()]})
 
 
 def _lock(participant_id: int) -> Participant:

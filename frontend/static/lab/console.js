@@ -70,10 +70,14 @@
         break;
       case "disruption.injected": case "disruption.changed": disruptionPut(e.disruption); break;
       case "team.changed": team(e.team_id).members = e.team.members; break;
-      case "presence.changed":  // every member whose presence changed since the last one (docs/protocol.md)
-        (e.changes || [e]).forEach(function (c) {
-          team(e.team_id).members.forEach(function (m) {
-            if (m.id === c.participant_id) { m.connected = c.connected; m.last_seen_at = c.last_seen_at; }
+      case "presence.changed":  // per team, every member whose presence changed since the last one (docs/protocol.md)
+        (e.teams || [{team_id: e.team_id, changes: [e]}]).forEach(function (p) {
+          var t = team(p.team_id);
+          if (!t) { socket.resync(); return; }  // a team we have not seen yet
+          p.changes.forEach(function (c) {
+            t.members.forEach(function (m) {
+              if (m.id === c.participant_id) { m.connected = c.connected; m.last_seen_at = c.last_seen_at; }
+            });
           });
         });
         break;
