@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 0.0.0.0
 PYTHON ?= python3
 
-.PHONY: run test browser services-check bench clean
+.PHONY: run test browser services-check bench clean services services-stop services-status
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,20 @@ browser:
 # else on the embedded default (config/services_probe.py prints which).
 test: $(VENV)/.installed browser
 	@eval "$$($(PY) config/services_probe.py)" && $(PY) -m pytest $(PYTEST_ARGS)
+
+# The services mode on this one box, no containers (deploy/one_box/services.py): PostgreSQL and Redis
+# (started if installed and not running), migrations, WEB web processes (default: one per core) behind
+# nginx on PORT, a Celery worker and one beat; pids and logs in .services/. SERVER=uvicorn for uvicorn.
+# Plain HTTP (LAB_HTTPS=false) unless set; a secret key is made once in .services/secret_key.
+services: $(VENV)/.installed
+	@PORT=$(PORT) HOST=$(HOST) WEB=$(WEB) SERVER=$(SERVER) $(PY) deploy/one_box/services.py start
+
+# Stops exactly what `make services` started.
+services-stop:
+	@$(PY) deploy/one_box/services.py stop
+
+services-status:
+	@$(PY) deploy/one_box/services.py status
 
 bench: $(VENV)/.installed
 	$(PY) bench/engine/bench_engine.py

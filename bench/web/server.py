@@ -100,10 +100,16 @@ class Lab:
 
 
 class Processes:
-    """daphne (optionally under the stack sampler) and, in services mode, a Celery worker."""
+    """daphne (optionally under the stack sampler) or uvicorn, and, in services mode, a Celery worker.
 
-    def __init__(self, lab: Lab, port: int, profile_out: Path | None = None):
+    `app` is the ASGI application served (the lab's, or the bare Channels app of bench/bare_channels);
+    `server` is "daphne" or "uvicorn" (uvloop + httptools, one process).
+    """
+
+    def __init__(self, lab: Lab, port: int, profile_out: Path | None = None, server: str = "daphne",
+                 app: str = "config.asgi:application"):
         self.lab, self.port, self.profile_out = lab, port, profile_out
+        self.kind, self.app = server, app
         self.server = self.worker = None
         self.logs = []
 
@@ -119,8 +125,11 @@ class Processes:
             self.worker = subprocess.Popen([celery, "-A", "config", "worker", "-P", "solo", "-Q", "benchweb",
                                             "-l", "warning"], cwd=self.lab.src, env=self.lab.env,
                                            stdout=self._log("celery"), stderr=subprocess.STDOUT)
-        daphne_args = ["-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"]
-        if self.profile_out:
+        daphne_args = ["-b", "127.0.0.1", "-p", str(self.port), self.app]
+        if self.kind == "uvicorn":
+            cmd = [py, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
+                   "--http", "httptools", "--lifespan", "off", "--no-access-log", "--log-level", "warning", self.app]
+        elif self.profile_out:
             cmd = [py, str(HERE / "sampled_daphne.py"), str(self.profile_out), *daphne_args]
         else:
             cmd = [py, "-m", "daphne", *daphne_args]
