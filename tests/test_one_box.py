@@ -1,7 +1,8 @@
 """`make services` on one box: deploy/one_box/services.py starts two web processes behind nginx, a
 Celery worker and beat; the lab answers through the proxy (a page and a team-room socket), and
-`stop` leaves no process behind. Services mode only (PostgreSQL and Redis answer on 127.0.0.1); a
-scratch database and Redis DB 12 with their own prefix and queue, dropped afterwards."""
+`stop` leaves no process behind. Services mode only (PostgreSQL and Redis answer on 127.0.0.1). A
+scratch database of its own (created by the script when missing, kept between runs so migrate has
+little to do) and Redis DB 12 with its own prefix and queue (flushed afterwards)."""
 import asyncio
 import json
 import os
@@ -48,13 +49,6 @@ def free_port_block(count: int) -> int:
     pytest.fail("no free block of ports")
 
 
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def group_pids(pgids: set[int]) -> list[int]:
     left = []
     for entry in os.scandir("/proc"):
@@ -86,10 +80,8 @@ def one_box(tmp_path):
     env.update({"RUN_DIR": str(tmp_path / "run"), "PORT": str(port), "WEB": "2", "HOST": "127.0.0.1",
                 "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "REDIS_URL": REDIS,
                 "CELERY_QUEUE": "onebox", "CHANNEL_PREFIX": "onebox", "WORKER_CONCURRENCY": "1"})
-    pg_admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     yield port, env, tmp_path / "run"
     subprocess.run([sys.executable, str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
-    pg_admin(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()

@@ -333,11 +333,13 @@ def start(cfg: dict) -> None:
     ensure_redis(cfg)
     ensure_database(cfg)
     env = lab_env(cfg)
-    manage = [str(BIN / "python"), "manage.py"]
-    for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["presence_reset"]):
-        result = subprocess.run(manage + args, cwd=ROOT, env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise Refused(f"manage.py {args[0]} failed:\n{(result.stdout + result.stderr)[-2500:]}")
+    # migrate, collectstatic and presence_reset (no web process runs yet) in one Django start-up.
+    prepare = ("import django; django.setup(); from django.core.management import call_command as c; "
+               "c('migrate', interactive=False, verbosity=0); c('collectstatic', interactive=False, verbosity=0); "
+               "c('presence_reset')")
+    result = subprocess.run([str(BIN / "python"), "-c", prepare], cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise Refused(f"migrate / collectstatic / presence_reset failed:\n{(result.stdout + result.stderr)[-2500:]}")
     try:
         procs = {}
         for i, port in enumerate(cfg["web_ports"], 1):
