@@ -121,6 +121,13 @@ def test_services_start_behind_nginx_answer_and_stop_leaving_nothing(one_box):
     pids = {p.stem: int(p.read_text().split()[0]) for p in (run_dir / "pids").glob("*.pid")}
     assert set(pids) == {"web1", "web2", "worker", "beat", "nginx"}
     assert listening(port + 1) and listening(port + 2)
+    # Each socket is a file: the web processes get the hard limit, not Debian's soft 1,024.
+    import resource
+
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    limits = Path(f"/proc/{pids['web1']}/limits").read_text()
+    soft = next(line.split()[3] for line in limits.splitlines() if line.startswith("Max open files"))
+    assert soft == "unlimited" or int(soft) >= min(hard if hard != resource.RLIM_INFINITY else 65536, 65536)
 
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:  # through nginx
         assert response.status == 200

@@ -103,11 +103,22 @@ def recorded(cfg: dict) -> list[tuple[str, int]]:
     return alive
 
 
+def _more_open_files() -> None:
+    """Each socket is a file: a soft limit of 1,024 (Debian's default) stops a web process near 500
+    sockets in a storm (docs/scaling.md). Raise the soft limit to the hard one (at most 65,536)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 65536 if hard == resource.RLIM_INFINITY else min(hard, 65536)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+
+
 def spawn(cfg: dict, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
     """Start cmd in a process group of its own (so stop takes its children too), log to RUN_DIR."""
     log = open(cfg["run_dir"] / "logs" / f"{name}.log", "ab")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_more_open_files)
     log.close()
     (pid_dir(cfg) / f"{name}.pid").write_text(f"{proc.pid} {start_time(proc.pid)}\n")
     return proc
