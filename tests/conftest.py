@@ -16,6 +16,15 @@ from tests import factories
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite on two processes (pytest-xdist, --dist loadgroup): the browser tests stay
+    together on one of them, so two Chromiums and their servers never race for the same two cores while
+    the other process runs everything else."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture
 def facilitator(db):
     return factories.make_facilitator()
