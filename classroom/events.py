@@ -66,6 +66,7 @@ def _next_seq(model, pk: int, field: str = "seq") -> int:
 # has nothing left to send, so quiet groups cost nothing. Elsewhere (Celery worker, tests) sends are
 # inline. A message lost anyway is recovered by the seq numbers and resync.
 _loop: asyncio.AbstractEventLoop | None = None
+_inbox: asyncio.Queue | None = None  # (group, message) handed over by the threads, for _route
 _outboxes: dict[str, collections.deque] = {}  # group -> messages waiting, while its sender runs
 _batches: dict[str, "_Batch"] = {}  # emit_coalesced key -> items waiting
 _tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
@@ -73,11 +74,20 @@ _tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak
 
 def bind_event_loop() -> None:
     """Called on the event loop by every consumer's connect: sends from threads go to this loop."""
-    global _loop, _outboxes, _batches
+    global _loop, _inbox, _outboxes, _batches
     loop = asyncio.get_running_loop()
     if _loop is loop:
         return
-    _loop, _outboxes, _batches = loop, {}, {}
+    _loop, _inbox, _outboxes, _batches = loop, asyncio.Queue(), {}, {}
+    _spawn(_route(_inbox, _outboxes))
+
+
+async def _route(inbox: asyncio.Queue, outboxes: dict) -> None:
+    """The loop's one long-lived task: passes each message to its group's sender at once (it never waits on
+    a send itself)."""
+    while True:
+        group, message = await inbox.get()
+        _enqueue(outboxes, group, message)
 
 
 def _spawn(coro) -> None:
@@ -122,10 +132,10 @@ def _serialised_once(group: str, message: dict) -> dict:
 
 def _send(group: str, message: dict) -> None:
     message = _serialised_once(group, message)
-    loop, outboxes = _loop, _outboxes
+    loop, inbox = _loop, _inbox
     if loop is not None and loop.is_running() and not loop.is_closed():
         try:
-            loop.call_soon_threadsafe(_enqueue, outboxes, group, message)
+            loop.call_soon_threadsafe(inbox.put_nowait, (group, message))
             return
         except RuntimeError:  # the loop closed in between: send inline
             pass
