@@ -40,10 +40,10 @@ test: $(VENV)/.installed browser
 
 # The services mode on this one box, no containers (deploy/one_box/services.py): PostgreSQL and Redis
 # (started if installed and not running), migrations, WEB web processes (default: one per core) behind
-# nginx on PORT, a Celery worker and one beat; pids and logs in .services/. SERVER=uvicorn for uvicorn.
+# nginx on PORT, a Celery worker and one beat; pids and logs in .services/.
 # Plain HTTP (LAB_HTTPS=false) unless set; a secret key is made once in .services/secret_key.
 services: $(VENV)/.installed
-	@PORT=$(PORT) HOST=$(HOST) WEB=$(WEB) SERVER=$(SERVER) $(PY) deploy/one_box/services.py start
+	@PORT=$(PORT) HOST=$(HOST) WEB=$(WEB) $(PY) deploy/one_box/services.py start
 
 # Stops exactly what `make services` started.
 services-stop:

@@ -33,6 +33,11 @@ def base_env(mode: str, workdir: Path, settings: str = "config.settings.base") -
     else:
         env.update({"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{PG_DB}", "REDIS_URL": REDIS_URL,
                     "CELERY_QUEUE": "benchweb", "CHANNEL_PREFIX": "benchweb"})
+        # The services profile refuses defaults (config/settings/base.py): a key of this run, the loopback
+        # names, plain HTTP.
+        env.setdefault("DJANGO_SECRET_KEY", __import__("secrets").token_urlsafe(50))
+        env.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+        env.setdefault("LAB_HTTPS", "false")
     return env
 
 

@@ -10,7 +10,7 @@
     nginx   prints the nginx binary, installing Debian's package first if it is missing and this is root.
 
 The environment it reads (all optional):
-    WEB=N  PORT=8000  HOST=0.0.0.0  SERVER=daphne|uvicorn  RUN_DIR=.services  WORKER_CONCURRENCY=2
+    WEB=N  PORT=8000  HOST=0.0.0.0  RUN_DIR=.services  WORKER_CONCURRENCY=2
     DATABASE_URL (default postgres://postgres@127.0.0.1:5432/decisionlab; the database is created if missing)
     REDIS_URL (default redis://127.0.0.1:6379/0), CELERY_QUEUE, CHANNEL_PREFIX (passed on)
     DJANGO_SECRET_KEY (default: a key made once and kept in RUN_DIR/secret_key)
@@ -52,12 +52,9 @@ def config() -> dict:
     run_dir = Path(env("RUN_DIR", str(ROOT / ".services"))).resolve()
     port = int(env("PORT", "8000"))
     web = int(env("WEB", str(os.cpu_count() or 1)))
-    server = env("SERVER", "daphne")
-    if server not in ("daphne", "uvicorn"):
-        raise Refused(f"SERVER={server!r}: daphne (the default) or uvicorn")
     if not 1 <= web <= 64:
         raise Refused(f"WEB={web}: between 1 and 64 web processes")
-    return {"run_dir": run_dir, "port": port, "host": env("HOST", "0.0.0.0"), "web": web, "server": server,
+    return {"run_dir": run_dir, "port": port, "host": env("HOST", "0.0.0.0"), "web": web, "server": "daphne",
             "web_ports": [port + 1 + i for i in range(web)],
             "database_url": env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/decisionlab"),
             "redis_url": env("REDIS_URL", "redis://127.0.0.1:6379/0"),
@@ -302,12 +299,7 @@ def lab_env(cfg: dict) -> dict:
 
 
 def web_command(cfg: dict, port: int) -> list[str]:
-    if cfg["server"] == "uvicorn":
-        if not (BIN / "uvicorn").exists():
-            raise Refused("SERVER=uvicorn needs uvicorn: .venv/bin/pip install -e '.[uvicorn]'")
-        return [str(BIN / "uvicorn"), "--host", "127.0.0.1", "--port", str(port), "--loop", "uvloop",
-                "--http", "httptools", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1",
-                "--no-access-log", "--timeout-graceful-shutdown", "5", "config.asgi:application"]
+    # daphne only: uvicorn + uvloop measured no clear gain (docs/performance.md, "The ceiling").
     # --proxy-headers: the client's address (for lockouts) from nginx's X-Forwarded-For.
     return [str(BIN / "daphne"), "--proxy-headers", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
 
