@@ -1,4 +1,6 @@
 """Read-side views of rounds, packages and results, shared by snapshots and events."""
+import threading
+
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -10,17 +12,39 @@ from game.models import PackageVersion, Round, RoundResult
 from game.package_checks import package_checks
 
 
+# Parsed scenarios by (session id, created_at): a session's snapshot never changes after it is created, so the
+# socket paths (edit, approve) load the session without its snapshot (`defer`) and take the scenario
+# from here, parsed once per process instead of once per message. A session object that did load its
+# snapshot parses it as before (and refreshes this entry). Bounded: the oldest entries go first.
+_scenarios: dict[tuple, engine.Scenario] = {}
+_scenarios_lock = threading.Lock()
+SCENARIOS_KEPT = 256
+
+
 def session_scenario(*, session: Session) -> engine.Scenario:
     """The scenario a session plays: its stored snapshot, so a later change to the scenario file or
     to the engine's default parameters cannot change a session's rounds or their replay. Only a
     session without a snapshot (its file was missing when snapshots were back-filled) reads the file.
-    Built once per session object."""
+    Built once per session object, and once per process for a session object loaded without its snapshot."""
     scenario = getattr(session, "_scenario", None)
+    if scenario is not None:
+        return scenario
+    if "scenario_snapshot" in session.get_deferred_fields():
+        scenario = _scenarios.get((session.pk, session.created_at))
     if scenario is None:
         snapshot = session.scenario_snapshot
-        scenario = (scenario_from_dict(snapshot, strict=False) if snapshot is not None
-                    else engine.load_scenario(session.scenario_name))
-        session._scenario = scenario
+        if snapshot is None:
+            scenario = engine.load_scenario(session.scenario_name)
+        else:
+            scenario = scenario_from_dict(snapshot, strict=False)
+            if session.pk is not None:
+                key = (session.pk, session.created_at)
+                with _scenarios_lock:
+                    _scenarios.pop(key, None)
+                    _scenarios[key] = scenario
+                    while len(_scenarios) > SCENARIOS_KEPT:
+                        del _scenarios[next(iter(_scenarios))]
+    session._scenario = scenario
     return scenario
 
 
@@ -54,18 +78,24 @@ def round_payload(*, game_round: Round | None, total: int) -> dict | None:
 
 
 def package_latest(*, team: Team, game_round: Round) -> PackageVersion | None:
-    return team.package_versions.filter(round=game_round).order_by("-version").first()
+    """The round's latest version, its author read with it (package_payload names them)."""
+    return team.package_versions.filter(round=game_round).select_related("author").order_by("-version").first()
 
 
-def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario) -> dict | None:
+def approvals_payload(*, approvals) -> dict:
+    """Approvals (with their participants loaded) as package_payload shows them: role -> who."""
+    return {a.role: {"participant_id": a.participant_id, "name": a.participant.display_name} for a in approvals}
+
+
+def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario,
+                    approvals: dict | None = None) -> dict | None:
     """A package version as the room and console see it, with its checks in plain words: what the plant
-    refuses, what it will cut for lack of money and what fits (game/package_checks.py)."""
+    refuses, what it will cut for lack of money and what fits (game/package_checks.py). `approvals`: the
+    version's approvals (approvals_payload) when the caller has them already (a new version has none)."""
     if package is None:
         return None
-    approvals = {
-        a.role: {"participant_id": a.participant_id, "name": a.participant.display_name}
-        for a in package.approvals.select_related("participant")
-    }
+    if approvals is None:
+        approvals = approvals_payload(approvals=package.approvals.select_related("participant"))
     return {
         "version": package.version,
         "levers": package.levers,

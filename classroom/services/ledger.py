@@ -1,4 +1,6 @@
 """Helpers for the participation ledger's once-only client message ids."""
+from django.db.models import Exists
+
 from classroom.errors import LabError
 from classroom.models import LedgerEntry, Participant
 from classroom.text_input import text_storable  # noqa: F401  (where it lived first: game/services/chat.py)
@@ -16,3 +18,8 @@ def client_id_clean(client_msg_id) -> str:
 
 def ledger_has_applied(*, participant: Participant, client_msg_id: str) -> bool:
     return LedgerEntry.objects.filter(participant=participant, client_msg_id=client_msg_id).exists()
+
+
+def ledger_applied(*, participant_id: int, client_msg_id: str) -> Exists:
+    """ledger_has_applied as an expression, to read with another row in the same statement (annotate)."""
+    return Exists(LedgerEntry.objects.filter(participant_id=participant_id, client_msg_id=client_msg_id))

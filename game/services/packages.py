@@ -11,17 +11,18 @@ applied once and answered again. The approval that aligns the last team closes t
 import math
 
 from django.db import transaction
+from django.db.models import Exists, F
 from django.utils import timezone
 
 from classroom.errors import Forbidden, LabError
-from classroom.models import LedgerEntry, Participant, Team
+from classroom.models import LedgerEntry, Participant, Seat, Team
 from classroom.services.access import participant_roles
-from classroom.services.ledger import client_id_clean, ledger_has_applied
+from classroom.services.ledger import client_id_clean, ledger_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
 from game.package_checks import decision_error_text
 from game.round_log import approval_entry, version_entries
-from game.selectors import package_latest, package_payload, round_current, session_scenario
+from game.selectors import approvals_payload, package_latest, package_payload, session_scenario
 from game.services.rounds import package_broadcast, round_close_if_all_aligned
 
 
@@ -40,19 +41,43 @@ def _beyond_float_as_inf(value):
     return value
 
 
-def _lock_team_round(participant: Participant) -> tuple[Team, Round]:
-    if participant.team_id is None:
+# Every message reads the person, their team and session in one statement, without the two large JSON
+# columns it never needs: the team's plant state, and the scenario snapshot (session_scenario parses it
+# once per process). Issue 12: an edit went from about 15 SQL statements to 7 (tests/game/test_query_counts.py).
+_DEFERRED = ("team__engine_state", "team__session__scenario_snapshot")
+
+
+def _lock_team(participant_id: int) -> Participant:
+    """The person, with their team locked and its session, in one statement. FOR UPDATE OF the team's row
+    only: joining the session must not lock it for every edit."""
+    participant = (Participant.objects.select_related("team__session").defer(*_DEFERRED)
+                   .select_for_update(of=("team",))
+                   # an inner join to the team (a lock cannot take the nullable side of an outer join)
+                   .filter(pk=participant_id, team__session=F("session")).first())
+    if participant is None:
+        Participant.objects.get(pk=participant_id)  # an unknown person is a bug: DoesNotExist, as ever
         raise LabError("not_seated", "You are not seated in a team yet.")
-    # of=self: lock the team row only; joining the session must not lock it for every edit.
-    team = Team.objects.select_for_update(of=("self",)).select_related("session").get(pk=participant.team_id)
-    game_round = round_current(session=team.session)
+    return participant
+
+
+def _round_for_message(participant: Participant, client_msg_id: str, role: str | None = None) -> Round | None:
+    """The session's current round (round_current), read after the team's lock in one statement with whether
+    this message was applied before (`applied`: a retry, or the same message raced in on another socket) and,
+    given a role, whether the person holds it (`holds_role`)."""
+    checks = {"applied": ledger_applied(participant_id=participant.id, client_msg_id=client_msg_id)}
+    if role is not None:
+        checks["holds_role"] = Exists(Seat.objects.filter(participant_id=participant.id, role=role))
+    return (Round.objects.filter(session_id=participant.team.session_id).exclude(state=Round.State.PENDING)
+            .annotate(**checks).order_by("-number").first())
+
+
+def _check_open(game_round: Round | None) -> None:
     if game_round is None:
         raise LabError("round_not_open", "The session has not started yet: wait for the facilitator.")
     if game_round.state == Round.State.PAUSED:
         raise LabError("round_paused", "The facilitator has paused the round; your change was not saved.")
     if game_round.state != Round.State.OPEN:
         raise LabError("round_closed", f"Round {game_round.number} is closed; changes are no longer accepted.")
-    return team, game_round
 
 
 def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, client_msg_id: str,
@@ -64,43 +89,53 @@ def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, 
                                detail=detail or {}, counted=counted)
 
 
-def _begin(participant_id: int, client_msg_id: str) -> tuple[Participant, Team | None, Round | None]:
-    """Load the participant and lock their team for a message; no team when it was applied before."""
-    participant = Participant.objects.get(pk=participant_id)
-    if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-        return participant, None, None  # a retry: answer again, even after the close
-    team, game_round = _lock_team_round(participant)
-    if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
-        return participant, None, None  # the same message raced in on another socket
-    return participant, team, game_round
+def _begin(participant_id: int, client_msg_id: str, role: str | None = None) -> tuple[Participant, Round | None]:
+    """Lock the person's team for a message and read the round; `round.applied` when it was applied before
+    (then answer again, even after the close). The round is read after the lock, so a message that waited
+    for a teammate's sees the round as it is now."""
+    participant = _lock_team(participant_id)
+    game_round = _round_for_message(participant, client_msg_id, role)
+    if game_round is None or not game_round.applied:
+        _check_open(game_round)
+    return participant, game_round
+
+
+def _stale_base(base_version) -> int:
+    """base_version as a number the database can compare (checked against the latest version afterwards)."""
+    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= 2**31 - 1:
+        return 0
+    return base_version
 
 
 def package_edit(*, participant_id: int, lever: str, value, base_version, client_msg_id) -> dict:
     client_msg_id = client_id_clean(client_msg_id)
+    spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
     with transaction.atomic():
-        participant, team, game_round = _begin(participant_id, client_msg_id)
-        if team is None:
-            return _current_package(participant)
-        spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
+        participant, game_round = _begin(participant_id, client_msg_id, spec.role if spec else None)
+        team = participant.team
+        if game_round.applied:
+            return _current_package(team, game_round)
         if spec is None:
             raise LabError("unknown_lever", f"There is no lever called {lever!r}.", field="lever")
-        if spec.role not in participant_roles(participant=participant):
+        if not game_round.holds_role:
             raise Forbidden("not_your_lever", f"{spec.label} belongs to the {spec.role} role.", field=lever)
         try:
             value = engine.validate_lever(lever, _beyond_float_as_inf(value))
         except engine.DecisionError as exc:
             raise LabError("invalid_value", decision_error_text(exc, session_scenario(session=team.session).currency),
                            field=lever)
-        latest = package_latest(team=team, game_round=game_round)
+        # Stale only if someone *else* changed this lever since the base: your own earlier edit,
+        # still unacknowledged when you typed again, is not a conflict. Read with the latest version.
+        changed_since = (PackageVersion.objects.filter(team=team, round=game_round, version__gt=_stale_base(base_version),
+                                                       changed_lever=lever).exclude(author=participant))
+        latest = (team.package_versions.filter(round=game_round).select_related("author")
+                  .annotate(stale=Exists(changed_since)).order_by("-version").first())
         if latest.aligned_at:
             raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
         if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
             raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
                            field="base_version")
-        # Stale only if someone *else* changed this lever since the base: your own earlier edit,
-        # still unacknowledged when you typed again, is not a conflict.
-        if (team.package_versions.filter(round=game_round, version__gt=base_version, changed_lever=lever)
-                .exclude(author=participant).exists()):
+        if latest.stale:
             raise LabError("stale_version", f"{spec.label} was changed by a teammate since version {base_version}; "
                            "review the new value and edit again.", field=lever)
         if latest.levers.get(lever) == value:  # nothing changes: filed for the retry, not counted
@@ -113,7 +148,7 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
             team=team, round=game_round, version=latest.version + 1, levers={**latest.levers, lever: value},
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
         )
-        payload = package_payload(package=package, scenario=session_scenario(session=team.session))
+        payload = package_payload(package=package, scenario=session_scenario(session=team.session), approvals={})
         package_broadcast(team=team, payload=payload,
                           log=version_entries(package=package, previous_levers=latest.levers))
     return payload
@@ -122,9 +157,10 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
 def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
-        participant, team, game_round = _begin(participant_id, client_msg_id)
-        if team is None:
-            return _current_package(participant)
+        participant, game_round = _begin(participant_id, client_msg_id)
+        team = participant.team
+        if game_round.applied:
+            return _current_package(team, game_round)
         latest = package_latest(team=team, game_round=game_round)
         if isinstance(version, bool) or not isinstance(version, int):
             raise LabError("invalid_message", "version must be the package version number you reviewed.",
@@ -140,16 +176,18 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
             raise LabError("invalid_package", "This package cannot be approved yet: " + decision_error_text(exc),
                            field=exc.field)
         roles = participant_roles(participant=participant)
-        approved = set(latest.approvals.values_list("role", flat=True))
-        log = [approval_entry(approval=Approval.objects.create(package_version=latest, role=role, participant=participant),
-                              version=latest.version)
-               for role in sorted(roles - approved)]
+        approvals = list(latest.approvals.select_related("participant"))
+        approved = {a.role for a in approvals}
+        added = Approval.objects.bulk_create(
+            Approval(package_version=latest, role=role, participant=participant) for role in sorted(roles - approved))
+        log = [approval_entry(approval=approval, version=latest.version) for approval in added]
         _ledger(participant, team, game_round, LedgerEntry.Kind.APPROVE, client_msg_id, ",".join(sorted(roles)),
                 {"version": latest.version}, counted=bool(log))  # a second click approves nothing new
         if approved | roles >= set(engine.ROLES):
             latest.aligned_at = timezone.now()
             latest.save(update_fields=["aligned_at"])
-        payload = package_payload(package=latest, scenario=session_scenario(session=team.session))
+        payload = package_payload(package=latest, scenario=session_scenario(session=team.session),
+                                  approvals=approvals_payload(approvals=approvals + added))
         package_broadcast(team=team, payload=payload, log=log)
         if latest.aligned_at:
             transaction.on_commit(lambda: round_close_if_all_aligned(round_id=game_round.id), robust=True)
@@ -162,10 +200,11 @@ def package_reopen(*, participant_id: int, client_msg_id) -> dict:
     with a `reopen` log entry)."""
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
-        participant, team, game_round = _begin(participant_id, client_msg_id)
-        if team is None:
-            return _current_package(participant)
-        if "director" not in participant_roles(participant=participant):
+        participant, game_round = _begin(participant_id, client_msg_id, "director")
+        team = participant.team
+        if game_round.applied:
+            return _current_package(team, game_round)
+        if not game_round.holds_role:
             raise Forbidden("not_your_decision", "Only the director can reopen an aligned package.")
         latest = package_latest(team=team, game_round=game_round)
         if latest.aligned_at is None:
@@ -178,13 +217,12 @@ def package_reopen(*, participant_id: int, client_msg_id) -> dict:
         package = PackageVersion.objects.create(
             team=team, round=game_round, version=latest.version + 1, levers=latest.levers, author=participant,
             author_role="director", base_version=latest.version, reopened=True)
-        payload = package_payload(package=package, scenario=session_scenario(session=team.session))
+        payload = package_payload(package=package, scenario=session_scenario(session=team.session), approvals={})
         package_broadcast(team=team, payload=payload, log=version_entries(package=package, previous_levers=latest.levers))
     return payload
 
 
-def _current_package(participant: Participant) -> dict | None:
-    team = participant.team
-    game_round = round_current(session=team.session)
-    return (package_payload(package=package_latest(team=team, game_round=game_round),
-                            scenario=session_scenario(session=team.session)) if game_round else None)
+def _current_package(team: Team, game_round: Round) -> dict | None:
+    """A retry's answer: the package as it is now."""
+    return package_payload(package=package_latest(team=team, game_round=game_round),
+                           scenario=session_scenario(session=team.session))
