@@ -13,10 +13,11 @@ import asyncio
 import collections
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import F
@@ -68,17 +69,16 @@ def _next_seq(model, pk: int, field: str = "seq") -> int:
 _loop: asyncio.AbstractEventLoop | None = None
 _inbox: asyncio.Queue | None = None  # (group, message) handed over by the threads, for _route
 _outboxes: dict[str, collections.deque] = {}  # group -> messages waiting, while its sender runs
-_batches: dict[str, "_Batch"] = {}  # emit_coalesced key -> items waiting
 _tasks: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
 
 
 def bind_event_loop() -> None:
     """Called on the event loop by every consumer's connect: sends from threads go to this loop."""
-    global _loop, _inbox, _outboxes, _batches
+    global _loop, _inbox, _outboxes
     loop = asyncio.get_running_loop()
     if _loop is loop:
         return
-    _loop, _inbox, _outboxes, _batches = loop, asyncio.Queue(), {}, {}
+    _loop, _inbox, _outboxes = loop, asyncio.Queue(), {}
     _spawn(_route(_inbox, _outboxes))
 
 
@@ -145,73 +145,50 @@ def _send(group: str, message: dict) -> None:
         log.exception("group_send to %s failed", group)
 
 
-class _Batch:
-    """Items handed to one emit_coalesced key since its last publish."""
-
-    def __init__(self, publish, window: float):
-        self.publish, self.window, self.items, self.due, self.last = publish, window, [], False, float("-inf")
-
-    def schedule(self, batches: dict, key: str) -> None:
-        """Publish at once if the key was quiet for its window, else a window after its last publish."""
-        loop = asyncio.get_running_loop()
-        self.due = True
-        loop.call_later(max(0.0, self.last + self.window - loop.time()),
-                        lambda: _spawn(_publish(batches, key, self)))
-
-
-def _gather(batches: dict, key: str, item, publish, window: float) -> None:
-    """On the loop: keep the item; one publish per key runs at a time, at most one per window."""
-    batch = batches.get(key)
-    if batch is None:
-        batch = batches[key] = _Batch(publish, window)
-    batch.publish, batch.window = publish, window
-    batch.items.append(item)
-    if not batch.due:
-        batch.schedule(batches, key)
-
-
-async def _publish(batches: dict, key: str, batch: _Batch) -> None:
-    loop = asyncio.get_running_loop()
-    items, batch.items = batch.items, []
-    batch.last = loop.time()
-    try:
-        # Off the loop (the publish reads and numbers in the database), in the one shared sync thread: publishes
-        # are few and short once coalesced. In the loop's executor instead, the PostgreSQL pool ran dry in
-        # tests/game/test_consumer_fuzz.py, whose loops (and their executors) end with every example.
-        await database_sync_to_async(batch.publish)(items)
-    except Exception:  # the next change (or a resync) brings the truth
-        log.exception("publishing %s failed", key)
-    finally:
-        batch.due = False
-        if batch.items:  # handed over while this one ran: they go together in the next
-            batch.schedule(batches, key)
-        else:
-            loop.call_later(batch.window + 1.0, _forget, batches, key, batch)
-
-
-def _forget(batches: dict, key: str, batch: _Batch) -> None:
-    if batches.get(key) is batch and not batch.due and not batch.items:
-        del batches[key]
+_coalescing = threading.Lock()
+_waiting: dict[str, list] = {}  # emit_coalesced key -> items handed over since its last publish
+_publishing: set[str] = set()  # keys whose publisher runs (in some thread)
+_last: dict[str, float] = {}  # key -> when it last published (monotonic)
 
 
 def _coalesce(key: str, item, publish, window: float = 0.0) -> None:
-    loop, batches = _loop, _batches
-    if loop is not None and loop.is_running() and not loop.is_closed():
-        try:
-            loop.call_soon_threadsafe(_gather, batches, key, item, publish, window)
+    """In the thread whose transaction committed: publish at once, unless a publish of this key runs in
+    another thread, which then takes this item too. A publisher waits out the window before each next one."""
+    with _coalescing:
+        _waiting.setdefault(key, []).append(item)
+        if key in _publishing:
             return
-        except RuntimeError:  # the loop closed in between
-            pass
-    publish([item])
+        _publishing.add(key)
+    try:
+        while True:
+            with _coalescing:
+                items = _waiting.pop(key, [])
+                if not items:
+                    _publishing.discard(key)
+                    return
+                wait = _last.get(key, float("-inf")) + window - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+                with _coalescing:
+                    items += _waiting.pop(key, [])
+            _last[key] = time.monotonic()
+            try:
+                publish(items)
+            except Exception:  # the next change (or a resync) brings the truth
+                log.exception("publishing %s failed", key)
+    except BaseException:
+        with _coalescing:
+            _publishing.discard(key)
+        raise
 
 
 def emit_coalesced(key: str, item, publish: Callable[[list], None], *, window: float = 0.0) -> None:
     """After commit, hand `item` to `publish(items)`, which gets every item handed under `key` since its
     last run. Per key one publish runs at a time, and at most one starts per `window` seconds: a quiet
     key's first item goes at once, and what arrives while a publish runs (or within the window after it
-    started) goes together in the next. In daphne `publish` runs in a worker thread of its own; elsewhere
-    (Celery, commands, sync tests) it runs at once with the one item. For events whose latest state is
-    all that matters (presence): `publish` reads that state and emits it, so a connection storm makes one
+    started) goes together in the next. `publish` runs in the thread whose transaction committed (the
+    publishing one waits out the window; the others only hand over their item). For events whose latest
+    state is all that matters (presence): `publish` reads that state and emits it, so a connection storm makes one
     event per key and publish, not one per socket."""
     transaction.on_commit(lambda: _coalesce(key, item, publish, window))
 

@@ -81,45 +81,52 @@ async def test_a_failing_send_does_not_stop_its_group(monkeypatch):
 
 def recorder(calls: list, pause: float = 0.0):
     def publish(items):
-        calls.append((time.monotonic(), list(items), threading.current_thread() is threading.main_thread()))
+        calls.append((time.monotonic(), list(items)))
         time.sleep(pause)
     return publish
 
 
-async def test_coalesced_items_go_at_once_when_quiet_then_together_once_a_window():
-    bind_event_loop()
+def test_coalesced_items_go_at_once_when_quiet_then_together_once_a_window():
     calls = []
-    for i in range(30):
-        events._coalesce("console", i, recorder(calls), 0.2)
-        await asyncio.sleep(0.005)
-    assert await until(lambda: sum(len(items) for _, items, _ in calls) == 30)
+    publish = recorder(calls)
+
+    def hand(i):
+        events._coalesce("console", i, publish, 0.2)
+
+    threads = []
+    for i in range(30):  # 30 commits in ~0.15 s, each in a thread of its own
+        threads.append(threading.Thread(target=hand, args=(i,)))
+        threads[-1].start()
+        time.sleep(0.005)
+    for t in threads:
+        t.join()
     assert calls[0][1] == [0]  # a quiet key's first item goes at once
-    assert [i for _, items, _ in calls for i in items] == list(range(30))  # every item, in order, once
-    assert len(calls) <= 4  # ~0.15 s of items in windows of 0.2 s: a few publishes, not 30
+    assert sorted(i for _, items in calls for i in items) == list(range(30))  # every item, once
+    assert len(calls) <= 3  # ~0.15 s of items in windows of 0.2 s: a few publishes, not 30
     assert all(b[0] - a[0] >= 0.19 for a, b in zip(calls, calls[1:]))
-    assert not any(on_loop for _, _, on_loop in calls)  # in worker threads, never on the event loop
 
 
-async def test_without_a_window_items_wait_only_for_the_publish_that_runs():
-    bind_event_loop()
+def test_without_a_window_items_wait_only_for_the_publish_that_runs():
     calls = []
     publish = recorder(calls, pause=0.2)  # a slow publish (a busy database)
-    events._coalesce("team", 0, publish)
-    assert await until(lambda: len(calls) == 1)
-    for i in range(1, 10):
+    first = threading.Thread(target=events._coalesce, args=("team", 0, publish))
+    first.start()
+    time.sleep(0.05)
+    for i in range(1, 10):  # handed over while the first runs: they return at once
+        began = time.monotonic()
         events._coalesce("team", i, publish)
-    assert await until(lambda: len(calls) == 2)
-    assert [items for _, items, _ in calls] == [[0], list(range(1, 10))]
-    await asyncio.sleep(0.3)
+        assert time.monotonic() - began < 0.1
+    first.join()
+    assert [items for _, items in calls] == [[0], list(range(1, 10))]
+    began = time.monotonic()
     events._coalesce("team", 10, publish)  # quiet again: at once
-    assert await until(lambda: len(calls) == 3, timeout=0.15)
+    assert calls[-1][1] == [10] and calls[-1][0] - began < 0.1
 
 
-def test_without_an_event_loop_each_item_is_published_at_once(monkeypatch):
-    monkeypatch.setattr(events, "_loop", None)
+def test_each_item_is_published_at_once_when_nothing_runs():
     calls = []
     for i in range(3):
-        events._coalesce("presence.1", i, calls.append, 0.5)
+        events._coalesce("presence.9", i, calls.append)
     assert calls == [[0], [1], [2]]
 
 
@@ -133,7 +140,6 @@ async def test_a_storm_of_presence_changes_is_a_few_events_with_every_change(lob
     sent = []
     monkeypatch.setattr(events, "_send", lambda group, message: sent.append((group, message)))
     monkeypatch.setattr(presence, "CONSOLE_PRESENCE_SECONDS", 1.0)
-    bind_event_loop()
     people = await database_sync_to_async(lambda: list(lobby_session.participants.order_by("id")))()
     began = time.monotonic()
     await asyncio.gather(*(database_sync_to_async(connection_open, thread_sensitive=False)(
