@@ -121,24 +121,29 @@ def spawn(cfg: dict, name: str, cmd: list[str], env: dict) -> subprocess.Popen:
     return proc
 
 
+def wait_until(ready, seconds: float, interval: float = 0.2) -> bool:
+    """Poll `ready()` until it is true (True) or `seconds` have passed (False)."""
+    end = time.monotonic() + seconds
+    while not ready():
+        if time.monotonic() > end:
+            return False
+        time.sleep(interval)
+    return True
+
+
 def stop_group(name: str, pid: int, timeout: float = 20.0) -> None:
     """SIGTERM the process group `start` made for pid, then SIGKILL what is left after timeout."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and group_members(pid):
-        time.sleep(0.1)
-    if group_members(pid):
+    if not wait_until(lambda: not group_members(pid), timeout, 0.1):
         say(f"{name} did not stop within {timeout:.0f} s: killed")
         try:
             os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        end = time.monotonic() + 5
-        while time.monotonic() < end and group_members(pid):
-            time.sleep(0.1)
+        wait_until(lambda: not group_members(pid), 5, 0.1)
 
 
 def port_free(host: str, port: int) -> bool:
@@ -220,11 +225,8 @@ def ensure_postgres(cfg: dict) -> None:
     say(f"starting PostgreSQL {version}/{name} (pg_ctlcluster)")
     subprocess.run(["pg_ctlcluster", version, name, "start"], check=True)
     (cfg["run_dir"] / "started-postgresql").write_text(f"{version} {name}\n")
-    end = time.monotonic() + 30
-    while not answers(host, port):
-        if time.monotonic() > end:
-            raise Refused(f"PostgreSQL {version}/{name} started but does not answer on {host}:{port}")
-        time.sleep(0.3)
+    if not wait_until(lambda: answers(host, port), 30, 0.3):
+        raise Refused(f"PostgreSQL {version}/{name} started but does not answer on {host}:{port}")
 
 
 def ensure_redis(cfg: dict) -> None:
@@ -239,11 +241,8 @@ def ensure_redis(cfg: dict) -> None:
     subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port),
                     "--save", "", "--appendonly", "no", "--dir", str(cfg["run_dir"]), "--pidfile", str(pidfile),
                     "--logfile", str(cfg["run_dir"] / "logs" / "redis.log")], check=True)
-    end = time.monotonic() + 15
-    while not (answers(host, port) and pidfile.exists()):
-        if time.monotonic() > end:
-            raise Refused(f"redis-server started but does not answer on {host}:{port}")
-        time.sleep(0.2)
+    if not wait_until(lambda: answers(host, port) and pidfile.exists(), 15):
+        raise Refused(f"redis-server started but does not answer on {host}:{port}")
     pid = int(pidfile.read_text().split()[0])
     (cfg["run_dir"] / "started-redis").write_text(f"{pid} {start_time(pid)}\n")
 
