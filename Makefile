@@ -5,6 +5,7 @@ PORT   ?= 8000
 # Every interface: participants join from their own devices over the workshop Wi-Fi.
 HOST   ?= 0.0.0.0
 PYTHON ?= python3
+BACKLOG ?= 2048
 
 .PHONY: run test browser services-check bench clean services services-stop services-status
 
@@ -25,7 +26,8 @@ run: $(VENV)/.installed
 	@# The demo logins (a random password made on the first run, kept in .demo_password) and join code.
 	$(PY) manage.py load_demo
 	@echo "Participants join over the network (every interface, port $(PORT)); HOST=127.0.0.1 keeps it to this machine."
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	@# A deep listen queue (Twisted's default is 50): a room of people opening sockets at once is queued, not reset.
+	$(VENV)/bin/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=$(BACKLOG) config.asgi:application
 
 # Chromium for the browser tests, from Debian's packages (needs root, as in CI).
 browser:

@@ -85,9 +85,22 @@ async def test_hundreds_of_sockets_at_once_are_all_accepted_and_get_their_snapsh
     code, people = crowd
     port = storm_server.port
 
+    resets = []
+
     async def join(participant_id, signed):
-        socket = await ws.WebSocket.connect("127.0.0.1", port, f"/ws/play/{code}/",
-                                            headers={"Cookie": f"{cookie_name(code)}={signed}"}, timeout=45)
+        # As the room's socket.js does, a connection the machine's TCP stack reset before the handshake
+        # is tried again after a short pause (a small listen queue on a CI box can do this under a storm);
+        # anything the server itself refuses or drops after accepting fails the test.
+        for attempt in range(4):
+            try:
+                socket = await ws.WebSocket.connect("127.0.0.1", port, f"/ws/play/{code}/",
+                                                    headers={"Cookie": f"{cookie_name(code)}={signed}"}, timeout=45)
+                break
+            except (ConnectionResetError, ConnectionRefusedError):
+                if attempt == 3:
+                    raise
+                resets.append(participant_id)
+                await asyncio.sleep(0.5 * (attempt + 1))
         while True:  # presence events may come first
             frame = json.loads(await asyncio.wait_for(socket.recv(), 45))
             if frame["type"] == "state":
@@ -104,7 +117,7 @@ async def test_hundreds_of_sockets_at_once_are_all_accepted_and_get_their_snapsh
         # Every socket is held open at once, and the server counts each person connected.
         connected = await database_sync_to_async(connected_participant_ids)(participant_ids=[p for p, _ in people])
         assert connected == {p for p, _ in people}
-        print(f"\n  {STORM} sockets accepted with their snapshot in {took:.1f} s")
+        print(f"\n  {STORM} sockets accepted with their snapshot in {took:.1f} s ({len(resets)} handshakes retried)")
     finally:
         await asyncio.gather(*(s.close() for s in sockets), return_exceptions=True)
     log = Path(storm_server.log.name).read_text()

@@ -94,5 +94,24 @@ def test_docker_compose_requires_the_key_and_hosts_and_makes_no_demo_accounts():
 def test_make_run_serves_every_interface_and_prints_the_demo_logins():
     makefile = (ROOT / "Makefile").read_text()
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "manage.py load_demo" in run and "daphne -b $(HOST)" in run
+    assert "manage.py load_demo" in run and "daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=" in run
     assert "HOST   ?= 0.0.0.0" in makefile
+
+
+def test_every_web_launch_listens_with_a_deep_queue_and_the_proxy_holds_thousands_of_sockets():
+    """Twisted listens with a queue of 50 by default: a storm of sockets (a room of people opening the lab at
+    once) overflowed it and the machine reset connections (CI, 36 of 300). Every way of starting daphne sets a
+    backlog; the compose proxy is a whole nginx.conf whose workers hold more than the image's 1,024."""
+    launches = {
+        "Makefile": (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0],
+        "Dockerfile": (ROOT / "Dockerfile").read_text(),
+        "docker-compose.yml": (ROOT / "docker-compose.yml").read_text(),
+        "deploy/one_box/services.py": (ROOT / "deploy/one_box/services.py").read_text(),
+        "tests/browser/conftest.py": (ROOT / "tests/browser/conftest.py").read_text(),
+    }
+    for name, text in launches.items():
+        assert "backlog=" in text and '"-b"' not in text, name
+    compose = launches["docker-compose.yml"]
+    assert "./deploy/nginx.conf:/etc/nginx/nginx.conf:ro" in compose
+    nginx = (ROOT / "deploy/nginx.conf").read_text()
+    assert "worker_connections 8192;" in nginx and "listen 80 backlog=4096;" in nginx

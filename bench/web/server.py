@@ -130,7 +130,7 @@ class Processes:
             self.worker = subprocess.Popen([celery, "-A", "config", "worker", "-P", "solo", "-Q", "benchweb",
                                             "-l", "warning"], cwd=self.lab.src, env=self.lab.env,
                                            stdout=self._log("celery"), stderr=subprocess.STDOUT)
-        daphne_args = ["-b", "127.0.0.1", "-p", str(self.port), self.app]
+        daphne_args = ["-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048", self.app]
         if self.kind == "uvicorn":
             cmd = [py, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
                    "--http", "httptools", "--lifespan", "off", "--no-access-log", "--log-level", "warning", self.app]

@@ -300,7 +300,9 @@ def lab_env(cfg: dict) -> dict:
 def web_command(cfg: dict, port: int) -> list[str]:
     # daphne only: uvicorn + uvloop measured no clear gain (docs/performance.md, "The ceiling").
     # --proxy-headers: the client's address (for lockouts) from nginx's X-Forwarded-For.
-    return [str(BIN / "daphne"), "--proxy-headers", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    # backlog: Twisted listens with a queue of 50; a storm of sockets through nginx would be reset.
+    return [str(BIN / "daphne"), "--proxy-headers", "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=2048",
+            "config.asgi:application"]
 
 
 def write_nginx_conf(cfg: dict) -> Path:
