@@ -7,7 +7,6 @@ Runs when PostgreSQL and Redis are reachable (`make test` selects them), as test
 import asyncio
 import importlib.util
 import json
-import os
 import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from django.conf import settings
 from classroom.identity import cookie_name, sign_token
 from classroom.selectors import connected_participant_ids
 from tests import factories
+from tests.processes import services_env
 
 pytestmark = [
     pytest.mark.services,
@@ -58,14 +58,7 @@ def storm_server(transactional_db):
     without the Celery worker a storm of connections does not need)."""
     from tests.browser.conftest import LabServer
 
-    db = settings.DATABASES["default"]
-    server = LabServer({
-        **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-        "CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-    })
+    server = LabServer(services_env())
     server.start()
     yield server
     server.stop()

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.processes import services_env
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -84,16 +86,11 @@ class LabServer:
 @pytest.fixture
 def lab_server(transactional_db, request):
     db = settings.DATABASES["default"]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING"}
     if settings.SERVICES_MODE:
         request.getfixturevalue("celery_worker_process")
-        env.update({
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": settings.REDIS_URL,
-            "CELERY_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
-            "CHANNEL_PREFIX": settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
-        })
+        env = services_env()
     else:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "LOG_LEVEL": "WARNING"}
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
         env["SQLITE_PATH"] = str(db["NAME"])
