@@ -203,15 +203,26 @@ def rounds_close_due() -> int:
     return sum(round_request_close(round_id=rid, closed_by=Round.ClosedBy.DEADLINE) for rid in list(due))
 
 
-STUCK_AFTER = timedelta(seconds=60)
+# A close task normally starts within a second of being sent; past this, with nobody holding the round's row,
+# its task was lost (a worker killed, a failed run). A duplicate sent to a busy queue is harmless: the close is
+# exactly-once under the row lock and a second run finds the round closed.
+STUCK_AFTER = timedelta(seconds=5)
 
 
 def rounds_retry_stuck() -> int:
-    """Send the close task again for rounds left `closing` (its task failed or was lost)."""
-    stuck = list(Round.objects.filter(state=Round.State.CLOSING, closed_at__lte=timezone.now() - STUCK_AFTER)
-                 .values_list("id", flat=True))
+    """Send the close task again for rounds left `closing` that nobody is closing now.
+
+    round_finalize holds the round's row lock for its whole transaction, so a row this query can lock (SKIP
+    LOCKED passes over held rows) has no close running: either its task failed or the worker running it died,
+    and PostgreSQL rolled its transaction back when the connection dropped. The close is sent again within a
+    tick of the worker's death instead of waiting on the broker's redelivery.
+    """
+    with transaction.atomic():
+        stuck = list(Round.objects.select_for_update(skip_locked=True)
+                     .filter(state=Round.State.CLOSING, closed_at__lte=timezone.now() - STUCK_AFTER)
+                     .values_list("id", flat=True))
     for round_id in stuck:
-        log.warning("round %s stuck in closing; sending its close task again", round_id)
+        log.warning("round %s left closing with no close running; sending its close task again", round_id)
         round_close_task.delay(round_id)
     return len(stuck)
 
