@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 
 from classroom.models import Session, Team
@@ -149,47 +149,70 @@ _coalescing = threading.Lock()
 _waiting: dict[str, list] = {}  # emit_coalesced key -> items handed over since its last publish
 _publishing: set[str] = set()  # keys whose publisher runs (in some thread)
 _last: dict[str, float] = {}  # key -> when it last published (monotonic)
+_timers: set[threading.Timer] = set()  # later publishes not yet run (tests cancel them between tests)
 
 
 def _coalesce(key: str, item, publish, window: float = 0.0) -> None:
-    """In the thread whose transaction committed: publish at once, unless a publish of this key runs in
-    another thread, which then takes this item too. A publisher waits out the window before each next one."""
+    """In the thread whose transaction committed: hand the item over and, for a quiet key, publish at once.
+    Within the window after a publish, the next one is left to a timer thread: a person's request never waits
+    out a window (a committing thread that slept held that person's answer, and under a steady stream of
+    edits it would never have stopped publishing)."""
     with _coalescing:
         _waiting.setdefault(key, []).append(item)
-        if key in _publishing:
+        if key in _publishing:  # a publish of this key is running or set: it takes this item too
             return
         _publishing.add(key)
+        wait = _last.get(key, float("-inf")) + window - time.monotonic()
+    if wait > 0:
+        _publish_later(key, publish, window, wait)
+    else:
+        _publish_waiting(key, publish, window)
+
+
+def _publish_later(key: str, publish, window: float, wait: float) -> None:
+    def run() -> None:
+        try:
+            _publish_waiting(key, publish, window)
+        finally:
+            _timers.discard(timer)
+            connections.close_all()  # this thread's own database connection: it ends here
+
+    timer = threading.Timer(wait, run)
+    timer.daemon = True
+    with _coalescing:
+        _timers.add(timer)
+    timer.start()
+
+
+def _publish_waiting(key: str, publish, window: float) -> None:
+    """Publish what was handed over under `key`; whatever arrives meanwhile goes one window later."""
+    with _coalescing:
+        items = _waiting.pop(key, [])
+        _last[key] = time.monotonic()
     try:
-        while True:
-            with _coalescing:
-                items = _waiting.pop(key, [])
-                if not items:
-                    _publishing.discard(key)
-                    return
-                wait = _last.get(key, float("-inf")) + window - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-                with _coalescing:
-                    items += _waiting.pop(key, [])
-            _last[key] = time.monotonic()
-            try:
-                publish(items)
-            except Exception:  # the next change (or a resync) brings the truth
-                log.exception("publishing %s failed", key)
-    except BaseException:
+        if items:
+            publish(items)
+    except Exception:  # the next change (or a resync) brings the truth
+        log.exception("publishing %s failed", key)
+    finally:
         with _coalescing:
-            _publishing.discard(key)
-        raise
+            if _waiting.get(key):
+                wait = _last[key] + window - time.monotonic()
+            else:
+                _publishing.discard(key)
+                wait = None
+        if wait is not None:
+            _publish_later(key, publish, window, max(wait, 0.0))
 
 
 def emit_coalesced(key: str, item, publish: Callable[[list], None], *, window: float = 0.0) -> None:
     """After commit, hand `item` to `publish(items)`, which gets every item handed under `key` since its
     last run. Per key one publish runs at a time, and at most one starts per `window` seconds: a quiet
-    key's first item goes at once, and what arrives while a publish runs (or within the window after it
-    started) goes together in the next. `publish` runs in the thread whose transaction committed (the
-    publishing one waits out the window; the others only hand over their item). For events whose latest
-    state is all that matters (presence): `publish` reads that state and emits it, so a connection storm makes one
-    event per key and publish, not one per socket."""
+    key's first item goes at once, in the thread whose transaction committed; what arrives while a publish
+    runs (or within the window after it started) goes together in the next, from a timer thread, so no
+    request waits on the window. For events whose latest state is all that matters (presence, the console's
+    package badges): `publish` reads that state and emits it, so a storm makes one event per key and window,
+    not one per change."""
     transaction.on_commit(lambda: _coalesce(key, item, publish, window))
 
 

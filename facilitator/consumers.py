@@ -47,6 +47,9 @@ class ConsoleConsumer(LabConsumer):
             await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync' and 'ping'; "
                                           "commands go through the console's buttons.", field="type").as_frame(ref))
 
+    async def packages_changed(self, event):  # the console's coalesced package summaries
+        await self.send_json(event)
+
     async def disruption_injected(self, event):
         await self.send_json(event)
 

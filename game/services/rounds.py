@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import LabError
-from classroom.events import emit_console_team_event, emit_session_event, emit_team_event
+from classroom.events import emit_session_event, emit_team_event
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
@@ -27,6 +27,7 @@ from game.models import PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
                             round_playing, session_history, session_scenario)
 from game.services.alignment import alignment_score, priority_mismatch
+from game.services.console_packages import packages_tell_console
 from game.services.disruptions import (disruption_event, disruptions_announce_round, disruptions_for_session,
                                        disruptions_landing)
 from game.tasks import round_close_task
@@ -60,10 +61,10 @@ def team_prepare_for_open_round(*, team: Team) -> None:
 
 
 def package_broadcast(*, team: Team, payload: dict, log: list | None = None) -> None:
-    """Tell the team room and the facilitator console about a package version (after commit); `log`: the
+    """Tell the team room and (coalesced) the facilitator console about a package version (after commit); `log`: the
     round-log entries it adds (game/round_log.py), which the rooms append to their history."""
     emit_team_event(team.id, "package.updated", {"package": payload, "log": log or []})
-    emit_console_team_event(team.session_id, team.id, "package.updated", {"package": payload})
+    packages_tell_console(session_id=team.session_id, team_id=team.id)  # coalesced: console_packages.py
 
 
 def _round_open(session: Session, game_round: Round) -> None:

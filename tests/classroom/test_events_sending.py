@@ -86,12 +86,26 @@ def recorder(calls: list, pause: float = 0.0):
     return publish
 
 
+def settled(key: str, timeout: float = 3.0) -> bool:
+    """The later publishes run on timer threads: wait until none of this key is left."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        with events._coalescing:
+            if key not in events._publishing and not events._waiting.get(key):
+                return True
+        time.sleep(0.01)
+    return False
+
+
 def test_coalesced_items_go_at_once_when_quiet_then_together_once_a_window():
     calls = []
     publish = recorder(calls)
+    waited = []
 
     def hand(i):
+        began = time.monotonic()
         events._coalesce("console", i, publish, 0.2)
+        waited.append(time.monotonic() - began)
 
     threads = []
     for i in range(30):  # 30 commits in ~0.15 s, each in a thread of its own
@@ -100,6 +114,8 @@ def test_coalesced_items_go_at_once_when_quiet_then_together_once_a_window():
         time.sleep(0.005)
     for t in threads:
         t.join()
+    assert max(waited) < 0.1  # no committing thread waits out a window: the next publish is a timer's
+    assert settled("console")
     assert calls[0][1] == [0]  # a quiet key's first item goes at once
     assert sorted(i for _, items in calls for i in items) == list(range(30))  # every item, once
     assert len(calls) <= 3  # ~0.15 s of items in windows of 0.2 s: a few publishes, not 30
@@ -117,6 +133,7 @@ def test_without_a_window_items_wait_only_for_the_publish_that_runs():
         events._coalesce("team", i, publish)
         assert time.monotonic() - began < 0.1
     first.join()
+    assert settled("team")
     assert [items for _, items in calls] == [[0], list(range(1, 10))]
     began = time.monotonic()
     events._coalesce("team", 10, publish)  # quiet again: at once
@@ -127,6 +144,7 @@ def test_each_item_is_published_at_once_when_nothing_runs():
     calls = []
     for i in range(3):
         events._coalesce("presence.9", i, calls.append)
+    assert settled("presence.9")
     assert calls == [[0], [1], [2]]
 
 
@@ -137,6 +155,8 @@ async def test_a_storm_of_presence_changes_is_a_few_events_with_every_change(lob
 
     await database_sync_to_async(factories.join_many)(lobby_session, 12)
     await database_sync_to_async(factories.start)(lobby_session, facilitator)
+    # the round's opening packages reach the console (coalesced) before the storm: its numbers are presence's
+    assert await database_sync_to_async(settled)(f"packages.session.{lobby_session.id}")
     sent = []
     monkeypatch.setattr(events, "_send", lambda group, message: sent.append((group, message)))
     monkeypatch.setattr(presence, "CONSOLE_PRESENCE_SECONDS", 1.0)

@@ -1,5 +1,6 @@
 """Presence that tells the truth: sockets are rows with heartbeats; a socket whose disconnect never runs
 (its process crashed) is found dead within the TTL, and the ledger says when the person really left."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -78,5 +79,13 @@ def test_presence_changes_reach_the_team_and_the_console(started_session, monkey
     connection_open(participant_id=person.id, channel_name="x")
     age("x", presence_ttl().total_seconds() + 1)
     presence_sweep()
-    events = [(g.split(".")[0], m["connected"]) for g, m in sent if m["type"] == "presence.changed"]
-    assert events == [("team", True), ("session", True), ("team", False), ("session", False)]
+
+    def events():
+        return [(g.split(".")[0], m["connected"]) for g, m in sent if m["type"] == "presence.changed"]
+
+    # the console's second one follows within its window, from a timer thread (classroom/events.py)
+    for _ in range(100):
+        if len(events()) == 4:
+            break
+        time.sleep(0.02)
+    assert events() == [("team", True), ("session", True), ("team", False), ("session", False)]

@@ -38,13 +38,15 @@ async def test_console_sees_every_team_live(started_session, facilitator):
     hr = await database_sync_to_async(factories.holder)(started_session, "hr")
     await database_sync_to_async(package_edit)(participant_id=hr.id, lever="overtime_share", value=0.1,
                                                base_version=1, client_msg_id="e")
-    event = await comm.receive_json_from(timeout=5)
-    assert event["type"] == "package.updated" and event["team_id"] == snap["teams"][0]["id"]
-    assert event["team_seq"] == snap["teams"][0]["console_seq"] + 1 and event["package"]["version"] == 2
-    # An edit numbers its team's console events and leaves the session's counter (and row) alone.
+    event = await comm.receive_json_from(timeout=5)  # within the console's coalescing window (0.25 s)
+    team_id = snap["teams"][0]["id"]
+    assert event["type"] == "packages.changed" and event["seq"] == snap["seq"] + 1
+    assert event["teams"] == [{"team_id": team_id, "package": {"version": 2, "aligned": False, "approvals": {}}}]
+    # An edit leaves the team's console counter alone; the summary matches the snapshot's package.
     fresh = await database_sync_to_async(session_snapshot)(session_id=started_session.id)
-    assert fresh["seq"] == snap["seq"]
-    assert fresh["teams"][0]["console_seq"] == event["team_seq"] and fresh["teams"][0]["package"] == event["package"]
+    assert fresh["seq"] == event["seq"] and fresh["teams"][0]["console_seq"] == snap["teams"][0]["console_seq"]
+    package = fresh["teams"][0]["package"]
+    assert {k: package[k] for k in ("version", "aligned", "approvals")} == event["teams"][0]["package"]
     await comm.disconnect()
 
 

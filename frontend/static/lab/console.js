@@ -62,7 +62,13 @@
     if (!state) return;
     if (typeof e.team_seq === "number" && !teamEventInOrder(e)) return;
     switch (e.type) {
-      case "package.updated": team(e.team_id).package = e.package; break;
+      case "packages.changed":  // coalesced: each listed team's package summary (version, aligned, approvals)
+        e.teams.forEach(function (c) {
+          var t = team(c.team_id);
+          if (!t) { socket.resync(); return; }  // a team we have not seen yet
+          t.package = Object.assign({}, t.package, c.package);
+        });
+        break;
       case "round.changed": state.round = e.round; break;
       case "round.results":
         state.leaderboard = e.leaderboard; state.history = e.history;
