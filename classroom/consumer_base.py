@@ -152,14 +152,15 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
         except (StopConsumer, DenyConnection):
             raise
         except (OperationalError, InterfaceError):
-            # The database went away under this message (a restart, a dropped connection): not a bug, and the
-            # transaction was rolled back, or, if it went away during COMMIT, perhaps not. Either way the
-            # client id makes a retry safe. The pool replaces the dead connection on the next checkout.
+            # The database went away under this message (a PostgreSQL restart, a dropped connection; SQLite
+            # locked past its timeout): not a bug, and the transaction was rolled back, or, if it went away
+            # during COMMIT, perhaps not. Either way the client id makes a retry safe. The pool replaces the
+            # dead connection on the next checkout (config/postgresql/base.py).
             logger.warning("%s: database unavailable while handling a %r frame", type(self).__name__,
                            str(content.get("type"))[:40], exc_info=True)
             await self.send_json(LabError(
-                "database_unavailable", "The lab lost its connection to its database for a moment, so this may "
-                "not have been saved. Try again: it is never applied twice.").as_frame(
+                "database_unavailable", "The lab could not reach its database just now, so this may not have "
+                "been saved. Try again: it is never applied twice.").as_frame(
                     ref if isinstance(ref, str) else None))
         except Exception:
             # A bug, not the client's fault: log it and answer, rather than closing the socket with 1011
