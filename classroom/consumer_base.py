@@ -3,6 +3,7 @@
 Every frame gets an answer: a frame that is not JSON, too long or nested too deep is answered
 `invalid_json`; one holding a NUL character or a lone surrogate anywhere is answered `invalid_message`
 with the field named;
+a database that went away under a frame (a PostgreSQL restart) is answered `database_unavailable`;
 an exception a handler did not expect is logged and answered `internal_error`. The one frame that
 closes the socket is one too many: each socket has a budget (LAB_SOCKET_BURST frames at once, then
 LAB_SOCKET_FRAMES_PER_SECOND sustained); past it frames are answered `too_fast` and not handled, and a
@@ -15,6 +16,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import InterfaceError, OperationalError
 
 from classroom.errors import LabError
 from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
@@ -149,6 +151,17 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
             await self.receive_json(content)
         except (StopConsumer, DenyConnection):
             raise
+        except (OperationalError, InterfaceError):
+            # The database went away under this message (a PostgreSQL restart, a dropped connection; SQLite
+            # locked past its timeout): not a bug, and the transaction was rolled back, or, if it went away
+            # during COMMIT, perhaps not. Either way the client id makes a retry safe. The pool replaces the
+            # dead connection on the next checkout (config/postgresql/base.py).
+            logger.warning("%s: database unavailable while handling a %r frame", type(self).__name__,
+                           str(content.get("type"))[:40], exc_info=True)
+            await self.send_json(LabError(
+                "database_unavailable", "The lab could not reach its database just now, so this may not have "
+                "been saved. Try again: it is never applied twice.").as_frame(
+                    ref if isinstance(ref, str) else None))
         except Exception:
             # A bug, not the client's fault: log it and answer, rather than closing the socket with 1011
             # (which also skipped `disconnect`).

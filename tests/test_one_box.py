@@ -2,11 +2,9 @@
 Celery worker and beat; the lab answers through the proxy (a page and a team-room socket), and
 `stop` leaves no process behind. Services mode only (PostgreSQL and Redis answer on 127.0.0.1). A
 scratch database of its own (created by the script when missing, kept between runs so migrate has
-little to do) and Redis DB 12 with its own prefix and queue (flushed afterwards)."""
+little to do) and Redis DB 12 with its own prefix and queue (flushed afterwards): tests/one_box.py."""
 import asyncio
 import json
-import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -15,8 +13,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPT = ROOT / "deploy" / "one_box" / "services.py"
+from tests.one_box import ROOT, SCRIPT, group_pids, listening, make_session
+from tests.one_box import one_box as shared_one_box
+
 DB = "dl_one_box_test"
 REDIS = "redis://127.0.0.1:6379/12"
 
@@ -26,65 +25,10 @@ pytestmark = [
 ]
 
 
-def free_port_block(count: int) -> int:
-    """A port p with p..p+count-1 all free on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            base = s.getsockname()[1]
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for p in range(base, base + count):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", p))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    pytest.fail("no free block of ports")
-
-
-def group_pids(pgids: set[int]) -> list[int]:
-    left = []
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) in pgids and fields[0] != "Z":
-                left.append(int(entry.name))
-    return left
-
-
-def listening(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def one_box(tmp_path):
-    nginx = subprocess.run([sys.executable, str(SCRIPT), "nginx"], capture_output=True, text=True, timeout=600)
-    if nginx.returncode != 0:
-        pytest.skip(f"no nginx for the one-box services mode: {nginx.stderr.strip()}")
-    port = free_port_block(3)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "LAB_", "CELERY", "CHANNEL"))}
-    env.update({"RUN_DIR": str(tmp_path / "run"), "PORT": str(port), "WEB": "2", "HOST": "127.0.0.1",
-                "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "REDIS_URL": REDIS,
-                "CELERY_QUEUE": "onebox", "CHANNEL_PREFIX": "onebox", "WORKER_CONCURRENCY": "1"})
-    yield port, env, tmp_path / "run"
-    subprocess.run([sys.executable, str(SCRIPT), "stop"], env=env, capture_output=True, timeout=120)
-    import redis
-
-    redis.Redis.from_url(REDIS).flushdb()
+    with shared_one_box(tmp_path, db=DB, redis_url=REDIS, name="onebox") as box:
+        yield box
 
 
 def join_and_open_room(port: int, env: dict) -> dict:
@@ -94,12 +38,7 @@ def join_and_open_room(port: int, env: dict) -> dict:
     from load import join_all
     from wsclient import WebSocket
 
-    made = subprocess.run([sys.executable, "bench/web/setup_session.py", "--minutes", "30"], cwd=ROOT,
-                          env={**env, "DJANGO_SECRET_KEY": (Path(env["RUN_DIR"]) / "secret_key").read_text().strip(),
-                               "DJANGO_ALLOWED_HOSTS": "127.0.0.1"},
-                          capture_output=True, text=True, timeout=120)
-    assert made.returncode == 0, made.stderr[-2000:]
-    code = json.loads(made.stdout)["join_code"]
+    code = make_session(env)["join_code"]
     cookies, _ = join_all(port, code, 1, 1)
 
     async def room():

@@ -153,6 +153,11 @@ if DATABASE_URL:
     # up idle in finished threads: PostgreSQL gets a pool instead, and connections go back to it.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2, "max_size": env.int("DB_POOL_MAX", default=20), "timeout": 10}
+    # After a PostgreSQL restart every idle pooled connection is dead: this backend checks each checkout and, at
+    # the first dead one, the whole pool (config/postgresql/base.py). Django's CONN_HEALTH_CHECKS stays off: its
+    # check makes psycopg_pool back off 1, 2, 4 s between dead connections, past the pool's 10 s timeout.
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "config.postgresql"
 else:
     DATABASES = {
         "default": {
