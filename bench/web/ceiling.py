@@ -292,7 +292,7 @@ def run_bare(args, bare: BareLab, n: int, port: int, server: str) -> dict:
 
 def run_lab(args, lab: Lab, n: int, port: int, server: str) -> dict:
     lab.fresh()
-    procs = Processes(lab, port, server=server)
+    procs = Processes(lab, port, server=server, web=args.web)
     procs.start()
     try:
         setup = json.loads(lab.run_script("bench/web/setup_session.py", "--minutes", "60"))
@@ -368,6 +368,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18600)
     parser.add_argument("--join-workers", type=int, default=8)
     parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--web", type=int, default=1,
+                        help="services mode: the lab's web processes, behind nginx as `make services` runs them")
     parser.add_argument("--close-wait", type=float, default=60.0,
                         help="after the load, the facilitator closes the round: wait this long for every screen")
     parser.add_argument("--out", default=None)

@@ -311,7 +311,7 @@ class CpuMeter:
         self.procs = procs
 
     def read(self) -> dict:
-        return {"t": time.monotonic(), "server": proc_cpu_seconds(self.procs.server.pid),
+        return {"t": time.monotonic(), "server": sum(proc_cpu_seconds(pid) for pid in self.procs.server_pids()),
                 "worker": proc_cpu_seconds(self.procs.worker.pid) if self.procs.worker else 0.0,
                 "db_redis": named_cpu_seconds(("postgres", "redis-server")),
                 "generator": sum(os.times()[:2]), "system": system_cpu()}
