@@ -194,13 +194,18 @@ def package_of(state) -> dict:
 
 
 def http_get(url, timeout=15.0):
+    """Status, seconds taken and JSON body (or None)."""
     began = time.monotonic()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as answer:
-            status = answer.status
+            status, body = answer.status, answer.read()
     except urllib.error.HTTPError as error:
-        status = error.code
-    return status, time.monotonic() - began
+        status, body = error.code, error.read()
+    try:
+        body = json.loads(body)
+    except ValueError:
+        body = None
+    return status, time.monotonic() - began, body
 
 
 @pytest.fixture
@@ -246,9 +251,13 @@ async def test_a_redis_restart_loses_nothing_accepted_and_the_deadline_still_fir
     if down:
         for i, seat in enumerate(seats):
             codes[i] = await seat.closed_within(max(0.1, 0.5 - (time.monotonic() - killed)))
-        status, took = await asyncio.to_thread(http_get, projector)
+        status, took, body = await asyncio.to_thread(http_get, projector)
         print(f"\n  during the outage: projector state.json answered {status} in {took:.2f} s")
-        assert status >= 500 and took < 5, "a request that needs the cache hung while Redis was down"
+        assert took < 5, "a request that needs the cache hung while Redis was down"
+        assert status == 503 and body["error"]["code"] == "service_unavailable"
+        status, took, _ = await asyncio.to_thread(http_get, f"{server.url}/join/{code}/")
+        print(f"  during the outage: the join page answered {status} in {took:.2f} s")
+        assert status == 503 and took < 5
         took, error = await database_sync_to_async(publish_timed)(redis_box.url, round1.id)
         print(f"  during the outage: a Celery publish gave up in {took:.2f} s ({error})")
         assert error and took < 10, "publishing a task hung while Redis was down"
@@ -279,8 +288,8 @@ async def test_a_redis_restart_loses_nothing_accepted_and_the_deadline_still_fir
     assert seen["package"]["levers"]["overtime_share"] == 0.2
 
     # HTTP paths that need Redis work again without restarting anything.
-    status_up, _ = await asyncio.to_thread(http_get, projector)
-    assert status_up == 200
+    assert (await asyncio.to_thread(http_get, projector))[0] == 200
+    assert (await asyncio.to_thread(http_get, f"{server.url}/join/{code}/"))[0] == 200
 
     # The deadline still fires and the worker, back on the broker, plays the month.
     closed = await database_sync_to_async(wait_until)(
