@@ -11,6 +11,7 @@ socket that keeps sending LAB_SOCKET_BURST more after that is closed with 4429.
 A socket whose channel layer fails (Redis restarted or away, in services mode) is closed with 4503: its group
 memberships died with Redis' memory, and the browser's reconnect joins them again and resyncs.
 """
+import asyncio
 import json
 import logging
 import time
@@ -20,6 +21,7 @@ from channels.db import database_sync_to_async
 from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import MaxConnectionsError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from classroom.errors import LabError
@@ -130,12 +132,16 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
         """A channel-layer error closes every socket of the process with 4503 (before this, the socket that saw it
         ended with a traceback and 1011, skipping `disconnect`; the others could stay open and never hear a
         teammate again)."""
+        self.loop = asyncio.get_running_loop()  # one per server process; a test runs several, one after another
         LabConsumer.live.add(self)
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as exc:
             if not self.layer_lost:
-                others = [c for c in LabConsumer.live if c is not self and not c.layer_lost]
+                # A full connection pool is this socket's trouble, not a Redis that lost its memory: closing every
+                # socket then would only feed the storm that filled the pool.
+                others = [] if isinstance(exc, MaxConnectionsError) else [
+                    c for c in LabConsumer.live if c is not self and not c.layer_lost and c.loop is self.loop]
                 logger.warning("channel layer failed (%s): closing %s socket(s) of this process with %s",
                                str(exc)[:120], len(others) + 1, CLOSE_LAYER_LOST)
                 for consumer in [self, *others]:
