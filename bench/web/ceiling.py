@@ -138,18 +138,22 @@ class BarePerson:
 # ----------------------------------------------------------------------------- one driver for both
 async def _open_all(people, concurrency: int) -> tuple[list, int, float, list]:
     gate = asyncio.Semaphore(concurrency)
-    times, failures = [], 0
+    times, failures, reasons = [], 0, {}
 
     async def open_one(person):
         nonlocal failures
         async with gate:
             try:
                 times.append(await person.connect())
-            except (OSError, asyncio.TimeoutError, WSClosed, RuntimeError, asyncio.IncompleteReadError):
+            except (OSError, asyncio.TimeoutError, WSClosed, RuntimeError, asyncio.IncompleteReadError) as exc:
                 failures += 1
+                reason = f"{type(exc).__name__}: {exc}"[:120]
+                reasons[reason] = reasons.get(reason, 0) + 1
 
     started = time.perf_counter()
     await asyncio.gather(*(open_one(p) for p in people))
+    if reasons:
+        print("  connect failures:", json.dumps(reasons), file=sys.stderr, flush=True)
     return times, failures, time.perf_counter() - started, [p for p in people if p.ws is not None]
 
 

@@ -138,7 +138,7 @@ class Processes:
         if self.web > 1:
             self._start_behind_nginx(py)
             return
-        daphne_args = ["-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048", self.app]
+        daphne_args = ["--websocket_connect_timeout", "60", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048", self.app]
         if self.kind == "uvicorn":
             cmd = [py, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
                    "--http", "httptools", "--lifespan", "off", "--no-access-log", "--log-level", "warning", self.app]
@@ -164,7 +164,7 @@ class Processes:
         import services as one_box
 
         ports = [self.port + 1 + i for i in range(self.web)]
-        procs = [subprocess.Popen([py, "-m", "daphne", "-e", f"tcp:port={p}:interface=127.0.0.1:backlog=2048",
+        procs = [subprocess.Popen([py, "-m", "daphne", "--websocket_connect_timeout", "60", "-e", f"tcp:port={p}:interface=127.0.0.1:backlog=2048",
                                    self.app], cwd=self.lab.src, env=self.lab.env, stdout=self._log("daphne" if i == 0 else f"daphne{i}"),
                                   stderr=subprocess.STDOUT) for i, p in enumerate(ports)]
         self.server, self.extra = procs[0], procs[1:]
