@@ -31,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -403,7 +404,9 @@ def main() -> None:
                         result = (run_bare(args, bare, n, port, server) if app == "bare"
                                   else run_lab(args, lab, n, port, server))
                     except Exception as exc:  # record it; the other runs still tell something
-                        report["runs"].append({"app": app, "server": server, "n": n, "failed": repr(exc)})
+                        traceback.print_exc()
+                        report["runs"].append({"app": app, "server": server, "n": n, "failed": repr(exc),
+                                               "traceback": traceback.format_exc()})
                         print(f"| {app} | {server} | {n} | failed: {exc!r} |", flush=True)
                         continue
                     report["runs"].append({"app": app, "server": server, "n": n, **result})
