@@ -171,7 +171,7 @@ class Participant:
         self.name = state["you"]["name"]
         if state.get("package"):
             self.version = max(self.version, state["package"]["version"])
-            if self.lever is None:
+            if self.lever is None and state["you"]["roles"]:  # a person with no role listens only
                 role = state["you"]["roles"][0]
                 self.lever = ROLE_LEVER[role]
                 current = state["package"]["levers"][self.lever]

@@ -25,7 +25,10 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 def base_env(mode: str, workdir: Path, settings: str = "config.settings.base") -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_DEBUG", "CELERY_QUEUE", "CHANNEL_PREFIX")}
-    env.update({"DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})
+    # People join over HTTP without a lobby socket; joining 1,000 takes minutes, and at the start the first of them
+    # would count as having left the lobby (no socket, not seen within the TTL) and give up their seats.
+    env.update({"DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+                "LAB_PRESENCE_TTL_SECONDS": "600"})
     if not settings.startswith("config."):  # a bench-only experiment module from bench/web
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
     if mode == "embedded":
