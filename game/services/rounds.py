@@ -17,14 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import LabError
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_session_event, emit_team_event, emit_team_events
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
 from classroom.selectors import console_team_summary
 from game import deadlines, engine
 from game.models import PackageVersion, Round, RoundResult
-from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
+from game.selectors import (approvals_payload, leaderboard, package_latest, package_payload, result_payload,
+                            round_payload,
                             round_playing, session_history, session_scenario)
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.console_packages import packages_tell_console
@@ -39,8 +40,7 @@ EXTEND_RANGE = (1, 60)
 
 def _broadcast_round(session: Session, game_round: Round) -> None:
     payload = {"round": round_payload(game_round=game_round, total=session.rounds)}
-    for team_id in session.teams.values_list("id", flat=True):
-        emit_team_event(team_id, "round.changed", payload)
+    emit_team_events("round.changed", {team_id: payload for team_id in session.teams.values_list("id", flat=True)})
     emit_session_event(session.id, "round.changed", payload)
 
 
@@ -60,6 +60,27 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
 
+def _first_versions(session: Session, game_round: Round, scenario) -> list[PackageVersion]:
+    """Version 1 of the opening round's package for every team that has none (its last aligned package of an
+    earlier round, else the defaults); returns each team's latest version of the round, approvals loaded. In
+    a few statements for the whole session, not a few per team."""
+    have = set(PackageVersion.objects.filter(round=game_round).values_list("team_id", flat=True))
+    last_aligned = {}
+    for team_id, levers in (PackageVersion.objects
+                            .filter(team__session=session, round__number__lt=game_round.number, aligned_at__isnull=False)
+                            .order_by("team_id", "-round__number", "-version").values_list("team_id", "levers")):
+        last_aligned.setdefault(team_id, levers)
+    defaults = engine.default_levers(scenario)
+    PackageVersion.objects.bulk_create(
+        PackageVersion(team_id=team_id, round=game_round, version=1, levers=last_aligned.get(team_id, defaults))
+        for team_id in session.teams.values_list("id", flat=True) if team_id not in have)
+    latest: dict[int, PackageVersion] = {}
+    for package in (PackageVersion.objects.filter(round=game_round).select_related("author")
+                    .prefetch_related("approvals__participant").order_by("team_id", "-version")):
+        latest.setdefault(package.team_id, package)
+    return list(latest.values())
+
+
 def package_broadcast(*, team: Team, payload: dict, log: list | None = None) -> None:
     """Tell the team room and (coalesced) the facilitator console about a package version (after commit); `log`: the
     round-log entries it adds (game/round_log.py), which the rooms append to their history."""
@@ -76,10 +97,13 @@ def _round_open(session: Session, game_round: Round) -> None:
     session.round_number = game_round.number
     session.save(update_fields=["round_number"])
     disruptions_announce_round(session=session, game_round=game_round)  # scheduled news, told only now
-    for team in session.teams.all():
-        team_prepare_for_open_round(team=team)
-        package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round),
-                                                             scenario=session_scenario(session=session)))
+    scenario = session_scenario(session=session)
+    packages = _first_versions(session, game_round, scenario)
+    emit_team_events("package.updated", {p.team_id: {"package": package_payload(
+        package=p, scenario=scenario, approvals=approvals_payload(approvals=p.approvals.all())), "log": []}
+        for p in packages})
+    for package in packages:
+        packages_tell_console(session_id=session.id, team_id=package.team_id)  # coalesced: one event
     _broadcast_round(session, game_round)
     deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
 
@@ -292,12 +316,11 @@ def round_finalize(*, round_id: int) -> bool:
             seed=session.seed, round_number=game_round.number, alignment=[d[2] for d in decided],
         )
         team_dicts = engine.state_to_team_dicts(new_state)
+        earlier = _results_by_team(session)
         results = []
         for team, (levers, aligned, _), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
                                                                                   hits):
-            history = [{"round": r.round.number, "decisions": r.decisions, "kpis": r.kpis}
-                       for r in team.results.select_related("round").order_by("round__number")]
-            history.append({"round": game_round.number, "decisions": levers, "kpis": team_kpis})
+            history = earlier.get(team.id, []) + [{"round": game_round.number, "decisions": levers, "kpis": team_kpis}]
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
                                        kpis=team_kpis, mistakes=engine.detect_mistakes(history),
                                        disruptions=[_disruption_summary(e) for e in team_hits]))
@@ -308,13 +331,12 @@ def round_finalize(*, round_id: int) -> bool:
         game_round.save(update_fields=["state"])
         previous = {r.team_id: result_payload(result=r) for r in RoundResult.objects.filter(
             round__session=session, round__number=game_round.number - 1).select_related("round")}
-        for result, team_state in zip(results, team_dicts):
-            # In full to the team's group: each socket keeps what its roles may see (game/role_views.py).
-            emit_team_event(result.team_id, "round.results", {
-                "result": result_payload(result=result),
-                "previous": previous.get(result.team_id),
-                "stations": engine.station_view(team_state, params=scenario.params),
-                "currency": scenario.currency})
+        # In full to each team's group: each socket keeps what its roles may see (game/role_views.py).
+        emit_team_events("round.results", {result.team_id: {
+            "result": result_payload(result=result),
+            "previous": previous.get(result.team_id),
+            "stations": engine.station_view(team_state, params=scenario.params),
+            "currency": scenario.currency} for result, team_state in zip(results, team_dicts)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),
@@ -326,6 +348,16 @@ def round_finalize(*, round_id: int) -> bool:
         else:
             session_finish(session=session)
     return True
+
+
+def _results_by_team(session: Session) -> dict[int, list[dict]]:
+    """Every team's earlier results as the mistake detectors read them, in one query."""
+    history: dict[int, list[dict]] = {}
+    for team_id, number, decisions, kpis in (RoundResult.objects.filter(team__session=session)
+                                             .order_by("team_id", "round__number")
+                                             .values_list("team_id", "round__number", "decisions", "kpis")):
+        history.setdefault(team_id, []).append({"round": number, "decisions": decisions, "kpis": kpis})
+    return history
 
 
 def _end_requested(session: Session) -> bool:
