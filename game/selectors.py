@@ -172,9 +172,12 @@ DEBRIEF_KPIS = ("scorecard", "good_units", "demand", "cash", "oee_line", "unplan
 
 def session_history(*, session: Session) -> list[dict]:
     """Per team, the debrief series (a few KPIs per closed round) and the latest mistakes found."""
+    by_team: dict[int, list[RoundResult]] = {}
+    for result in RoundResult.objects.filter(team__session=session).select_related("round").order_by("round__number"):
+        by_team.setdefault(result.team_id, []).append(result)  # one query for every team (the console's snapshot)
     out = []
     for team in session.teams.order_by("number"):
-        results = list(team.results.select_related("round").order_by("round__number"))
+        results = by_team.get(team.id, [])
         out.append({
             "team_id": team.id,
             "team": team.name,

@@ -60,16 +60,23 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
 
+def _last_aligned_by_team(session: Session, before_round: int) -> dict[int, dict]:
+    """Each team's last aligned levers of the rounds before this one (what a team that does not align plays,
+    and where its next round starts), in one query."""
+    last: dict[int, dict] = {}
+    for team_id, levers in (PackageVersion.objects
+                            .filter(team__session=session, round__number__lt=before_round, aligned_at__isnull=False)
+                            .order_by("team_id", "-round__number", "-version").values_list("team_id", "levers")):
+        last.setdefault(team_id, levers)
+    return last
+
+
 def _first_versions(session: Session, game_round: Round, scenario) -> list[PackageVersion]:
     """Version 1 of the opening round's package for every team that has none (its last aligned package of an
     earlier round, else the defaults); returns each team's latest version of the round, approvals loaded. In
     a few statements for the whole session, not a few per team."""
     have = set(PackageVersion.objects.filter(round=game_round).values_list("team_id", flat=True))
-    last_aligned = {}
-    for team_id, levers in (PackageVersion.objects
-                            .filter(team__session=session, round__number__lt=game_round.number, aligned_at__isnull=False)
-                            .order_by("team_id", "-round__number", "-version").values_list("team_id", "levers")):
-        last_aligned.setdefault(team_id, levers)
+    last_aligned = _last_aligned_by_team(session, game_round.number)
     defaults = engine.default_levers(scenario)
     PackageVersion.objects.bulk_create(
         PackageVersion(team_id=team_id, round=game_round, version=1, levers=last_aligned.get(team_id, defaults))
@@ -85,7 +92,7 @@ def package_broadcast(*, team: Team, payload: dict, log: list | None = None) -> 
     """Tell the team room and (coalesced) the facilitator console about a package version (after commit); `log`: the
     round-log entries it adds (game/round_log.py), which the rooms append to their history."""
     emit_team_event(team.id, "package.updated", {"package": payload, "log": log or []})
-    packages_tell_console(session_id=team.session_id, team_id=team.id)  # coalesced: console_packages.py
+    packages_tell_console(session_id=team.session_id, team_ids=[team.id])  # coalesced: console_packages.py
 
 
 def _round_open(session: Session, game_round: Round) -> None:
@@ -102,8 +109,7 @@ def _round_open(session: Session, game_round: Round) -> None:
     emit_team_events("package.updated", {p.team_id: {"package": package_payload(
         package=p, scenario=scenario, approvals=approvals_payload(approvals=p.approvals.all())), "log": []}
         for p in packages})
-    for package in packages:
-        packages_tell_console(session_id=session.id, team_id=package.team_id)  # coalesced: one event
+    packages_tell_console(session_id=session.id, team_ids=[p.team_id for p in packages])  # one coalesced event
     _broadcast_round(session, game_round)
     deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
 
@@ -264,8 +270,18 @@ def round_close_if_all_aligned(*, round_id: int) -> bool:
     return round_request_close(round_id=round_id, closed_by=Round.ClosedBy.ALL_ALIGNED)
 
 
-def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool, float]:
-    versions = list(team.package_versions.filter(round=game_round).order_by("version"))
+def _round_versions(game_round: Round) -> dict[int, list[PackageVersion]]:
+    """Every team's versions of the round, in order, in one query."""
+    by_team: dict[int, list[PackageVersion]] = {}
+    for version in PackageVersion.objects.filter(round=game_round).order_by("team_id", "version"):
+        by_team.setdefault(version.team_id, []).append(version)
+    return by_team
+
+
+def _team_decision(team: Team, game_round: Round, scenario, versions: list[PackageVersion],
+                   carried: dict | None) -> tuple[dict, bool, float]:
+    """What the engine plays for a team: its aligned package, else `carried` (its last aligned one), else
+    the defaults."""
     aligned = next((v for v in reversed(versions) if v.aligned_at), None)
     round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
     if aligned:
@@ -274,8 +290,7 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
                                 seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
                                 round_seconds=round_seconds, priority_mismatch=mismatch)
         return aligned.levers, True, score
-    carried = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
-    return carried, False, 0.0
+    return carried or engine.default_levers(scenario), False, 0.0
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
@@ -309,7 +324,8 @@ def round_finalize(*, round_id: int) -> bool:
         teams = list(session.teams.order_by("number"))
         fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
         state = engine.state_from_team_dicts([t.engine_state or fresh for t in teams], scenario)
-        decided = [_team_decision(t, game_round, scenario) for t in teams]
+        versions, carried = _round_versions(game_round), _last_aligned_by_team(session, game_round.number)
+        decided = [_team_decision(t, game_round, scenario, versions.get(t.id, []), carried.get(t.id)) for t in teams]
         hits = _disruptions_for(session, game_round, scenario, teams)
         new_state, kpis = engine.simulate_round(
             state, [d[0] for d in decided], scenario, hits,
