@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import task_prerun
 from kombu.transport import redis as kombu_redis
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -46,3 +47,14 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=17),  # daily, at a quiet hour (UTC)
     },
 }
+
+
+@task_prerun.connect
+def _events_through_one_loop(task=None, **kwargs) -> None:
+    """A worker process sends its tasks' events through one loop of its own (classroom/events.py
+    sender_loop_start), not a loop per send. Not for eager runs: those run inside a web process, or a test,
+    whose own loop the events already use."""
+    if task is not None and not task.request.is_eager:
+        from classroom.events import sender_loop_start
+
+        sender_loop_start()

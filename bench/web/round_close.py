@@ -24,6 +24,12 @@ def main() -> None:
         os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
     os.environ.pop("REDIS_URL", None)  # Celery in-process: the close runs right here, timed
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    # Joined here without a lobby socket: a long TTL keeps the first joiners seated at the start (not "left").
+    os.environ.setdefault("LAB_PRESENCE_TTL_SECONDS", "3600")
+    if os.environ.get("DATABASE_URL"):  # the services profile refuses defaults: a key of this run, plain HTTP
+        os.environ.setdefault("DJANGO_SECRET_KEY", __import__("secrets").token_urlsafe(50))
+        os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1")
+        os.environ.setdefault("LAB_HTTPS", "false")
     import django
 
     django.setup()
@@ -34,6 +40,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     from classroom.services.sessions import participant_join, session_create
+    from classroom.events import sender_loop_start
     from game.engine import simulate_round  # noqa: F401  (import cost outside the timing)
     from game.services import rounds
 
@@ -48,6 +55,7 @@ def main() -> None:
     for i in range(args.people):
         participant_join(join_code=session.join_code, display_name=f"P{i}")
     rounds.session_start(session_id=session.id, user=user)
+    sender_loop_start()  # as a Celery worker sends (config/celery.py), not a loop per send
     teams = session.teams.count()
     print(f"{connection.vendor}: {args.people} people in {teams} teams")
     for number in range(1, args.rounds + 1):

@@ -206,3 +206,45 @@ async def test_a_storm_of_presence_changes_is_a_few_events_with_every_change(lob
         assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
         for m in frames:  # the one-change shape repeats the last change
             assert {k: m[k] for k in ("participant_id", "connected", "last_seen_at")} == m["changes"][-1]
+
+
+@pytest.fixture
+def no_loop_of_its_own():
+    """This test process as a Celery worker is: no event loop bound; the sender loop it starts is stopped after."""
+    saved = events._loop, events._inbox, events._outboxes
+    events._loop = events._inbox = None
+    yield
+    loop = events._loop
+    if loop is not None and loop is not saved[0]:
+        loop.call_soon_threadsafe(loop.stop)
+    events._loop, events._inbox, events._outboxes = saved
+
+
+def test_a_process_without_a_loop_sends_through_one_loop_of_its_own(monkeypatch, no_loop_of_its_own):
+    """A Celery worker's sends (config/celery.py starts the loop before a task): handed over at once, not each
+    run on a new loop of its own; concurrent across groups and in order within one, as in daphne."""
+    layer = StuckLayer({"session.11"})
+    monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
+    events.sender_loop_start()
+    loop = events._loop
+    assert loop is not None and loop.is_running()
+    began = time.monotonic()
+    for n in range(50):
+        events._send("session.11", {"type": "x", "n": n})
+        events._send("session.12", {"type": "x", "n": n})
+    assert time.monotonic() - began < 0.5  # handed over: the stuck group's sends do not hold the caller
+    events.sender_loop_start()  # a second task: the same loop
+    assert events._loop is loop
+    assert asyncio.run_coroutine_threadsafe(until(lambda: len(layer.sent) == 50), loop).result(10)
+    assert [n for g, n in layer.sent if g == "session.12"] == list(range(50))
+    loop.call_soon_threadsafe(layer.release.set)
+    assert asyncio.run_coroutine_threadsafe(until(lambda: len(layer.sent) == 100), loop).result(10)
+    assert [n for g, n in layer.sent if g == "session.11"] == list(range(50))
+
+
+def test_only_a_worker_s_own_tasks_start_the_loop(no_loop_of_its_own, started_session, facilitator):
+    """An eager task (the embedded default, the tests) runs inside a process whose loop the events use already."""
+    from game.services import rounds
+
+    assert rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1) is True
+    assert events._loop is None
