@@ -240,7 +240,8 @@ def round_close_if_all_aligned(*, round_id: int) -> bool:
     return round_request_close(round_id=round_id, closed_by=Round.ClosedBy.ALL_ALIGNED)
 
 
-def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool, float]:
+def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool, float, dict | None]:
+    """(levers played, aligned, alignment score, the aligned package's forecast: None when not aligned)."""
     versions = list(team.package_versions.filter(round=game_round).order_by("version"))
     aligned = next((v for v in reversed(versions) if v.aligned_at), None)
     round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
@@ -249,9 +250,9 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
         score = alignment_score(aligned=True, versions=aligned.version,
                                 seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
                                 round_seconds=round_seconds, priority_mismatch=mismatch)
-        return aligned.levers, True, score
+        return aligned.levers, True, score, aligned.forecast
     carried = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
-    return carried, False, 0.0
+    return carried, False, 0.0, None
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
@@ -293,14 +294,15 @@ def round_finalize(*, round_id: int) -> bool:
         )
         team_dicts = engine.state_to_team_dicts(new_state)
         results = []
-        for team, (levers, aligned, _), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
+        for team, (levers, aligned, _, forecast), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
                                                                                   hits):
             history = [{"round": r.round.number, "decisions": r.decisions, "kpis": r.kpis}
                        for r in team.results.select_related("round").order_by("round__number")]
             history.append({"round": game_round.number, "decisions": levers, "kpis": team_kpis})
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
                                        kpis=team_kpis, mistakes=engine.detect_mistakes(history),
-                                       disruptions=[_disruption_summary(e) for e in team_hits]))
+                                       disruptions=[_disruption_summary(e) for e in team_hits],
+                                       forecast=forecast))
             team.engine_state = team_state
         RoundResult.objects.bulk_create(results)
         Team.objects.bulk_update(teams, ["engine_state"])

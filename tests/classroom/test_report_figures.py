@@ -120,6 +120,7 @@ def workshop(clock, facilitator):
     s.close("a2")
     s.tick(5)
     factories.start(session, facilitator)
+    factories.committed(session)
     s.tick(6)
     package_edit(participant_id=ann.id, lever="production_target", value=12000, base_version=1, client_msg_id="ann-e1")
     s.tick(6.5)
@@ -143,6 +144,7 @@ def workshop(clock, facilitator):
     s.tick(11)
     package_approve(participant_id=ben.id, version=3, client_msg_id="ben-a1")
     assert factories.open_round(session).number == 2
+    factories.committed(session)
     s.tick(12)
     s.crash("c1")
     s.tick(13)  # the sweeper closes c1 here
