@@ -197,9 +197,10 @@ def session_history(*, session: Session) -> list[dict]:
     return out
 
 
-def team_credibility(*, team: Team) -> dict:
+def team_credibility(*, team_id: int) -> dict:
     """The team's credibility over the session so far (game/credibility.py)."""
-    return credibility([forecast_errors(f, k) for f, k in team.results.values_list("forecast", "kpis")])
+    return credibility([forecast_errors(f, k) for f, k in
+                        RoundResult.objects.filter(team_id=team_id).values_list("forecast", "kpis")])
 
 
 CASH_SPAN_MONTHS = 3  # a cash forecast may stray this many months of full-rate revenue from today's cash

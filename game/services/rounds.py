@@ -25,7 +25,7 @@ from classroom.selectors import console_team_summary
 from game import deadlines, engine
 from game.models import PackageVersion, Round, RoundResult
 from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
-                            round_playing, session_history, session_scenario)
+                            round_playing, session_history, session_scenario, team_credibility)
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.console_packages import packages_tell_console
 from game.services.disruptions import (disruption_event, disruptions_announce_round, disruptions_for_session,
@@ -316,7 +316,8 @@ def round_finalize(*, round_id: int) -> bool:
                 "result": result_payload(result=result),
                 "previous": previous.get(result.team_id),
                 "stations": engine.station_view(team_state, params=scenario.params),
-                "currency": scenario.currency})
+                "currency": scenario.currency,
+                "credibility": team_credibility(team_id=result.team_id)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),

@@ -162,6 +162,10 @@ def test_each_role_writes_its_own_line(started_session):
     assert cleared["notes"] == {} and cleared["forecast"]["good_units"] == 9500
 
 
+def rows_cred(rows, at, team_id, session):
+    return {r["team_id"]: r["credibility"]["score"] for r in leaderboard(session=session)}[team_id]
+
+
 def test_the_round_close_keeps_the_forecast_and_shows_its_errors(two_teams_started, facilitator):
     session = two_teams_started
     commit(session)
@@ -186,5 +190,16 @@ def test_the_round_close_keeps_the_forecast_and_shows_its_errors(two_teams_start
                                                                  "rounds": 0}
     mape = (abs(good["error_pct"]) + abs(cash["error_pct"])) / 2
     assert rows[team1.id]["mape"] == pytest.approx(mape, abs=0.01)
+    # The results export carries the commitment and the credibility so far.
+    from game.debrief import results_table
+
+    columns, rows = results_table(session=session)
+    at = {c.header: i for i, c in enumerate(columns)}
+    row1, row2 = (r for r in rows if r[at["Month (round)"]] == 1)
+    assert row1[at["Forecast: good units"]] == 9500 and row1[at["Rationale"]] == WHY
+    assert row1[at["Forecast error: good units (%)"]] == good["error_pct"]
+    assert row1[at["Forecast: one more KPI"]] == "Unplanned downtime"
+    assert row1[at["Credibility so far (0-100)"]] == rows_cred(rows, at, team1.id, session)
+    assert row2[at["Forecast: good units"]] is None and row2[at["Credibility so far (0-100)"]] is None
     # The new month starts without a forecast: each round, a new commitment.
     assert package_latest(team=team1, game_round=Round.objects.get(session=session, number=2)).forecast is None
