@@ -203,3 +203,20 @@ def test_the_round_close_keeps_the_forecast_and_shows_its_errors(two_teams_start
     assert row2[at["Forecast: good units"]] is None and row2[at["Credibility so far (0-100)"]] is None
     # The new month starts without a forecast: each round, a new commitment.
     assert package_latest(team=team1, game_round=Round.objects.get(session=session, number=2)).forecast is None
+
+
+def test_hr_counts_the_forecasts_and_lines_each_person_wrote(started_session):
+    from classroom.models import Session
+    from classroom.reports import participation_rows
+
+    hr = factories.holder(started_session, "hr")
+    commit(started_session)  # counted: a statement
+    commit(started_session, base=2, msg="c-same")  # changes nothing: not counted
+    package_note(participant_id=hr.id, role="hr", text="No overtime.", base_version=2, client_msg_id="n1")
+    package_note(participant_id=hr.id, role="hr", text="", base_version=3, client_msg_id="n2")  # an edit, no line
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=4, client_msg_id="e1")
+    rows = {r["participant"]: r for r in participation_rows(kind="people",
+                                                             sessions=Session.objects.filter(pk=started_session.pk))}
+    director = factories.holder(started_session, "director").display_name
+    assert (rows[director]["edits"], rows[director]["statements"]) == (1, 1)
+    assert (rows[hr.display_name]["edits"], rows[hr.display_name]["statements"]) == (3, 1)
