@@ -56,3 +56,13 @@ def credibility(rounds: list[dict | None]) -> dict:
     bias = sum(errors) / len(errors)
     score = 100.0 * max(0.0, 1.0 - (mape + abs(bias)) / 100.0)
     return {"score": round(score, 1), "mape": round(mape, 2), "bias": round(bias, 2), "rounds": counted}
+
+
+def credibility_words(cred: dict) -> str:
+    """"80.0 (12.5 % off on average, 7.5 % optimistic, 2 months)", or "–" with no forecast."""
+    if cred.get("score") is None:
+        return "–"
+    bias = cred["bias"]
+    lean = "unbiased" if abs(bias) < 0.05 else f"{abs(bias):.1f} % " + ("optimistic" if bias > 0 else "pessimistic")
+    months = cred["rounds"]
+    return f"{cred['score']:.1f} ({cred['mape']:.1f} % off on average, {lean}, {months} month{'' if months == 1 else 's'})"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from classroom.models import LedgerEntry, Session
 from game import engine
-from game.credibility import credibility, forecast_errors
+from game.credibility import credibility, credibility_words, forecast_errors
 from game.dashboards import KPIS, ROLE_DASHBOARDS
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.lever_display import ROLE_TITLES, room_lever_specs
@@ -235,6 +235,8 @@ def debrief_leaderboard(*, session: Session, played: _Played | None = None) -> d
         rows.append({
             "team_id": team.id, "team": team.name, "number": team.number,
             "months": len(results),
+            "credibility": (cred := credibility([forecast_errors(r.forecast, r.kpis) for r in results])),
+            "credibility_text": credibility_words(cred),
             "scorecard_mean": _mean(scores),
             "parts": parts,
             # what each part adds to the mean scorecard: weight x part

@@ -178,6 +178,13 @@ def results_for_session(*, session: Session):
     return RoundResult.objects.filter(round__session=session).select_related("team", "round")
 
 
+def result_rationales(*, session: Session) -> dict[tuple[int, int], str]:
+    """(team id, round id) -> the rationale of the team's last aligned version in that round."""
+    return {(team_id, round_id): text for team_id, round_id, text in PackageVersion.objects.filter(
+        round__session=session, aligned_at__isnull=False).order_by("version").values_list("team_id", "round_id",
+                                                                                          "rationale")}
+
+
 DEBRIEF_KPIS = ("scorecard", "good_units", "demand", "cash", "oee_line", "unplanned_hours", "fatigue",
                 "operational_risk", "leadership_alignment")
 

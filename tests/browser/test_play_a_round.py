@@ -152,6 +152,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     expect(by_role["finance"].locator("#plant")).not_to_contain_text("u/h")
     expect(console.locator("#debrief-chart")).to_be_visible()
     expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
+    expect(console.locator("#leaderboard tbody tr")).to_contain_text(re.compile(r"[\d.]+ \(.*, 1 month\)"))  # credibility
     # The console shows round 2's fresh package (carried forward, not yet approved) and its clock.
     expect(console.locator(".team-card[data-team='1'] h3")).not_to_contain_text("aligned")
     expect(console.locator("#timer")).to_have_text(re.compile(r"0[45]:\d\d"))

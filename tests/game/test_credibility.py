@@ -54,3 +54,13 @@ def test_missing_or_non_finite_figures_are_left_out():
     errs = forecast_errors({"good_units": 100, "cash": math.nan}, {"good_units": 100})
     assert errs == {"good_units": {"forecast": 100.0, "actual": 100.0, "error": 0.0, "error_pct": 0.0}}
     assert credibility([errs]) == {"score": 100.0, "mape": 0.0, "bias": 0.0, "rounds": 1}
+
+
+def test_in_words():
+    from game.credibility import credibility_words
+
+    assert credibility_words({"score": 80.0, "mape": 12.5, "bias": 7.5, "rounds": 2}) == \
+        "80.0 (12.5 % off on average, 7.5 % optimistic, 2 months)"
+    assert credibility_words({"score": 90.0, "mape": 10.0, "bias": -0.01, "rounds": 1}) == \
+        "90.0 (10.0 % off on average, unbiased, 1 month)"
+    assert credibility_words({"score": None, "mape": None, "bias": None, "rounds": 0}) == "–"
