@@ -29,6 +29,7 @@
     onEvent: applyEvent,
     onAck: function (msg) {
       showError(null);
+      if (msg.package && msg.package.changed_lever === "forecast") $("commitment-error").hidden = true;
       if (!state) return;
       // The ack can beat its own package.updated event: take its package if it is newer, so the
       // form never flicks back to the old value in between.
@@ -512,7 +513,9 @@
     });
     var head = mineApproved.length ? "Since you approved version " + since : "Since the round opened";
     var rows = order.filter(function (l) { return JSON.stringify(diffs[l].old) !== JSON.stringify(diffs[l].new); });
-    var html = (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
+    var newCommit = log.filter(function (e) { return e.kind === "commit" && e.version > since; }).pop();
+    var html = (newCommit ? '<p class="warn-text" id="commit-changed">' + esc(newCommit.by) + " (director) stated the forecast at version " + newCommit.version + ": " + esc(forecastText(newCommit.forecast)) + ".</p>" : "") +
+      (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
       "<h3>" + esc(head) + "</h3>" + (rows.length ? '<table class="table compact"><caption class="visually-hidden">' + esc(head) + '</caption><thead><tr><th scope="col">Lever</th><th scope="col">Was</th><th scope="col">Now</th><th scope="col">Who</th></tr></thead><tbody>' +
         rows.map(function (l) {
           var d = diffs[l];
@@ -523,6 +526,8 @@
       var when = e.at ? new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
       var what = e.kind === "edit" ? "changed " + esc(e.label) + " from " + esc(leverText(e.lever, e.old)) + " to " + esc(leverText(e.lever, e.new))
         : e.kind === "approve" ? "approved version " + e.version + " for " + esc(roleTitle(e.role))
+        : e.kind === "commit" ? "stated the team's forecast (" + esc(e.forecast ? forecastText(e.forecast) : "none") + "): " + esc(e.rationale || "no rationale yet")
+        : e.kind === "note" ? (e.text ? "wrote the " + esc(roleTitle(e.role)) + " line: " + esc(e.text) : "removed the " + esc(roleTitle(e.role)) + " line")
         : "reopened the package (version " + e.version + ")";
       return "<li><small class='muted'>" + when + " · v" + e.version + "</small> <b>" + esc(e.by || "") + "</b> " + what + "</li>";
     }).join(""));
