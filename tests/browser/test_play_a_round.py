@@ -117,6 +117,12 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     expect(hr.locator("#package-version")).to_have_text("version 5")
     expect(hr.locator("#forecast-stated")).to_contain_text("9,000 units")
     expect(hr.locator("#rationale-stated")).to_contain_text("we accept the fatigue risk")
+    # Beside the forecast, the what-if band: the preview of version 1 is old now; a new one says where 9,000 falls.
+    expect(director.locator("#forecast-band")).to_contain_text("preview again")
+    director.click("#preview-btn")
+    expect(director.locator("#forecast-band")).to_contain_text(re.compile(
+        r"Preview of version 5, 10–90 % of sampled futures: Good units shipped .+ \(forecast (inside|above|below) the band"),
+        timeout=20_000)
 
     roles = list(by_role)
     for role in roles:

@@ -409,12 +409,26 @@
     if (f.extra && KPI[f.extra.kpi]) parts.push(KPI[f.extra.kpi].label + ": " + F.kpi(f.extra.value, KPI[f.extra.kpi], currency()));
     return parts.join("; ");
   }
-  var commitmentBuilt = false;
+  var commitmentBuilt = false, lastPreview = null;
+  // The forecast beside the what-if band (p10-p90 of 200 sampled futures): promising more than the plant
+  // likely gives is seen before anyone approves, not after the month.
+  function bandText(f, p) {
+    if (!lastPreview || !f) return "";
+    var parts = [["good_units", f.good_units], ["cash", f.cash]].filter(function (x) { return lastPreview.kpis[x[0]]; }).map(function (x) {
+      var b = lastPreview.kpis[x[0]], spec = KPI[x[0]];
+      var where = x[1] > b.p90 ? "above the band: optimistic" : x[1] < b.p10 ? "below the band: cautious" : "inside the band";
+      return spec.label + " " + F.kpi(b.p10, spec, currency()) + " – " + F.kpi(b.p90, spec, currency()) + " (forecast " + where + ")";
+    });
+    if (!parts.length) return "";
+    var stale = p && lastPreview.version !== p.version ? " The package has changed since: preview again." : "";
+    return '<p id="forecast-band" class="small">Preview of version ' + lastPreview.version + ", 10–90 % of sampled futures: " + esc(parts.join("; ")) + "." + esc(stale) + "</p>";
+  }
   function renderCommitment(editable, force) {
     var p = state.package, c = state.commitment || {}, notes = (p && p.notes) || {};
     var html = p && p.forecast ? '<p id="forecast-stated"><b>Forecast:</b> ' + esc(forecastText(p.forecast)) + "</p>" +
       '<p id="rationale-stated"><b>Why:</b> ' + (p.rationale ? esc(p.rationale) : '<span class="muted">no rationale yet</span>') + "</p>"
       : '<p class="muted" id="forecast-stated">The director has not stated the team\'s forecast yet.</p>';
+    if (p && p.forecast) html += bandText(p.forecast, p);
     var lines = ROLES.filter(function (r) { return notes[r]; });
     if (lines.length) html += '<ul class="notes" aria-label="Each role\'s line">' + lines.map(function (r) { return "<li><b>" + esc(roleTitle(r)) + ":</b> " + esc(notes[r]) + "</li>"; }).join("") + "</ul>";
     patch($("commitment-summary"), "<div>" + html + "</div>");
@@ -537,6 +551,8 @@
   var PREVIEW_KPIS = ["good_units", "throughput_strength", "oee_line", "unplanned_hours", "cash", "margin", "scorecard"];
   function renderPreview(msg) {
     var p = msg.preview, box = $("preview");
+    lastPreview = p;
+    if (state) renderPackage();  // the commitment shows its forecast against this band
     box.hidden = false;
     box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
       '<table class="table"><thead><tr><th scope="col">KPI</th><th scope="col">pessimistic (10 %)</th><th scope="col">typical</th><th scope="col">optimistic (90 %)</th></tr></thead><tbody>' +
