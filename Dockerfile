@@ -12,4 +12,4 @@ COPY manage.py ./
 # collectstatic needs settings only: a throwaway key for this one step, never in the image's environment.
 RUN pip install --no-cache-dir . && DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v 0
 EXPOSE 8000
-CMD ["daphne", "--proxy-headers", "-e", "tcp:port=8000:interface=0.0.0.0:backlog=2048", "config.asgi:application"]
+CMD ["daphne", "--proxy-headers", "--websocket_connect_timeout", "60", "-e", "tcp:port=8000:interface=0.0.0.0:backlog=2048", "config.asgi:application"]

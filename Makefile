@@ -26,8 +26,9 @@ run: $(VENV)/.installed
 	@# The demo logins (a random password made on the first run, kept in .demo_password) and join code.
 	$(PY) manage.py load_demo
 	@echo "Participants join over the network (every interface, port $(PORT)); HOST=127.0.0.1 keeps it to this machine."
-	@# A deep listen queue (Twisted's default is 50): a room of people opening sockets at once is queued, not reset.
-	$(VENV)/bin/daphne -e tcp:port=$(PORT):interface=$(HOST):backlog=$(BACKLOG) config.asgi:application
+	@# A deep listen queue (Twisted's default is 50) and 60 s to finish a handshake (default 5 s): a room of people
+	@# opening sockets at once is queued, not reset or dropped.
+	$(VENV)/bin/daphne --websocket_connect_timeout 60 -e tcp:port=$(PORT):interface=$(HOST):backlog=$(BACKLOG) config.asgi:application
 
 # Chromium for the browser tests, from Debian's packages (needs root, as in CI).
 browser:

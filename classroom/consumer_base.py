@@ -8,15 +8,23 @@ an exception a handler did not expect is logged and answered `internal_error`. T
 closes the socket is one too many: each socket has a budget (LAB_SOCKET_BURST frames at once, then
 LAB_SOCKET_FRAMES_PER_SECOND sustained); past it frames are answered `too_fast` and not handled, and a
 socket that keeps sending LAB_SOCKET_BURST more after that is closed with 4429.
+
+A socket whose channel layer fails (Redis restarted or away, in services mode) is closed with 4503: its group
+memberships died with Redis' memory, and the browser's reconnect joins them again and resyncs.
 """
+import asyncio
 import json
 import logging
 import time
+import weakref
 
 from channels.db import database_sync_to_async
 from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import InterfaceError, OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import MaxConnectionsError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from classroom.errors import LabError
 from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
@@ -81,6 +89,16 @@ def frame_text_check(content: dict) -> None:
 
 
 CLOSE_TOO_FAST = 4429
+CLOSE_LAYER_LOST = 4503  # the channel layer (Redis) failed under this socket: reconnect and resync
+LAYER_ERRORS = (RedisConnectionError, RedisTimeoutError)
+
+
+class _GoneLayer:
+    """Stands in for a channel layer whose Redis failed, while the socket cleans up: leaving a group is moot (a
+    restart forgot every group; a group left behind expires) and would only fail again."""
+
+    async def group_discard(self, group, channel):
+        pass
 
 
 class FrameBudget:
@@ -106,6 +124,43 @@ class FrameBudget:
 
 class LabConsumer(AsyncJsonWebsocketConsumer):
     budget: FrameBudget | None = None
+
+    # This process's open sockets. Its sockets share one blocking read on Redis: when Redis goes, whichever socket
+    # held that read sees the error, and the others may resume on the restarted, empty Redis, open but deaf.
+    live: "weakref.WeakSet[LabConsumer]" = weakref.WeakSet()
+    layer_lost = False
+
+    async def __call__(self, scope, receive, send):
+        """A channel-layer error closes every socket of the process with 4503 (before this, the socket that saw it
+        ended with a traceback and 1011, skipping `disconnect`; the others could stay open and never hear a
+        teammate again)."""
+        self.loop = asyncio.get_running_loop()  # one per server process; a test runs several, one after another
+        LabConsumer.live.add(self)
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as exc:
+            if not self.layer_lost:
+                # A full connection pool is this socket's trouble, not a Redis that lost its memory: closing every
+                # socket then would only feed the storm that filled the pool.
+                others = [] if isinstance(exc, MaxConnectionsError) else [
+                    c for c in LabConsumer.live if c is not self and not c.layer_lost and c.loop is self.loop]
+                logger.warning("channel layer failed (%s): closing %s socket(s) of this process with %s",
+                               str(exc)[:120], len(others) + 1, CLOSE_LAYER_LOST)
+                for consumer in [self, *others]:
+                    await consumer.close_for_layer()
+            self.channel_layer = _GoneLayer()
+            await self.disconnect(CLOSE_LAYER_LOST)
+        finally:
+            LabConsumer.live.discard(self)
+
+    async def close_for_layer(self) -> None:
+        if self.layer_lost:
+            return
+        self.layer_lost = True
+        try:
+            await self.base_send({"type": "websocket.close", "code": CLOSE_LAYER_LOST})
+        except Exception:  # the connection is already gone: nothing to tell
+            logger.debug("socket already closed", exc_info=True)
 
     async def refuse(self, code: int) -> None:
         """Close with a code the browser can read (4401, 4403) and act on. Closed before it is accepted, a

@@ -225,6 +225,31 @@ def emit_team_event(team_id: int, event_type: str, payload: dict) -> None:
     _send_on_commit(team_group(team_id), {"type": event_type, "seq": seq, **payload})
 
 
+def _next_seqs(model, pks: list[int], field: str = "seq") -> dict[int, int]:
+    """_next_seq for many rows in one statement (a round's close and opening tell every team at once)."""
+    conn = transaction.get_connection()
+    if conn.vendor not in ("postgresql", "sqlite") or not pks:
+        return {pk: _next_seq(model, pk, field) for pk in pks}
+    qn, meta = conn.ops.quote_name, model._meta
+    column, key = qn(meta.get_field(field).column), qn(meta.pk.column)
+    with conn.cursor() as cursor:
+        cursor.execute(f"UPDATE {qn(meta.db_table)} SET {column} = {column} + 1 WHERE {key} IN "
+                       f"({', '.join(['%s'] * len(pks))}) RETURNING {key}, {column}", list(pks))
+        seqs = dict(cursor.fetchall())
+    missing = set(pks) - set(seqs)
+    if missing:
+        raise model.DoesNotExist(f"{meta.object_name} {sorted(missing)} do not exist.")
+    return seqs
+
+
+def emit_team_events(event_type: str, payloads: dict[int, dict]) -> None:
+    """One event to each of many teams (team id -> its payload), numbered in one statement: a round's close
+    and opening tell every team of the session (250 at 1,000 people), which one statement per team slowed."""
+    seqs = _next_seqs(Team, sorted(payloads))
+    for team_id, payload in payloads.items():
+        _send_on_commit(team_group(team_id), {"type": event_type, "seq": seqs[team_id], **payload})
+
+
 def emit_session_event(session_id: int, event_type: str, payload: dict) -> None:
     """A session-wide console event (rounds, results, disruptions): numbered by `seq`."""
     seq = _next_seq(Session, session_id)

@@ -191,9 +191,12 @@ DEBRIEF_KPIS = ("scorecard", "good_units", "demand", "cash", "oee_line", "unplan
 
 def session_history(*, session: Session) -> list[dict]:
     """Per team, the debrief series (a few KPIs per closed round) and the latest mistakes found."""
+    by_team: dict[int, list[RoundResult]] = {}
+    for result in RoundResult.objects.filter(team__session=session).select_related("round").order_by("round__number"):
+        by_team.setdefault(result.team_id, []).append(result)  # one query for every team (the console's snapshot)
     out = []
     for team in session.teams.order_by("number"):
-        results = list(team.results.select_related("round").order_by("round__number"))
+        results = by_team.get(team.id, [])
         out.append({
             "team_id": team.id,
             "team": team.name,
@@ -204,10 +207,13 @@ def session_history(*, session: Session) -> list[dict]:
     return out
 
 
-def team_credibility(*, team_id: int) -> dict:
-    """The team's credibility over the session so far (game/credibility.py)."""
-    return credibility([forecast_errors(f, k) for f, k in
-                        RoundResult.objects.filter(team_id=team_id).values_list("forecast", "kpis")])
+def teams_credibility(*, session: Session) -> dict[int, dict]:
+    """Each team's credibility over the session so far (game/credibility.py), in one query."""
+    errors: dict[int, list] = {}
+    for team_id, forecast, kpis in (RoundResult.objects.filter(round__session=session)
+                                    .order_by("round__number").values_list("team_id", "forecast", "kpis")):
+        errors.setdefault(team_id, []).append(forecast_errors(forecast, kpis))
+    return {team_id: credibility(rows) for team_id, rows in errors.items()}
 
 
 CASH_SPAN_MONTHS = 3  # a cash forecast may stray this many months of full-rate revenue from today's cash

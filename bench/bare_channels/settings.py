@@ -19,7 +19,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False,
 _capacity = int(os.environ.get("CHANNEL_CAPACITY", "1000"))
 if os.environ.get("REDIS_URL"):
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
-        "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": None}],
+        # The lab's pool size too: redis-py's default of 100 refused a 1,000-socket storm's group_add.
+        "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": None,
+                   "max_connections": int(os.environ.get("CHANNEL_MAX_CONNECTIONS", "2000"))}],
         "capacity": _capacity, "expiry": 30, "prefix": os.environ.get("CHANNEL_PREFIX", "bare")}}}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer",

@@ -16,7 +16,8 @@ sender's own answer (lab: ack; bare: its own echo), lost updates (teammate copie
 duplicated updates (a copy already seen: lab, a `package.updated` whose seq the client had; bare, a
 (sender, number) seen twice), error frames, seq gaps (lab: team seq; bare: a sender's numbers),
 CPU of each process (server, Celery worker, PostgreSQL+Redis, generator, whole box) and server CPU
-milliseconds per message. A lab on uvicorn is also set against the lab on daphne.
+milliseconds per message; after the load, the lab's facilitator closes the round and the bench times
+the close to the last screen (each person's socket has its round.results). A lab on uvicorn is also set against the lab on daphne.
 
     .venv/bin/python bench/web/ceiling.py --n 200 --duration 20                     # bare + lab, daphne
     .venv/bin/python bench/web/ceiling.py --n 200 --duration 20 --servers daphne,uvicorn
@@ -30,6 +31,7 @@ import random
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -137,18 +139,22 @@ class BarePerson:
 # ----------------------------------------------------------------------------- one driver for both
 async def _open_all(people, concurrency: int) -> tuple[list, int, float, list]:
     gate = asyncio.Semaphore(concurrency)
-    times, failures = [], 0
+    times, failures, reasons = [], 0, {}
 
     async def open_one(person):
         nonlocal failures
         async with gate:
             try:
                 times.append(await person.connect())
-            except (OSError, asyncio.TimeoutError, WSClosed, RuntimeError, asyncio.IncompleteReadError):
+            except (OSError, asyncio.TimeoutError, WSClosed, RuntimeError, asyncio.IncompleteReadError) as exc:
                 failures += 1
+                reason = f"{type(exc).__name__}: {exc}"[:120]
+                reasons[reason] = reasons.get(reason, 0) + 1
 
     started = time.perf_counter()
     await asyncio.gather(*(open_one(p) for p in people))
+    if reasons:
+        print("  connect failures:", json.dumps(reasons), file=sys.stderr, flush=True)
     return times, failures, time.perf_counter() - started, [p for p in people if p.ws is not None]
 
 
@@ -242,6 +248,7 @@ async def drive_lab(args, port: int, code: str, cookies: list, console_cookie: s
                 received += 1
                 lat.append(got[member] - t_sent)
     unanswered = sum(1 for p in live for v in p.pending.values() if v[1] == "edit")
+    close = await _close_to_last_screen(args, port, session_id, console_cookie, live, stats)
     for p in live:
         await p.ws.close()
     await console.close()
@@ -259,8 +266,22 @@ async def drive_lab(args, port: int, code: str, cookies: list, console_cookie: s
             "seq_gaps": stats.gaps, "seq_missing": stats.gap_missing, "resyncs": stats.resyncs,
             "sockets_closed": stats.closed, "reader_crashes": stats.reader_crashes,
             "console": {"events": stats.console_events, "gaps": stats.console_gaps},
-            "cpu_pct": cpu, "cpu_s": cpu_s,
+            "cpu_pct": cpu, "cpu_s": cpu_s, "round_close": close,
             "server_cpu_ms_per_message": round(1000 * cpu_s["server"] / messages, 3) if messages else None}
+
+
+async def _close_to_last_screen(args, port: int, session_id: int, console_cookie: str, live: list, stats) -> dict:
+    """The facilitator closes round 1 (the console's button, over HTTP); how long until each person's socket
+    has the round's results: the engine for every team, the results stored, one round.results per socket."""
+    began = time.perf_counter()
+    await asyncio.to_thread(load.console_command, port, session_id, console_cookie, "advance", {"round": 1})
+    until = began + args.close_wait
+    while time.perf_counter() < until and len(stats.results_at) < len(live):
+        await asyncio.sleep(0.05)
+    seen = sorted(t - began for i, t in stats.results_at.items())
+    return {"screens": len(seen), "of": len(live), "first_s": round(seen[0], 2) if seen else None,
+            "p50_s": round(pct(seen, 50), 2) if seen else None,
+            "last_s": round(seen[-1], 2) if len(seen) == len(live) else None}
 
 
 # ----------------------------------------------------------------------------- runs
@@ -276,7 +297,7 @@ def run_bare(args, bare: BareLab, n: int, port: int, server: str) -> dict:
 
 def run_lab(args, lab: Lab, n: int, port: int, server: str) -> dict:
     lab.fresh()
-    procs = Processes(lab, port, server=server)
+    procs = Processes(lab, port, server=server, web=args.web)
     procs.start()
     try:
         setup = json.loads(lab.run_script("bench/web/setup_session.py", "--minutes", "60"))
@@ -352,6 +373,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18600)
     parser.add_argument("--join-workers", type=int, default=8)
     parser.add_argument("--connect-concurrency", type=int, default=50)
+    parser.add_argument("--web", type=int, default=1,
+                        help="services mode: the lab's web processes, behind nginx as `make services` runs them")
+    parser.add_argument("--close-wait", type=float, default=60.0,
+                        help="after the load, the facilitator closes the round: wait this long for every screen")
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     ns = [int(x) for x in args.n.split(",")]
@@ -369,6 +394,7 @@ def main() -> None:
     bare = BareLab(args.mode, python) if "bare" in apps else None
     lab = Lab(args.mode, ROOT, python) if "lab" in apps else None
     port = args.port
+    closes = []
     try:
         for n in ns:
             for server in servers:
@@ -378,11 +404,17 @@ def main() -> None:
                         result = (run_bare(args, bare, n, port, server) if app == "bare"
                                   else run_lab(args, lab, n, port, server))
                     except Exception as exc:  # record it; the other runs still tell something
-                        report["runs"].append({"app": app, "server": server, "n": n, "failed": repr(exc)})
+                        traceback.print_exc()
+                        report["runs"].append({"app": app, "server": server, "n": n, "failed": repr(exc),
+                                               "traceback": traceback.format_exc()})
                         print(f"| {app} | {server} | {n} | failed: {exc!r} |", flush=True)
                         continue
                     report["runs"].append({"app": app, "server": server, "n": n, **result})
                     print(row(app, server, n, result), flush=True)
+                    if result.get("round_close"):
+                        close = result["round_close"]
+                        closes.append(f"| {server} | {n} | {n // 4} | {close['screens']} of {close['of']} | "
+                                      f"{close['first_s']} / {close['p50_s']} / {close['last_s']} |")
     finally:
         if bare:
             bare.close()
@@ -401,6 +433,9 @@ def main() -> None:
             lines.append(ratio_row(f"{app} uvicorn", f"{app} daphne", n, q))
     if lines:
         print("\n" + RATIO_HEADER + "\n" + "\n".join(lines), flush=True)
+    if closes:
+        print("\nRound close (the facilitator's button -> round.results on each person's socket):\n"
+              "| server | N | teams | screens | first / p50 / last s |\n|---|---|---|---|---|\n" + "\n".join(closes))
     out = Path(args.out) if args.out else Path(__file__).resolve().parent / "results" / (
         "ceiling-" + time.strftime("%Y%m%d-%H%M%S") + ".json")
     out.parent.mkdir(parents=True, exist_ok=True)

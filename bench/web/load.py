@@ -105,6 +105,15 @@ def login_and_start(port: int, session_id: int, username: str, password: str) ->
     return {"cookie": cookie}
 
 
+def console_command(port: int, session_id: int, cookie: str, name: str, body: dict) -> None:
+    """A console button, as the console page posts it (cookie: login_and_start's)."""
+    csrf = cookie.split("csrftoken=", 1)[1].split(";", 1)[0]
+    status, data, _ = _request(port, "POST", f"/console/s/{session_id}/{name}/", json.dumps(body).encode(), {
+        "Content-Type": "application/json", "X-CSRFToken": csrf, "Cookie": cookie})
+    if status != 200:
+        raise RuntimeError(f"{name} failed: {status} {data[:300]!r}")
+
+
 # ----------------------------------------------------------------------------- the simulated people
 class Stats:
     def __init__(self):
@@ -126,6 +135,7 @@ class Stats:
         self.reader_crashes = {}
         self.console_events = 0
         self.console_gaps = 0
+        self.results_at = {}               # client index -> when its first round.results came
         self.phase = "idle"
 
 
@@ -161,7 +171,7 @@ class Participant:
         self.name = state["you"]["name"]
         if state.get("package"):
             self.version = max(self.version, state["package"]["version"])
-            if self.lever is None:
+            if self.lever is None and state["you"]["roles"]:  # a person with no role listens only
                 role = state["you"]["roles"][0]
                 self.lever = ROLE_LEVER[role]
                 current = state["package"]["levers"][self.lever]
@@ -200,6 +210,8 @@ class Participant:
                 if kind == "state":
                     self._apply_state(msg)
                     continue
+                if kind == "round.results":
+                    stats.results_at.setdefault(self.index, now)
                 seq = msg.get("seq")
                 if isinstance(seq, int):
                     if seq <= self.seq:
@@ -299,7 +311,7 @@ class CpuMeter:
         self.procs = procs
 
     def read(self) -> dict:
-        return {"t": time.monotonic(), "server": proc_cpu_seconds(self.procs.server.pid),
+        return {"t": time.monotonic(), "server": sum(proc_cpu_seconds(pid) for pid in self.procs.server_pids()),
                 "worker": proc_cpu_seconds(self.procs.worker.pid) if self.procs.worker else 0.0,
                 "db_redis": named_cpu_seconds(("postgres", "redis-server")),
                 "generator": sum(os.times()[:2]), "system": system_cpu()}

@@ -25,7 +25,10 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 def base_env(mode: str, workdir: Path, settings: str = "config.settings.base") -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_PATH", "DJANGO_DEBUG", "CELERY_QUEUE", "CHANNEL_PREFIX")}
-    env.update({"DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"})
+    # People join over HTTP without a lobby socket; joining 1,000 takes minutes, and at the start the first of them
+    # would count as having left the lobby (no socket, not seen within the TTL) and give up their seats.
+    env.update({"DJANGO_SETTINGS_MODULE": settings, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+                "LAB_PRESENCE_TTL_SECONDS": "600"})
     if not settings.startswith("config."):  # a bench-only experiment module from bench/web
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), env.get("PYTHONPATH", "")]))
     if mode == "embedded":
@@ -112,11 +115,16 @@ class Processes:
     """
 
     def __init__(self, lab: Lab, port: int, profile_out: Path | None = None, server: str = "daphne",
-                 app: str = "config.asgi:application"):
+                 app: str = "config.asgi:application", web: int = 1):
         self.lab, self.port, self.profile_out = lab, port, profile_out
-        self.kind, self.app = server, app
-        self.server = self.worker = None
+        self.kind, self.app, self.web = server, app, web
+        self.server = self.worker = self.nginx = None
+        self.extra = []  # web processes 2..N (services mode, behind nginx on `port`)
         self.logs = []
+
+    def server_pids(self) -> list[int]:
+        """Every process serving people: the web processes and, with several, nginx."""
+        return [p.pid for p in [self.server, *self.extra, self.nginx] if p is not None]
 
     def _log(self, name: str):
         fh = open(self.lab.workdir / f"{name}.log", "w")
@@ -130,7 +138,10 @@ class Processes:
             self.worker = subprocess.Popen([celery, "-A", "config", "worker", "-P", "solo", "-Q", "benchweb",
                                             "-l", "warning"], cwd=self.lab.src, env=self.lab.env,
                                            stdout=self._log("celery"), stderr=subprocess.STDOUT)
-        daphne_args = ["-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048", self.app]
+        if self.web > 1:
+            self._start_behind_nginx(py)
+            return
+        daphne_args = ["--websocket_connect_timeout", "60", "-e", f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048", self.app]
         if self.kind == "uvicorn":
             cmd = [py, "-m", "uvicorn", "--host", "127.0.0.1", "--port", str(self.port), "--loop", "uvloop",
                    "--http", "httptools", "--lifespan", "off", "--no-access-log", "--log-level", "warning", self.app]
@@ -150,6 +161,34 @@ class Processes:
                 time.sleep(0.2)
         raise RuntimeError("daphne did not answer within 30 s:\n" + self.server_log())
 
+    def _start_behind_nginx(self, py: str) -> None:
+        """As `make services` runs them: WEB daphnes on the next ports, nginx on `port` (its one-box config)."""
+        sys.path.insert(0, str(self.lab.src / "deploy" / "one_box"))
+        import services as one_box
+
+        ports = [self.port + 1 + i for i in range(self.web)]
+        procs = [subprocess.Popen([py, "-m", "daphne", "--websocket_connect_timeout", "60", "-e", f"tcp:port={p}:interface=127.0.0.1:backlog=2048",
+                                   self.app], cwd=self.lab.src, env=self.lab.env, stdout=self._log("daphne" if i == 0 else f"daphne{i}"),
+                                  stderr=subprocess.STDOUT) for i, p in enumerate(ports)]
+        self.server, self.extra = procs[0], procs[1:]
+        run_dir = self.lab.workdir / "nginx"
+        run_dir.mkdir(exist_ok=True)
+        conf = one_box.write_nginx_conf({"run_dir": run_dir, "host": "127.0.0.1", "port": self.port,
+                                         "web_ports": ports})
+        self.nginx = subprocess.Popen([one_box.nginx_binary(install=False), "-c", str(conf), "-p", str(run_dir),
+                                       "-g", "daemon off;"], stdout=self._log("nginx"), stderr=subprocess.STDOUT)
+        for port in [*ports, self.port]:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                    break
+                except OSError:
+                    if any(p.poll() is not None for p in [*procs, self.nginx]):
+                        raise RuntimeError("a web process or nginx died:\n" + self.server_log())
+                    time.sleep(0.2)
+            else:
+                raise RuntimeError(f"nothing answered on {port} within 30 s")
+
     def server_log(self) -> str:
         return (self.lab.workdir / "daphne.log").read_text(errors="replace")[-4000:]
 
@@ -159,7 +198,7 @@ class Processes:
             self.server.send_signal(sig)
 
     def stop(self) -> None:
-        for proc in (self.server, self.worker):
+        for proc in (self.nginx, self.server, *self.extra, self.worker):
             if proc is None or proc.poll() is not None:
                 continue
             proc.send_signal(signal.SIGTERM)

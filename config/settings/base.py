@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # NUL or a lone surrogate in a query or form value: 400 in words, before any view stores it.
     "classroom.text_input.TextInputMiddleware",
+    # Redis away (services mode): 503 in words with Retry-After, not a bare 500.
+    "classroom.redis_outage.RedisOutageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -300,8 +300,9 @@ def lab_env(cfg: dict) -> dict:
 def web_command(cfg: dict, port: int) -> list[str]:
     # daphne only: uvicorn + uvloop measured no clear gain (docs/performance.md, "The ceiling").
     # --proxy-headers: the client's address (for lockouts) from nginx's X-Forwarded-For.
-    # backlog: Twisted listens with a queue of 50; a storm of sockets through nginx would be reset.
-    return [str(BIN / "daphne"), "--proxy-headers", "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=2048",
+    # backlog: Twisted listens with a queue of 50; a storm of sockets through nginx would be reset. A handshake
+    # may wait its turn for longer than daphne's default 5 s under a storm: dropped, nginx answered 502.
+    return [str(BIN / "daphne"), "--proxy-headers", "--websocket_connect_timeout", "60", "-e", f"tcp:port={port}:interface=127.0.0.1:backlog=2048",
             "config.asgi:application"]
 
 

@@ -17,10 +17,11 @@ from game.selectors import approvals_payload
 CONSOLE_PACKAGES_SECONDS = 0.25
 
 
-def packages_tell_console(*, session_id: int, team_id: int) -> None:
-    """After commit: this team's package changed; the console hears with the next coalesced event."""
-    emit_coalesced(f"packages.session.{session_id}", team_id,
-                   lambda team_ids: packages_publish_console(session_id=session_id, team_ids=team_ids),
+def packages_tell_console(*, session_id: int, team_ids: list[int]) -> None:
+    """After commit: these teams' packages changed; the console hears with the next coalesced event."""
+    emit_coalesced(f"packages.session.{session_id}", tuple(team_ids),
+                   lambda handed: packages_publish_console(session_id=session_id,
+                                                           team_ids=[t for ids in handed for t in ids]),
                    window=CONSOLE_PACKAGES_SECONDS)
 
 

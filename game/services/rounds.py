@@ -17,15 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from classroom.errors import LabError
-from classroom.events import emit_session_event, emit_team_event
+from classroom.events import emit_session_event, emit_team_event, emit_team_events
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
 from classroom.services.seating import teams_balance
 from classroom.selectors import console_team_summary
 from game import deadlines, engine
 from game.models import PackageVersion, Round, RoundResult
-from game.selectors import (leaderboard, package_latest, package_payload, result_payload, round_payload,
-                            round_playing, session_history, session_scenario, team_credibility)
+from game.selectors import (approvals_payload, leaderboard, package_latest, package_payload, result_payload,
+                            round_payload,
+                            round_playing, session_history, session_scenario, teams_credibility)
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.console_packages import packages_tell_console
 from game.services.disruptions import (disruption_event, disruptions_announce_round, disruptions_for_session,
@@ -39,8 +40,7 @@ EXTEND_RANGE = (1, 60)
 
 def _broadcast_round(session: Session, game_round: Round) -> None:
     payload = {"round": round_payload(game_round=game_round, total=session.rounds)}
-    for team_id in session.teams.values_list("id", flat=True):
-        emit_team_event(team_id, "round.changed", payload)
+    emit_team_events("round.changed", {team_id: payload for team_id in session.teams.values_list("id", flat=True)})
     emit_session_event(session.id, "round.changed", payload)
 
 
@@ -60,11 +60,39 @@ def team_prepare_for_open_round(*, team: Team) -> None:
     PackageVersion.objects.create(team=team, round=game_round, version=1, levers=levers)
 
 
+def _last_aligned_by_team(session: Session, before_round: int) -> dict[int, dict]:
+    """Each team's last aligned levers of the rounds before this one (what a team that does not align plays,
+    and where its next round starts), in one query."""
+    last: dict[int, dict] = {}
+    for team_id, levers in (PackageVersion.objects
+                            .filter(team__session=session, round__number__lt=before_round, aligned_at__isnull=False)
+                            .order_by("team_id", "-round__number", "-version").values_list("team_id", "levers")):
+        last.setdefault(team_id, levers)
+    return last
+
+
+def _first_versions(session: Session, game_round: Round, scenario) -> list[PackageVersion]:
+    """Version 1 of the opening round's package for every team that has none (its last aligned package of an
+    earlier round, else the defaults); returns each team's latest version of the round, approvals loaded. In
+    a few statements for the whole session, not a few per team."""
+    have = set(PackageVersion.objects.filter(round=game_round).values_list("team_id", flat=True))
+    last_aligned = _last_aligned_by_team(session, game_round.number)
+    defaults = engine.default_levers(scenario)
+    PackageVersion.objects.bulk_create(
+        PackageVersion(team_id=team_id, round=game_round, version=1, levers=last_aligned.get(team_id, defaults))
+        for team_id in session.teams.values_list("id", flat=True) if team_id not in have)
+    latest: dict[int, PackageVersion] = {}
+    for package in (PackageVersion.objects.filter(round=game_round).select_related("author")
+                    .prefetch_related("approvals__participant").order_by("team_id", "-version")):
+        latest.setdefault(package.team_id, package)
+    return list(latest.values())
+
+
 def package_broadcast(*, team: Team, payload: dict, log: list | None = None) -> None:
     """Tell the team room and (coalesced) the facilitator console about a package version (after commit); `log`: the
     round-log entries it adds (game/round_log.py), which the rooms append to their history."""
     emit_team_event(team.id, "package.updated", {"package": payload, "log": log or []})
-    packages_tell_console(session_id=team.session_id, team_id=team.id)  # coalesced: console_packages.py
+    packages_tell_console(session_id=team.session_id, team_ids=[team.id])  # coalesced: console_packages.py
 
 
 def _round_open(session: Session, game_round: Round) -> None:
@@ -76,10 +104,12 @@ def _round_open(session: Session, game_round: Round) -> None:
     session.round_number = game_round.number
     session.save(update_fields=["round_number"])
     disruptions_announce_round(session=session, game_round=game_round)  # scheduled news, told only now
-    for team in session.teams.all():
-        team_prepare_for_open_round(team=team)
-        package_broadcast(team=team, payload=package_payload(package=package_latest(team=team, game_round=game_round),
-                                                             scenario=session_scenario(session=session)))
+    scenario = session_scenario(session=session)
+    packages = _first_versions(session, game_round, scenario)
+    emit_team_events("package.updated", {p.team_id: {"package": package_payload(
+        package=p, scenario=scenario, approvals=approvals_payload(approvals=p.approvals.all())), "log": []}
+        for p in packages})
+    packages_tell_console(session_id=session.id, team_ids=[p.team_id for p in packages])  # one coalesced event
     _broadcast_round(session, game_round)
     deadlines.deadline_schedule(round_id=game_round.id, deadline=game_round.deadline)
 
@@ -240,9 +270,18 @@ def round_close_if_all_aligned(*, round_id: int) -> bool:
     return round_request_close(round_id=round_id, closed_by=Round.ClosedBy.ALL_ALIGNED)
 
 
-def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool, float, dict | None]:
-    """(levers played, aligned, alignment score, the aligned package's forecast: None when not aligned)."""
-    versions = list(team.package_versions.filter(round=game_round).order_by("version"))
+def _round_versions(game_round: Round) -> dict[int, list[PackageVersion]]:
+    """Every team's versions of the round, in order, in one query."""
+    by_team: dict[int, list[PackageVersion]] = {}
+    for version in PackageVersion.objects.filter(round=game_round).order_by("team_id", "version"):
+        by_team.setdefault(version.team_id, []).append(version)
+    return by_team
+
+
+def _team_decision(team: Team, game_round: Round, scenario, versions: list[PackageVersion],
+                   carried: dict | None) -> tuple[dict, bool, float, dict | None]:
+    """What the engine plays for a team: its aligned package, else `carried` (its last aligned one), else
+    the defaults; with the aligned package's forecast (None when not aligned)."""
     aligned = next((v for v in reversed(versions) if v.aligned_at), None)
     round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
     if aligned:
@@ -251,8 +290,7 @@ def _team_decision(team: Team, game_round: Round, scenario) -> tuple[dict, bool,
                                 seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
                                 round_seconds=round_seconds, priority_mismatch=mismatch)
         return aligned.levers, True, score, aligned.forecast
-    carried = _last_aligned_levers(team, game_round.number) or engine.default_levers(scenario)
-    return carried, False, 0.0, None
+    return carried or engine.default_levers(scenario), False, 0.0, None
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
@@ -286,19 +324,19 @@ def round_finalize(*, round_id: int) -> bool:
         teams = list(session.teams.order_by("number"))
         fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
         state = engine.state_from_team_dicts([t.engine_state or fresh for t in teams], scenario)
-        decided = [_team_decision(t, game_round, scenario) for t in teams]
+        versions, carried = _round_versions(game_round), _last_aligned_by_team(session, game_round.number)
+        decided = [_team_decision(t, game_round, scenario, versions.get(t.id, []), carried.get(t.id)) for t in teams]
         hits = _disruptions_for(session, game_round, scenario, teams)
         new_state, kpis = engine.simulate_round(
             state, [d[0] for d in decided], scenario, hits,
             seed=session.seed, round_number=game_round.number, alignment=[d[2] for d in decided],
         )
         team_dicts = engine.state_to_team_dicts(new_state)
+        earlier = _results_by_team(session)
         results = []
         for team, (levers, aligned, _, forecast), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
                                                                                   hits):
-            history = [{"round": r.round.number, "decisions": r.decisions, "kpis": r.kpis}
-                       for r in team.results.select_related("round").order_by("round__number")]
-            history.append({"round": game_round.number, "decisions": levers, "kpis": team_kpis})
+            history = earlier.get(team.id, []) + [{"round": game_round.number, "decisions": levers, "kpis": team_kpis}]
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
                                        kpis=team_kpis, mistakes=engine.detect_mistakes(history),
                                        disruptions=[_disruption_summary(e) for e in team_hits],
@@ -310,14 +348,14 @@ def round_finalize(*, round_id: int) -> bool:
         game_round.save(update_fields=["state"])
         previous = {r.team_id: result_payload(result=r) for r in RoundResult.objects.filter(
             round__session=session, round__number=game_round.number - 1).select_related("round")}
-        for result, team_state in zip(results, team_dicts):
-            # In full to the team's group: each socket keeps what its roles may see (game/role_views.py).
-            emit_team_event(result.team_id, "round.results", {
-                "result": result_payload(result=result),
-                "previous": previous.get(result.team_id),
-                "stations": engine.station_view(team_state, params=scenario.params),
-                "currency": scenario.currency,
-                "credibility": team_credibility(team_id=result.team_id)})
+        credibility = teams_credibility(session=session)  # one query, every team
+        # In full to each team's group: each socket keeps what its roles may see (game/role_views.py).
+        emit_team_events("round.results", {result.team_id: {
+            "result": result_payload(result=result),
+            "previous": previous.get(result.team_id),
+            "stations": engine.station_view(team_state, params=scenario.params),
+            "currency": scenario.currency,
+            "credibility": credibility.get(result.team_id)} for result, team_state in zip(results, team_dicts)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),
@@ -329,6 +367,16 @@ def round_finalize(*, round_id: int) -> bool:
         else:
             session_finish(session=session)
     return True
+
+
+def _results_by_team(session: Session) -> dict[int, list[dict]]:
+    """Every team's earlier results as the mistake detectors read them, in one query."""
+    history: dict[int, list[dict]] = {}
+    for team_id, number, decisions, kpis in (RoundResult.objects.filter(team__session=session)
+                                             .order_by("team_id", "round__number")
+                                             .values_list("team_id", "round__number", "decisions", "kpis")):
+        history.setdefault(team_id, []).append({"round": number, "decisions": decisions, "kpis": kpis})
+    return history
 
 
 def _end_requested(session: Session) -> bool:

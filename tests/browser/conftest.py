@@ -60,7 +60,7 @@ class LabServer:
         # A file, not a pipe: nobody reads a pipe while the test runs, and a full one blocks daphne.
         ARTIFACTS.mkdir(exist_ok=True)
         self.log = open(ARTIFACTS / f"daphne-{self.port}.log", "a")
-        self.proc = subprocess.Popen([sys.executable, "-m", "daphne", "-e",
+        self.proc = subprocess.Popen([sys.executable, "-m", "daphne", "--websocket_connect_timeout", "60", "-e",
                                       f"tcp:port={self.port}:interface=127.0.0.1:backlog=2048",
                                       "config.asgi:application"], cwd=ROOT, env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT, text=True)

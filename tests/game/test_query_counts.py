@@ -131,3 +131,27 @@ def test_every_role_still_aligns(started_session):
         package_approve(participant_id=factories.holder(started_session, role).id, version=1,
                         client_msg_id=f"a-{role}")
     assert PackageVersion.objects.get(round__number=1, version=1).aligned_at is not None
+
+
+def _close_statements(session, facilitator) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    from game.services import rounds
+
+    with CaptureQueriesContext(connection) as captured:  # Celery runs in-process: the whole close and opening
+        assert rounds.round_advance(session_id=session.id, user=facilitator, round_number=1) is True
+    return len(captured)
+
+
+def test_a_round_close_takes_as_many_statements_for_ten_teams_as_for_two(facilitator, monkeypatch):
+    """The close and the next round's opening tell every team of the session (250 at 1,000 people): no
+    statement per team, or the last screen waits on them (docs/performance.md, "Round close"). The console
+    heard of the packages at the start: within its window, the opening's summary goes on a timer thread."""
+    monkeypatch.setattr(console_packages, "CONSOLE_PACKAGES_SECONDS", 60.0)
+    counts = {}
+    for people in (8, 40):
+        session = factories.make_session(facilitator)
+        factories.join_many(session, people)
+        factories.start(session, facilitator)
+        counts[people] = _close_statements(session, facilitator)
+    assert counts[8] == counts[40], counts
