@@ -29,6 +29,7 @@ _PERSON = (
 # What a person did, the same figures per person and per role (docs/reports.md, "Per-person report").
 _ACTIVITY = (
     Column("edits", "Edits", "int", 8),
+    Column("statements", "Forecasts and rationale lines written (of the edits)", "int", 16),
     Column("approvals", "Approvals", "int", 10),
     Column("approvals_before_deadline", "Approvals before the round deadline", "int", 18),
     Column("median_seconds_to_approve", "Median seconds from the team's last change to approval", "float", 24),

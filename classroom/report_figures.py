@@ -143,6 +143,7 @@ class Entry:
     roles: tuple[str, ...]  # EDIT: the lever's role; APPROVE and CHAT: every role the person held
     team_id: int | None
     version: int | None  # APPROVE: the package version approved
+    statement: bool = False  # EDIT: a forecast and rationale stated, or a role's one line written (game's commitments)
 
 
 @dataclass
@@ -178,11 +179,13 @@ def report_facts_load(*, sessions: QuerySet[Session], now: datetime | None = Non
     entries = defaultdict(list)
     rows = (LedgerEntry.objects.filter(session_id__in=ids, counted=True, participant__is_bot=False)
             .order_by("at", "id")
-            .values_list("participant_id", "kind", "at", "round_number", "role", "team_id", "detail__version"))
-    for participant_id, kind, at, round_number, role, team_id, version in rows.iterator(chunk_size=5000):
+            .values_list("participant_id", "kind", "at", "round_number", "role", "team_id", "detail__version",
+                         "detail__commit", "detail__note"))
+    for participant_id, kind, at, round_number, role, team_id, version, commit, note in rows.iterator(chunk_size=5000):
         roles = tuple(r for r in role.split(",") if r)
         entries[participant_id].append(Entry(kind, utc(at), round_number, roles, team_id,
-                                             version if isinstance(version, int) else None))
+                                             version if isinstance(version, int) else None,
+                                             commit is True or (isinstance(note, str) and note != "")))
     ttl = presence_ttl()
     sockets = defaultdict(list)
     for row in (Connection.objects.filter(participant__session_id__in=ids, participant__is_bot=False)
@@ -247,6 +250,7 @@ def activity_figures(*, actions: list[Entry], spans: list[Span], rounds: dict[in
             idle += seconds
     return {
         "edits": len(edits),
+        "statements": sum(1 for e in edits if e.statement),
         "approvals": len(approvals),
         "approvals_before_deadline": before_deadline,
         "median_seconds_to_approve": median_or_none(waits),

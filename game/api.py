@@ -6,7 +6,7 @@ they are null for a reader who does not run the session (HR). Results stay the f
 """
 from datetime import timezone as dt_timezone
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -19,8 +19,9 @@ from classroom.models import Session
 from classroom.report_filters import ReportFilter, report_filter_parse
 from classroom.services.access import session_for_facilitator
 from game.api_selectors import session_rounds_played
+from game.credibility import forecast_errors
 from game.models import RoundResult
-from game.selectors import results_for_session
+from game.selectors import result_rationales, results_for_session
 
 
 def _utc(moment):
@@ -89,13 +90,30 @@ SESSION_ID = OpenApiParameter("session_id", {"type": "integer", "minimum": 1, "m
                               OpenApiParameter.PATH, description="The session's id.")
 
 
+_FORECAST_ERROR = {"type": "object", "nullable": True, "description": "Per forecast KPI: forecast, actual, error "
+                   "(forecast - actual) and error_pct (% of the actual); null without a forecast (docs/model.md, "
+                   "'Credibility').", "additionalProperties": {"type": "object", "properties": {
+                       k: {"type": "number", "nullable": True} for k in ("forecast", "actual", "error", "error_pct")}}}
+
+
 class RoundResultSerializer(serializers.ModelSerializer):
     team = serializers.CharField(source="team.name")
     round = serializers.IntegerField(source="round.number")
+    rationale = serializers.SerializerMethodField()
+    forecast_error = serializers.SerializerMethodField()
 
     class Meta:
         model = RoundResult
-        fields = ["team", "round", "aligned", "decisions", "kpis", "mistakes"]
+        fields = ["team", "round", "aligned", "decisions", "kpis", "mistakes", "forecast", "rationale",
+                  "forecast_error"]
+
+    @extend_schema_field({"type": "string", "description": "The aligned package's rationale ('' if none)."})
+    def get_rationale(self, result) -> str:
+        return self.context.get("rationales", {}).get((result.team_id, result.round_id), "")
+
+    @extend_schema_field(_FORECAST_ERROR)
+    def get_forecast_error(self, result):
+        return forecast_errors(result.forecast, result.kpis)
 
 
 class SessionListApi(LabApiView):
@@ -142,4 +160,5 @@ class SessionResultsApi(LabApiView):
                                "session has at most teams x rounds rows.")
     def get(self, request, session_id: str):
         session = session_for_facilitator(session_id=path_id(session_id), user=request.user)
-        return Response(RoundResultSerializer(results_for_session(session=session), many=True).data)
+        return Response(RoundResultSerializer(results_for_session(session=session), many=True,
+                                              context={"rationales": result_rationales(session=session)}).data)

@@ -17,6 +17,7 @@ from classroom.services.presence import connection_close, connection_heartbeat, 
 from classroom.services.sessions import participant_by_token, participant_seat_again
 from game.role_views import preview_for, results_event_for
 from game.services.chat import chat_send
+from game.services.commitments import package_commit, package_note
 from game.services.packages import package_approve, package_edit, package_reopen
 from game.services.preview import package_preview
 from game.snapshots import team_roles_of, team_snapshot
@@ -112,6 +113,16 @@ class TeamConsumer(LabConsumer):
                 await self.send_json({"type": "ack", "ref": ref, "package": package})
             elif kind == "package.reopen":
                 package = await db(package_reopen)(participant_id=self.participant_id, client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref, "package": package})
+            elif kind == "package.commit":
+                package = await db(package_commit)(
+                    participant_id=self.participant_id, forecast=content.get("forecast"),
+                    rationale=content.get("rationale"), base_version=content.get("base_version"), client_msg_id=ref)
+                await self.send_json({"type": "ack", "ref": ref, "package": package})
+            elif kind == "package.note":
+                package = await db(package_note)(
+                    participant_id=self.participant_id, role=content.get("role"), text=content.get("text"),
+                    base_version=content.get("base_version"), client_msg_id=ref)
                 await self.send_json({"type": "ack", "ref": ref, "package": package})
             elif kind == "chat.send":
                 await db(chat_send)(

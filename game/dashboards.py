@@ -112,3 +112,9 @@ def kpi_catalog_json() -> dict:
 
 def dashboards_json() -> dict:
     return ROLE_DASHBOARDS
+
+
+# The optional third KPI a team may forecast: figures every seat sees (so a forecast's error never tells a
+# seat a figure its roles do not receive), except the two every forecast states and the bottleneck's number.
+FORECAST_EXTRA_KPIS: tuple[str, ...] = tuple(
+    k for k in KPIS if k in summary_kpis() and k not in ("good_units", "cash", "bottleneck_station"))

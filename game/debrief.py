@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from classroom.models import LedgerEntry, Session
 from game import engine
+from game.credibility import credibility, credibility_words, forecast_errors
 from game.dashboards import KPIS, ROLE_DASHBOARDS
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.lever_display import ROLE_TITLES, room_lever_specs
@@ -234,6 +235,8 @@ def debrief_leaderboard(*, session: Session, played: _Played | None = None) -> d
         rows.append({
             "team_id": team.id, "team": team.name, "number": team.number,
             "months": len(results),
+            "credibility": (cred := credibility([forecast_errors(r.forecast, r.kpis) for r in results])),
+            "credibility_text": credibility_words(cred),
             "scorecard_mean": _mean(scores),
             "parts": parts,
             # what each part adds to the mean scorecard: weight x part
@@ -512,8 +515,12 @@ def results_table(*, session: Session) -> tuple[list[ResultColumn], list[list]]:
     columns += [c for c, _ in levers]
     columns += [ResultColumn("Disruptions that hit", "text", width=40),
                 ResultColumn("Mistakes found by this month", "text", width=40)]
+    columns += _forecast_columns(currency)
+    rationales = dict(((v.team_id, v.round.number), v.rationale) for v in PackageVersion.objects.filter(
+        round__session=session, aligned_at__isnull=False).select_related("round").order_by("version"))
     rows = []
     for team in played.teams:
+        errors_so_far = []
         for game_round in played.rounds:
             result = played.results.get((team.id, game_round.number))
             if result is None:
@@ -526,5 +533,28 @@ def results_table(*, session: Session) -> tuple[list[ResultColumn], list[list]]:
             row += [get(d) for _, get in levers]
             row += ["; ".join(_disruption_text(x) for x in (result.disruptions or [])),
                     "; ".join(m.get("title", "") for m in (result.mistakes or []))]
+            errors = forecast_errors(result.forecast, k)
+            errors_so_far.append(errors)
+            row += _forecast_cells(result.forecast, errors, rationales.get((team.id, game_round.number), ""),
+                                   credibility(errors_so_far))
             rows.append(row)
     return columns, rows
+
+
+def _forecast_columns(currency: str) -> list[ResultColumn]:
+    """The team's commitment for the month against what the plant did (docs/model.md, "Credibility")."""
+    return [ResultColumn("Forecast: good units", "number", 0), ResultColumn("Forecast error: good units (%)", "number", 1),
+            ResultColumn(f"Forecast: cash ({currency})", "number", 0), ResultColumn("Forecast error: cash (%)", "number", 1),
+            ResultColumn("Forecast: one more KPI", "text", width=24), ResultColumn("Forecast: its value", "number", 2),
+            ResultColumn("Forecast error: that KPI (%)", "number", 1), ResultColumn("Rationale", "text", width=50),
+            ResultColumn("Credibility so far (0-100)", "number", 1), ResultColumn("Forecast bias so far (%)", "number", 1)]
+
+
+def _forecast_cells(forecast: dict | None, errors: dict | None, rationale: str, cred: dict) -> list:
+    if not forecast:
+        return [None] * 4 + ["", None, None, "", cred["score"], cred["bias"]]
+    extra = forecast.get("extra") or {}
+    pct = lambda key: ((errors or {}).get(key) or {}).get("error_pct")
+    return [forecast.get("good_units"), pct("good_units"), forecast.get("cash"), pct("cash"),
+            KPIS[extra["kpi"]].label if extra.get("kpi") in KPIS else "", extra.get("value"),
+            pct(extra.get("kpi")) if extra else None, rationale, cred["score"], cred["bias"]]

@@ -48,6 +48,12 @@ class PackageVersion(models.Model):
     base_version = models.PositiveIntegerField(null=True, blank=True)
     # The director reopened the aligned version before it: same levers, approvals start again.
     reopened = models.BooleanField(default=False)
+    # The team's commitment (game/services/commitments.py): the director's forecast for the month
+    # ({"good_units", "cash", "extra": null or {"kpi", "value"}}, null until stated) and rationale, and one line
+    # per role on its own levers. A new version carries them over: an edit of a lever keeps the commitment.
+    forecast = models.JSONField(null=True, blank=True)
+    rationale = models.TextField(max_length=400, blank=True, default="")
+    notes = models.JSONField(default=dict, blank=True)
     aligned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -77,6 +83,8 @@ class RoundResult(models.Model):
     mistakes = models.JSONField(default=list)
     # The disruptions that hit this team in this round (scheduled by the scenario or injected).
     disruptions = models.JSONField(default=list)
+    # The aligned package's forecast, kept with what the plant did (null: the team did not align).
+    forecast = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

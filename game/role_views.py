@@ -19,6 +19,7 @@ def results_event_for(event: dict, roles) -> dict:
         "result": visible_result(result=result, roles=roles),
         "reveal": round_reveal(results=results, roles=roles, currency=event.get("currency", "EUR")),
         "plant": plant_view(stations=event["stations"], last_kpis=result["kpis"], roles=roles),
+        "credibility": event.get("credibility"),  # good units and cash only: figures every seat sees
     }
 
 

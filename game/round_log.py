@@ -1,5 +1,5 @@
-"""The round's history of a team's package: every edit (lever, old value, new value, who), approval and
-reopening, oldest first. The room shows it and works out "what changed since the version you approved".
+"""The round's history of a team's package: every edit (lever, old value, new value, who), commitment (the
+director's forecast and rationale), role's note, approval and reopening, oldest first. The room shows it and works out "what changed since the version you approved".
 
 Built from the package versions and approvals themselves (each version stores the full levers), so the
 log cannot disagree with the package.
@@ -16,6 +16,13 @@ def version_entries(*, package: PackageVersion, previous_levers: dict | None) ->
         return [{"kind": "reopen", "version": package.version, "by": by, "role": package.author_role or None, "at": at}]
     if not package.changed_lever or previous_levers is None:
         return []
+    if package.changed_lever == "forecast":  # the director stated the commitment (game/services/commitments.py)
+        return [{"kind": "commit", "version": package.version, "forecast": package.forecast,
+                 "rationale": package.rationale, "by": by, "role": package.author_role or None, "at": at}]
+    if package.changed_lever.startswith("note:"):
+        role = package.changed_lever.split(":", 1)[1]
+        return [{"kind": "note", "version": package.version, "role": role, "text": (package.notes or {}).get(role, ""),
+                 "by": by, "at": at}]
     lever = package.changed_lever
     return [{"kind": "edit", "version": package.version, "lever": lever, "label": lever_label(lever),
              "old": previous_levers.get(lever), "new": package.levers.get(lever), "by": by,

@@ -1,4 +1,5 @@
 """Read-side views of rounds, packages and results, shared by snapshots and events."""
+import math
 import threading
 
 from django.db.models import Count, Min, Q
@@ -7,6 +8,8 @@ from django.utils import timezone
 from classroom.models import Session, Team
 from classroom.reports import SessionPlay
 from game import engine
+from game.credibility import credibility, forecast_errors
+from game.dashboards import FORECAST_EXTRA_KPIS
 from game.engine.scenario import scenario_from_dict
 from game.models import PackageVersion, Round, RoundResult
 from game.package_checks import package_checks
@@ -106,6 +109,9 @@ def package_payload(*, package: PackageVersion | None, scenario: engine.Scenario
         "changed_lever": package.changed_lever or None,
         "reopened": package.reopened,
         "checks": package_checks(package.levers, scenario),
+        "forecast": package.forecast,
+        "rationale": package.rationale,
+        "notes": package.notes or {},
     }
 
 
@@ -117,6 +123,8 @@ def result_payload(*, result: RoundResult) -> dict:
         "decisions": result.decisions,
         "mistakes": result.mistakes,
         "disruptions": result.disruptions,
+        "forecast": result.forecast,
+        "forecast_error": forecast_errors(result.forecast, result.kpis),
     }
 
 
@@ -130,8 +138,11 @@ def leaderboard(*, session: Session) -> list[dict]:
     if last is None:
         return []
     cumulative: dict[int, float] = {}
-    for team_id, kpis in RoundResult.objects.filter(round__session=session).values_list("team_id", "kpis"):
+    errors: dict[int, list] = {}
+    for team_id, kpis, forecast in (RoundResult.objects.filter(round__session=session)
+                                    .values_list("team_id", "kpis", "forecast")):
         cumulative[team_id] = cumulative.get(team_id, 0) + (kpis.get("good_units") or 0)
+        errors.setdefault(team_id, []).append(forecast_errors(forecast, kpis))
     rows = []
     for result in last.results.select_related("team"):
         rows.append({
@@ -141,6 +152,7 @@ def leaderboard(*, session: Session) -> list[dict]:
             "cash": result.kpis.get("cash"),
             "cumulative_good_units": cumulative[result.team_id],
             "aligned": result.aligned,
+            "credibility": credibility(errors.get(result.team_id, [])),
         })
     rows.sort(key=lambda r: (-(r["scorecard"] or 0), -r["cumulative_good_units"]))
     return rows
@@ -166,6 +178,13 @@ def results_for_session(*, session: Session):
     return RoundResult.objects.filter(round__session=session).select_related("team", "round")
 
 
+def result_rationales(*, session: Session) -> dict[tuple[int, int], str]:
+    """(team id, round id) -> the rationale of the team's last aligned version in that round."""
+    return {(team_id, round_id): text for team_id, round_id, text in PackageVersion.objects.filter(
+        round__session=session, aligned_at__isnull=False).order_by("version").values_list("team_id", "round_id",
+                                                                                          "rationale")}
+
+
 DEBRIEF_KPIS = ("scorecard", "good_units", "demand", "cash", "oee_line", "unplanned_hours", "fatigue",
                 "operational_risk", "leadership_alignment")
 
@@ -186,6 +205,35 @@ def session_history(*, session: Session) -> list[dict]:
             "mistakes": results[-1].mistakes if results else [],
         })
     return out
+
+
+def teams_credibility(*, session: Session) -> dict[int, dict]:
+    """Each team's credibility over the session so far (game/credibility.py), in one query."""
+    errors: dict[int, list] = {}
+    for team_id, forecast, kpis in (RoundResult.objects.filter(round__session=session)
+                                    .order_by("round__number").values_list("team_id", "forecast", "kpis")):
+        errors.setdefault(team_id, []).append(forecast_errors(forecast, kpis))
+    return {team_id: credibility(rows) for team_id, rows in errors.items()}
+
+
+CASH_SPAN_MONTHS = 3  # a cash forecast may stray this many months of full-rate revenue from today's cash
+RATIONALE_MAX = 400
+NOTE_MAX = 160
+
+
+def commitment_limits(*, team_id: int, scenario: engine.Scenario, state: dict | None = None) -> dict:
+    """What a forecast may say for the team's coming month (docs/model.md, "Credibility"): good units up to what
+    the plant could make at full rate; cash within CASH_SPAN_MONTHS months of full-rate revenue of today's.
+    `state`: the team's plant state when the caller has it loaded."""
+    state = (state or Team.objects.filter(pk=team_id).values_list("engine_state", flat=True).first()
+             or engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0])
+    capacity = engine.monthly_capacity(state, scenario.params)
+    cash = float(state["cash"])
+    span = CASH_SPAN_MONTHS * capacity["revenue"]
+    return {"good_units_max": capacity["units"], "bottleneck_rate": capacity["bottleneck_rate"],
+            "hours": capacity["hours"], "cash_now": round(cash), "cash_min": math.floor(cash - span),
+            "cash_max": math.ceil(cash + span), "currency": scenario.currency, "rationale_max": RATIONALE_MAX,
+            "note_max": NOTE_MAX, "extra_kpis": list(FORECAST_EXTRA_KPIS)}
 
 
 def team_stations(*, team: Team, scenario: engine.Scenario) -> list[dict]:

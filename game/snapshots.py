@@ -2,11 +2,12 @@
 from classroom.models import LedgerEntry, Participant, Seat, Session
 from classroom.selectors import console_team_summary, member_roles, session_public, team_summary
 from game.briefs import team_briefs
+from game.credibility import credibility
 from game.engine import ROLES
 from game.plant_view import plant_view
 from game.reveal import round_reveal, visible_result
 from game.round_log import round_log
-from game.selectors import (leaderboard, package_latest, package_payload, round_current, round_payload,
+from game.selectors import (commitment_limits, leaderboard, package_latest, package_payload, round_current, round_payload,
                             session_history, session_scenario, team_results, team_stations)
 from game.services.chat import chat_payload
 from game.services.disruptions import disruptions_for_session, disruptions_for_team
@@ -44,6 +45,9 @@ def team_snapshot(*, participant_id: int) -> dict:
         "briefs": team_briefs(roles=roles, scenario=scenario),
         "chat": [chat_payload(entry=e, name=e.participant.display_name) for e in reversed(chat)],
         "disruptions": disruptions_for_team(team=team),
+        # What a forecast may say this month (the room's form shows the limits) and how credible the team's were.
+        "commitment": commitment_limits(team_id=team.id, scenario=scenario, state=team.engine_state),
+        "credibility": credibility([r["forecast_error"] for r in results]),
     }
 
 

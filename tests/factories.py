@@ -59,3 +59,30 @@ def open_round(session: Session):
     from game.models import Round
 
     return session.round_set.get(state=Round.State.OPEN)
+
+
+DEFAULT_FORECAST = {"good_units": 9000, "cash": 1_000_000.0, "extra": None}
+DEFAULT_RATIONALE = "Hold the plan steady; we accept the risk of a breakdown at the bottleneck."
+
+
+def commit(session: Session, *, team=None, forecast: dict | None = None, rationale: str = DEFAULT_RATIONALE,
+           msg: str = "commit") -> dict:
+    """The director of `team` (default: the first) states a forecast through the service: a new version."""
+    from game.selectors import package_latest
+    from game.services.commitments import package_commit
+
+    team = team or session.teams.order_by("number").first()
+    director = team.seats.get(role="director").participant
+    latest = package_latest(team=team, game_round=open_round(session))
+    return package_commit(participant_id=director.id, forecast=forecast or DEFAULT_FORECAST, rationale=rationale,
+                          base_version=latest.version, client_msg_id=f"{msg}-{team.id}-{latest.version}")
+
+
+def committed(session: Session) -> None:
+    """Every team's package in the open round carries a commitment already, written on its latest version (no
+    version of its own), so tests about levers and approvals keep their version numbers. Call it before
+    approvals, in every round: a round's version 1 starts without one (a new month, a new forecast)."""
+    from game.models import PackageVersion, Round
+
+    (PackageVersion.objects.filter(round__session=session, round__state=Round.State.OPEN, forecast__isnull=True)
+     .update(forecast=DEFAULT_FORECAST, rationale=DEFAULT_RATIONALE))

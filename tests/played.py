@@ -16,6 +16,7 @@ def play_two_months(session, facilitator):
     draw the same random numbers, so their results are identical: a tie."""
     factories.join_many(session, 12)
     factories.start(session, facilitator)
+    factories.committed(session)  # every director has stated a forecast (tests/factories.py)
     team1, team2, team3 = session.teams.order_by("number")
     chat_send(participant_id=seat(team1, "director").id, text="Where do we stand on overtime?", client_msg_id="c1")
     package_edit(participant_id=seat(team1, "hr").id, lever="overtime_share", value=0.1, base_version=1,
@@ -28,6 +29,7 @@ def play_two_months(session, facilitator):
         package_approve(participant_id=seat(team1, role).id, version=3, client_msg_id=f"a-{role}-3")
     package_approve(participant_id=seat(team2, "director").id, version=1, client_msg_id="a-t2")
     rounds.round_advance(session_id=session.id, user=facilitator, round_number=1)
+    factories.committed(session)
     for role in ("director", "finance", "engineering", "hr"):
         package_approve(participant_id=seat(team1, role).id, version=1, client_msg_id=f"b-{role}")
     chat_send(participant_id=seat(team3, "engineering").id, text="we forgot to approve", client_msg_id="c3")

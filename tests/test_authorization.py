@@ -17,7 +17,7 @@ from classroom.identity import cookie_name, sign_token
 from tests import factories
 from tests.authorization_matrix import ACTORS, HTTP_ROWS, PARTICIPANTS, ROWS, SOCKET_ROWS, Row, markdown
 
-FORBIDDEN_CODES = {"not_your_lever", "not_your_decision", "forbidden", "not_facilitator"}
+FORBIDDEN_CODES = {"not_your_lever", "not_your_decision", "not_your_role", "forbidden", "not_facilitator"}
 CLOSE_OUTCOMES = {4401: "401", 4403: "403"}
 # Served by libraries with their own tested rules (the admin's many pages) or static files.
 UNLISTED_PREFIXES = ("admin/", "console/scenarios/", "static/")

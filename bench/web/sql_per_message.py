@@ -53,6 +53,7 @@ def measure(n: int) -> dict:
         session = factories.make_session(facilitator, minutes=120)
         factories.join_many(session, 4)
         factories.start(session, facilitator)
+        factories.committed(session)  # approvals need the director's forecast; edits carry it forward
         hr, director = factories.holder(session, "hr"), factories.holder(session, "director")
         results = {}
 
@@ -95,6 +96,11 @@ def measure(n: int) -> dict:
         run("package.approve", lambda i: package_approve(participant_id=director.id, version=state["version"] + 1,
                                                          client_msg_id=f"a{i}"),
             before=lambda i: (look(i), edit(i)))
+        from game.services.commitments import package_commit
+
+        run("package.commit", lambda i: package_commit(
+            participant_id=director.id, forecast={"good_units": 9000 + i, "cash": 1e6, "extra": None},
+            rationale="Steady plan.", base_version=state["version"], client_msg_id=f"k{i}"), before=look)
         run("chat.send", lambda i: chat_send(participant_id=hr.id, text=f"message {i}", client_msg_id=f"c{i}"))
         run("connect (first socket)", lambda i: connection_open(participant_id=hr.id, channel_name=f"s{i}"),
             before=lambda i: i and connection_close(channel_name=f"s{i - 1}"))

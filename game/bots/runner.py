@@ -96,6 +96,17 @@ def plan(strategy: str, scenario, state: dict) -> dict:
     return want
 
 
+def bot_commitment(state: dict) -> dict | None:
+    """A bot director's forecast, once its levers are set, when the package has none: its production target
+    (within what the plant could make) and the cash as it stands, said plainly as a bot's."""
+    package, limits = state["package"], state.get("commitment") or {}
+    if "director" not in state["you"]["roles"] or (package.get("forecast") and package.get("rationale")):
+        return None
+    units = max(0, min(int(package["levers"].get("production_target") or 0), limits.get("good_units_max", 0)))
+    return {"forecast": {"good_units": units, "cash": limits.get("cash_now", 0), "extra": None},
+            "rationale": "A bot's forecast: the production target, and cash as it stands today."}
+
+
 class BotRunner:
     def __init__(self, bot_id: int):
         self.bot_id = bot_id
@@ -137,7 +148,12 @@ class BotRunner:
                 want = plan(info["strategy"], info["scenario"], state)
                 levers = state["package"]["levers"]
                 edit = next(((k, v) for k, v in want.items() if levers.get(k) != v), None)
-                if edit is not None:
+                commitment = bot_commitment(state)
+                if edit is None and commitment is not None:
+                    await sock.send({"type": "package.commit", "id": next(self.ids), **commitment,
+                                     "base_version": state["package"]["version"]})
+                    pending, sent_at = True, now
+                elif edit is not None:
                     await sock.send({"type": "package.edit", "id": next(self.ids), "lever": edit[0], "value": edit[1],
                                      "base_version": state["package"]["version"]})
                     pending, sent_at = True, now

@@ -4,6 +4,7 @@ Public interface (the game app integrates against these names):
 levers and validation, scenarios, disruptions, batched state, the round step, KPIs,
 mistake detectors and the what-if preview.
 """
+from .capacity import monthly_capacity
 from .disruptions import DISRUPTION_KINDS, Disruption
 from .levers import (LEVERS, PROJECTS, ROLES, DecisionError, LeverSpec, default_levers, lever_specs_json,
                      validate_lever, validate_levers, validate_package)
@@ -19,5 +20,6 @@ __all__ = [
     "validate_levers", "validate_package", "default_levers", "Scenario", "load_scenario", "scenario_names",
     "Disruption", "DISRUPTION_KINDS", "PlantState", "initial_state", "state_to_team_dicts",
     "state_from_team_dicts", "station_view", "simulate_round", "detect_mistakes", "preview", "preview_impact",
+    "monthly_capacity",
 ]
 

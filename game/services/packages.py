@@ -147,6 +147,7 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         package = PackageVersion.objects.create(
             team=team, round=game_round, version=latest.version + 1, levers={**latest.levers, lever: value},
             author=participant, author_role=spec.role, changed_lever=lever, base_version=base_version,
+            forecast=latest.forecast, rationale=latest.rationale, notes=latest.notes,  # the commitment stays
         )
         payload = package_payload(package=package, scenario=session_scenario(session=team.session), approvals={})
         package_broadcast(team=team, payload=payload,
@@ -175,6 +176,9 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
         except engine.DecisionError as exc:
             raise LabError("invalid_package", "This package cannot be approved yet: " + decision_error_text(exc),
                            field=exc.field)
+        if not latest.forecast or not latest.rationale:  # a team defends a number, not just a set of levers
+            raise LabError("no_commitment", "The director has not stated the team's forecast and rationale yet: "
+                           "the package cannot be approved without them.", field="forecast")
         roles = participant_roles(participant=participant)
         approvals = list(latest.approvals.select_related("participant"))
         approved = {a.role for a in approvals}
@@ -216,7 +220,8 @@ def package_reopen(*, participant_id: int, client_msg_id) -> dict:
         latest.save(update_fields=["aligned_at"])
         package = PackageVersion.objects.create(
             team=team, round=game_round, version=latest.version + 1, levers=latest.levers, author=participant,
-            author_role="director", base_version=latest.version, reopened=True)
+            author_role="director", base_version=latest.version, reopened=True,
+            forecast=latest.forecast, rationale=latest.rationale, notes=latest.notes)
         payload = package_payload(package=package, scenario=session_scenario(session=team.session), approvals={})
         package_broadcast(team=team, payload=payload, log=version_entries(package=package, previous_levers=latest.levers))
     return payload

@@ -26,7 +26,7 @@ from game import deadlines, engine
 from game.models import PackageVersion, Round, RoundResult
 from game.selectors import (approvals_payload, leaderboard, package_latest, package_payload, result_payload,
                             round_payload,
-                            round_playing, session_history, session_scenario)
+                            round_playing, session_history, session_scenario, teams_credibility)
 from game.services.alignment import alignment_score, priority_mismatch
 from game.services.console_packages import packages_tell_console
 from game.services.disruptions import (disruption_event, disruptions_announce_round, disruptions_for_session,
@@ -279,9 +279,9 @@ def _round_versions(game_round: Round) -> dict[int, list[PackageVersion]]:
 
 
 def _team_decision(team: Team, game_round: Round, scenario, versions: list[PackageVersion],
-                   carried: dict | None) -> tuple[dict, bool, float]:
+                   carried: dict | None) -> tuple[dict, bool, float, dict | None]:
     """What the engine plays for a team: its aligned package, else `carried` (its last aligned one), else
-    the defaults."""
+    the defaults; with the aligned package's forecast (None when not aligned)."""
     aligned = next((v for v in reversed(versions) if v.aligned_at), None)
     round_seconds = max(1.0, (game_round.closed_at - game_round.opens_at).total_seconds())
     if aligned:
@@ -289,8 +289,8 @@ def _team_decision(team: Team, game_round: Round, scenario, versions: list[Packa
         score = alignment_score(aligned=True, versions=aligned.version,
                                 seconds_to_align=(aligned.aligned_at - game_round.opens_at).total_seconds(),
                                 round_seconds=round_seconds, priority_mismatch=mismatch)
-        return aligned.levers, True, score
-    return carried or engine.default_levers(scenario), False, 0.0
+        return aligned.levers, True, score, aligned.forecast
+    return carried or engine.default_levers(scenario), False, 0.0, None
 
 
 def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[Team]) -> list[list]:
@@ -334,12 +334,13 @@ def round_finalize(*, round_id: int) -> bool:
         team_dicts = engine.state_to_team_dicts(new_state)
         earlier = _results_by_team(session)
         results = []
-        for team, (levers, aligned, _), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
+        for team, (levers, aligned, _, forecast), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
                                                                                   hits):
             history = earlier.get(team.id, []) + [{"round": game_round.number, "decisions": levers, "kpis": team_kpis}]
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
                                        kpis=team_kpis, mistakes=engine.detect_mistakes(history),
-                                       disruptions=[_disruption_summary(e) for e in team_hits]))
+                                       disruptions=[_disruption_summary(e) for e in team_hits],
+                                       forecast=forecast))
             team.engine_state = team_state
         RoundResult.objects.bulk_create(results)
         Team.objects.bulk_update(teams, ["engine_state"])
@@ -347,12 +348,14 @@ def round_finalize(*, round_id: int) -> bool:
         game_round.save(update_fields=["state"])
         previous = {r.team_id: result_payload(result=r) for r in RoundResult.objects.filter(
             round__session=session, round__number=game_round.number - 1).select_related("round")}
+        credibility = teams_credibility(session=session)  # one query, every team
         # In full to each team's group: each socket keeps what its roles may see (game/role_views.py).
         emit_team_events("round.results", {result.team_id: {
             "result": result_payload(result=result),
             "previous": previous.get(result.team_id),
             "stations": engine.station_view(team_state, params=scenario.params),
-            "currency": scenario.currency} for result, team_state in zip(results, team_dicts)})
+            "currency": scenario.currency,
+            "credibility": credibility.get(result.team_id)} for result, team_state in zip(results, team_dicts)})
         _broadcast_round(session, game_round)
         emit_session_event(session.id, "round.results",
                            {"round": game_round.number, "leaderboard": leaderboard(session=session),

@@ -73,6 +73,7 @@ def test_live_console_of_a_running_session_has_no_serious_violations(browser, la
                                                                      facilitator):
     people = factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     team2 = lobby_session.teams.order_by("number")[1]
     version = team2.package_versions.order_by("-version").first().version
     for person in team2.seats.values_list("participant_id", flat=True).distinct():

@@ -42,6 +42,7 @@ def expect_online(page, timeout=10_000):
 
 
 def test_offline_banner_stays_in_view_and_approve_waits_for_the_network(browser, lab_server, started_session):
+    factories.committed(started_session)  # the director has stated the forecast: Approve can be enabled
     page = room(browser, lab_server, factories.holder(started_session, "hr"), viewport={"width": 900, "height": 420})
     expect_online(page)
     page.context.set_offline(True)
@@ -61,6 +62,7 @@ def test_offline_banner_stays_in_view_and_approve_waits_for_the_network(browser,
 
 
 def test_banner_when_the_server_goes_away_and_recovery_when_it_is_back(browser, lab_server, started_session):
+    factories.committed(started_session)  # the director has stated the forecast: Approve can be enabled
     page = room(browser, lab_server, factories.holder(started_session, "director"))
     lab_server.stop()
     expect_offline(page)
@@ -70,6 +72,7 @@ def test_banner_when_the_server_goes_away_and_recovery_when_it_is_back(browser, 
 
 
 def test_a_half_open_socket_is_noticed_and_replaced(browser, lab_server, started_session):
+    factories.committed(started_session)  # the director has stated the forecast: Approve can be enabled
     """The network stops carrying frames but nobody closes the socket (Wi-Fi gone without a reset): the page
     pings after 10 s of silence and gives the socket up when 20 s more pass without a frame."""
     person = factories.holder(started_session, "hr")
@@ -180,6 +183,7 @@ Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3})
 
 
 def test_a_flooding_room_is_told_why_and_comes_back_after_a_pause(browser, lab_server, started_session):
+    factories.committed(started_session)  # the director has stated the forecast: Approve can be enabled
     """The server closes a socket that floods it with 4429 (after `too_fast`); the room says so in words and
     reconnects a few seconds later instead of at once."""
     person = factories.holder(started_session, "hr")

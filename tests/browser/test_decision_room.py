@@ -26,6 +26,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 def team_rooms(browser, server, session, roles=ROLES, **context_args) -> dict:
+    factories.committed(session)  # the director has stated the team's forecast (the form is tested elsewhere)
     return {role: room(browser, server, factories.holder(session, role), **context_args) for role in roles}
 
 
@@ -277,6 +278,7 @@ def test_the_room_has_no_serious_violations_and_no_sideways_scroll(browser, lab_
     page.get_by_text("This round's history of edits and approvals").click()
     check_both_sizes(page, "a round open, the other roles' decisions unfolded")
 
+    factories.committed(lobby_session)
     version = latest_package(lobby_session).version
     for person in people:  # the last approval closes the round (here, in the test's process)
         package_approve(participant_id=person.id, version=version, client_msg_id=f"a11y-{person.id}")
@@ -291,6 +293,7 @@ def test_the_room_has_no_serious_violations_and_no_sideways_scroll(browser, lab_
 
 
 def test_on_a_phone_your_levers_and_approve_come_first(browser, lab_server, started_session):
+    factories.committed(started_session)
     finance = room(browser, lab_server, factories.holder(started_session, "finance"), viewport=PHONE)
     hr = room(browser, lab_server, factories.holder(started_session, "hr"), viewport=PHONE)
     finance.get_by_role("button", name="Got it: hide the brief").click()

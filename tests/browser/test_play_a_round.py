@@ -101,10 +101,33 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     expect(hr.locator("#your-roles")).to_have_text("HR")
     expect(hr.locator("#lever-overtime_share")).to_have_value("10")
 
+    # Nobody can approve before the director states the team's forecast and why; the form says a wrong figure at once.
+    expect(hr.locator("#approve")).to_be_disabled()
+    expect(hr.locator("#approve-why")).to_contain_text("Waiting for the director to state the team's forecast")
+    expect(hr.locator("#commitment-form")).to_be_hidden()  # the director's form only
+    director.get_by_label("Good units we will make").fill("9000")
+    director.get_by_label(re.compile(r"^Cash at the end of the month")).fill("900000000")
+    director.get_by_label("Why this plan, and which risk it accepts").fill(
+        "One month of overtime to catch up; we accept the fatigue risk.")
+    director.get_by_role("button", name="State the commitment").click()
+    expect(director.locator("#commitment-error")).to_contain_text("Cash at the end of the month must be between")
+    expect(director.locator("#package-version")).to_have_text("version 4")  # nothing changed
+    director.get_by_label(re.compile(r"^Cash at the end of the month")).fill("1000000")
+    director.get_by_role("button", name="State the commitment").click()
+    expect(hr.locator("#package-version")).to_have_text("version 5")
+    expect(hr.locator("#forecast-stated")).to_contain_text("9,000 units")
+    expect(hr.locator("#rationale-stated")).to_contain_text("we accept the fatigue risk")
+    # Beside the forecast, the what-if band: the preview of version 1 is old now; a new one says where 9,000 falls.
+    expect(director.locator("#forecast-band")).to_contain_text("preview again")
+    director.click("#preview-btn")
+    expect(director.locator("#forecast-band")).to_contain_text(re.compile(
+        r"Preview of version 5, 10–90 % of sampled futures: Good units shipped .+ \(forecast (inside|above|below) the band"),
+        timeout=20_000)
+
     roles = list(by_role)
     for role in roles:
         page = by_role[role]
-        expect(page.locator("#approve")).to_have_text("Approve version 4")
+        expect(page.locator("#approve")).to_have_text("Approve version 5")
         page.click("#approve")
         if role != roles[-1]:  # the last approval aligns the team and closes the round at once
             expect(director.locator(f"#approvals li[data-role={role}]")).to_contain_text("approved by")
@@ -112,7 +135,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
         expect(page.locator("#reveal")).to_be_visible(timeout=20_000)
         expect(page.get_by_role("heading", name="Month 1 results")).to_be_visible()
         expect(page.locator("#round-label")).to_have_text("Round 2 of 2")
-    approved = Approval.objects.filter(package_version__round__number=1, package_version__version=4)
+    approved = Approval.objects.filter(package_version__round__number=1, package_version__version=5)
     assert sorted(approved.values_list("role", flat=True)) == sorted(roles)
     expect(hr.locator("#reveal")).to_contain_text("What hit the plant")
     hr.get_by_role("button", name="Got it").click()
@@ -120,6 +143,11 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     expect(hr.locator("#results-table")).to_be_visible()
     good = hr.locator("#results-table td[data-kpi=good_units]").first.inner_text()
     assert float(re.sub(r"[^0-9.]", "", good)) > 0
+    # The team's forecast against what the plant did, with the error, and its credibility so far.
+    promised = hr.locator("#forecast-table tr[data-round='1'][data-kpi=good_units]")
+    expect(promised).to_contain_text("9,000 units")
+    expect(promised).to_contain_text(good)
+    expect(hr.locator("#credibility")).to_contain_text(re.compile(r"Credibility [\d.]+ / 100 over 1 month"))
     # Each role's own dashboard fills in after the round: HR sees fatigue first, finance cash.
     expect(hr.locator("#dashboard table[data-role=hr] td[data-kpi=fatigue]")).not_to_have_text("–")
     expect(by_role["finance"].locator("#dashboard table[data-role=finance] td[data-kpi=cash]")).not_to_have_text("–")
@@ -130,6 +158,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     expect(by_role["finance"].locator("#plant")).not_to_contain_text("u/h")
     expect(console.locator("#debrief-chart")).to_be_visible()
     expect(console.locator("#leaderboard tbody tr")).to_have_count(1)
+    expect(console.locator("#leaderboard tbody tr")).to_contain_text(re.compile(r"[\d.]+ \(.*, 1 month\)"))  # credibility
     # The console shows round 2's fresh package (carried forward, not yet approved) and its clock.
     expect(console.locator(".team-card[data-team='1'] h3")).not_to_contain_text("aligned")
     expect(console.locator("#timer")).to_have_text(re.compile(r"0[45]:\d\d"))

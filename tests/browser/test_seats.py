@@ -47,6 +47,7 @@ def test_a_silent_teammate_is_covered_and_the_team_still_aligns(browser, lab_ser
     try:
         pages = [join(browser, server.url, lobby_session.join_code, name) for name in ("Ana", "Ben", "Chloe", "Dev")]
         factories.start(lobby_session, facilitator)
+        factories.committed(lobby_session)
         Session.objects.filter(pk=lobby_session.pk).update(cover_after_seconds=3)
         for p in pages:
             p.reload()

@@ -30,6 +30,7 @@ def test_after_the_end_a_participant_replays_no_overtime_and_sees_chart_and_tabl
     team = session.teams.get()
     hr = team.seats.get(role="hr").participant
     package_edit(participant_id=hr.id, lever="overtime_share", value=0.25, base_version=1, client_msg_id="ot")
+    factories.committed(session)
     for seat in team.seats.all():  # the only team aligns: round 1 closes
         package_approve(participant_id=seat.participant_id, version=2, client_msg_id=f"a{seat.id}")
     assert factories.open_round(session).number == 2

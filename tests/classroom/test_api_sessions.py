@@ -103,6 +103,11 @@ def test_results_stay_with_the_facilitator(client, played, facilitator):
     mine = played["mine"]
     own = client.get(f"{LIST}{mine.id}/results/", **auth(facilitator))
     assert own.status_code == 200 and len(own.json()) == 6  # 3 teams x 2 closed months
+    rows = {(r["team"], r["round"]): r for r in own.json()}
+    aligned, idle = rows["Team 1", 1], rows["Team 3", 1]  # team 1 aligned on the committed default forecast
+    assert aligned["forecast"] == factories.DEFAULT_FORECAST and aligned["rationale"] == factories.DEFAULT_RATIONALE
+    assert aligned["forecast_error"]["good_units"]["error"] == 9000 - aligned["kpis"]["good_units"]
+    assert idle["forecast"] is None and idle["forecast_error"] is None and idle["rationale"] == ""
     hr = client.get(f"{LIST}{mine.id}/results/", **auth(factories.make_hr_only()))
     assert hr.status_code == 403 and hr.json()["message"]
     assert client.get(f"{LIST}abc/results/", **auth(facilitator)).status_code == 404

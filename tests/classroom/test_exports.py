@@ -22,7 +22,7 @@ def person_row(**overrides) -> dict:
     row = {"session_id": 7, "session": "Cohort", "session_date": date(2026, 3, 10), "participant": "Ada",
            "participant_id": 70, "email": "ada@example.com", "employee_id": "E1", "team": "Team 1",
            "roles": "director, hr", "joined_at": minute(0), "first_activity": minute(0), "last_activity": minute(35),
-           "edits": 2, "approvals": 1, "approvals_before_deadline": 1, "median_seconds_to_approve": 42.0,
+           "edits": 2, "statements": 1, "approvals": 1, "approvals_before_deadline": 1, "median_seconds_to_approve": 42.0,
            "chat_messages": 3, "chat_share": 0.75, "minutes_connected": 50.0, "minutes_in_rounds": 40.0,
            "idle_minutes": 10.0, "reconnects": 1, "rounds_participated": 2, "rejoins": 0, "present_at_end": True}
     assert set(row) == {c.key for c in PERSON_COLUMNS}  # the sample covers every column

@@ -44,6 +44,7 @@ def workshop(facilitator) -> Session:
     people = {role: factories.holder(session, role) for role in engine.ROLES}
     chat_send(participant_id=people["hr"].id, text=CHATS[0], client_msg_id="c1")
     factories.start(session, facilitator)
+    factories.committed(session)
     for person in people.values():
         connection_open(participant_id=person.id, channel_name=f"sock-{person.id}")
     director = people["director"]

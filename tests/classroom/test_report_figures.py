@@ -120,6 +120,7 @@ def workshop(clock, facilitator):
     s.close("a2")
     s.tick(5)
     factories.start(session, facilitator)
+    factories.committed(session)
     s.tick(6)
     package_edit(participant_id=ann.id, lever="production_target", value=12000, base_version=1, client_msg_id="ann-e1")
     s.tick(6.5)
@@ -143,6 +144,7 @@ def workshop(clock, facilitator):
     s.tick(11)
     package_approve(participant_id=ben.id, version=3, client_msg_id="ben-a1")
     assert factories.open_round(session).number == 2
+    factories.committed(session)
     s.tick(12)
     s.crash("c1")
     s.tick(13)  # the sweeper closes c1 here
@@ -211,6 +213,7 @@ def test_every_figure_of_the_people_view(workshop):
         "employee_id": "E-Ann", "roles": "director, finance",
         "last_activity": minute(30),  # her disconnect when a1 closed
         "edits": 2,  # v2 of round 1 and v2 of round 2; the no-op at 6.5 is not counted
+        "statements": 0,  # the commitment here is written without the ledger (factories.committed)
         "approvals": 1,  # at 9; the second click at 9.1 approved nothing new
         "approvals_before_deadline": 1,  # 9 <= 15
         "median_seconds_to_approve": 120.0,  # v3 made at 7, approved at 9: 2 min
@@ -229,6 +232,7 @@ def test_every_figure_of_the_people_view(workshop):
         "employee_id": "E-Ben", "roles": "hr",
         "last_activity": minute(21.2),  # the double click at 21.25 is not counted
         "edits": 2,  # 7 and 18
+        "statements": 0,  # the commitment here is written without the ledger (factories.committed)
         "approvals": 3,  # 11, 17 and 21.2
         "approvals_before_deadline": 2,  # 11 <= 15, 17 <= 21; 21.2 > 21
         "median_seconds_to_approve": 192.0,  # 11-7 = 240 s, 17-15 = 120 s, 21.2-18 = 192 s: median 192
@@ -247,6 +251,7 @@ def test_every_figure_of_the_people_view(workshop):
         "employee_id": "E-Cy", "roles": "engineering",
         "last_activity": minute(20.5),  # c2 closed
         "edits": 0,
+        "statements": 0,  # the commitment here is written without the ledger (factories.committed)
         "approvals": 1,  # at 10
         "approvals_before_deadline": 1,
         "median_seconds_to_approve": 180.0,  # v3 made at 7, approved at 10
@@ -281,19 +286,21 @@ def test_every_figure_of_the_roles_view(workshop):
     assert rows["Ann", "director"] == {
         **person("Ann"), "role": "director", **ann_both,
         "edits": 1,  # production_target at 6
+        "statements": 0,  # the commitment here is written without the ledger (factories.committed)
         "idle_minutes": 10.5,  # round 2: her only action was a finance edit; connected 11..21.5
         "rounds_participated": 1}
     assert rows["Ann", "finance"] == {
         **person("Ann"), "role": "finance", **ann_both,
         "edits": 1,  # maintenance_budget at 15
+        "statements": 0,  # the commitment here is written without the ledger (factories.committed)
         "idle_minutes": 0.0,  # round 1: approval and chat; round 2: the edit
         "rounds_participated": 2}
     assert rows["Ben", "hr"] == {
-        **person("Ben"), "role": "hr", "edits": 2, "approvals": 3, "approvals_before_deadline": 2,
+        **person("Ben"), "role": "hr", "edits": 2, "statements": 0, "approvals": 3, "approvals_before_deadline": 2,
         "median_seconds_to_approve": 192.0, "chat_messages": 1, "chat_share": 0.25, "minutes_connected": 20.0,
         "minutes_in_rounds": 16.0, "idle_minutes": 0.0, "reconnects": 1, "rounds_participated": 2}
     assert rows["Cy", "engineering"] == {
-        **person("Cy"), "role": "engineering", "edits": 0, "approvals": 1, "approvals_before_deadline": 1,
+        **person("Cy"), "role": "engineering", "edits": 0, "statements": 0, "approvals": 1, "approvals_before_deadline": 1,
         "median_seconds_to_approve": 180.0, "chat_messages": 1, "chat_share": 0.25, "minutes_connected": 17.5,
         "minutes_in_rounds": 13.5, "idle_minutes": 7.5, "reconnects": 1, "rounds_participated": 1}
 

@@ -85,6 +85,7 @@ def play_workshop(facilitator, *, name: str = "Cohort 3", day: date = T0.date(),
     chat_send(participant_id=hr.id, text="hello from the lobby", client_msg_id="c-hr")
     stamp(hr, 4)
     factories.start(session, facilitator)
+    factories.committed(session)
     connect(director, 1)
     connect(finance, 2)
     connect(hr, 4)

@@ -265,3 +265,34 @@ async def test_news_edited_and_cancelled_in_play_reaches_the_room_and_matches_a_
     fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id)
     assert fresh["disruptions"] == [] and fresh["seq"] == frame["seq"]
     await comm.disconnect()
+
+
+async def test_a_commitment_and_a_note_are_acked_told_to_the_team_and_match_a_fresh_snapshot(seated):
+    director, _ = await connect(seated["director"])
+    hr, _ = await connect(seated["hr"])
+    await drain(director)
+    await drain(hr)
+    forecast = {"good_units": 9000, "cash": 1_000_000, "extra": None}
+    await director.send_json_to({"type": "package.commit", "id": "c1", "forecast": forecast,
+                                 "rationale": "Steady plan; we accept a slower month.", "base_version": 1})
+    frames = [await next_frame(director) for _ in range(2)]
+    ack = next(f for f in frames if f["type"] == "ack")
+    assert ack["ref"] == "c1" and ack["package"]["version"] == 2 and ack["package"]["forecast"]["good_units"] == 9000
+    event = await next_frame(hr)
+    assert event["type"] == "package.updated" and [e["kind"] for e in event["log"]] == ["commit"]
+    await hr.send_json_to({"type": "package.note", "id": "n1", "role": "hr", "text": "No overtime.", "base_version": 2})
+    frames = [await next_frame(hr) for _ in range(2)]
+    assert next(f for f in frames if f["type"] == "ack")["package"]["notes"] == {"hr": "No overtime."}
+    # Not the director: refused at the field, nothing changes.
+    await hr.send_json_to({"type": "package.commit", "id": "c2", "forecast": forecast, "rationale": "x",
+                           "base_version": 3})
+    error = await next_frame(hr)
+    assert error["type"] == "error" and error["code"] == "not_your_decision" and error["field"] == "forecast"
+    await hr.send_json_to({"type": "package.note", "id": "n2", "role": "finance", "text": "x", "base_version": 3})
+    error = await next_frame(hr)
+    assert error["code"] == "not_your_role" and error["field"] == "note"
+    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id)
+    assert fresh["package"]["version"] == 3 and fresh["package"]["rationale"] == "Steady plan; we accept a slower month."
+    assert fresh["commitment"]["good_units_max"] == 24_035 and [e["kind"] for e in fresh["log"]] == ["commit", "note"]
+    await director.disconnect()
+    await hr.disconnect()

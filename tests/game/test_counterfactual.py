@@ -29,6 +29,7 @@ def _decide(team: Team, levers: dict, *, align: bool = True) -> None:
         package_edit(participant_id=seats[engine.LEVERS[lever].role], lever=lever, value=value,
                      base_version=version, client_msg_id=f"e{team.id}-{game_round.number}-{n}")
     if align:
+        factories.committed(team.session)
         version = package_latest(team=team, game_round=game_round).version
         for role, pid in seats.items():
             package_approve(participant_id=pid, version=version, client_msg_id=f"a{team.id}-{game_round.number}-{role}")

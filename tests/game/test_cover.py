@@ -127,6 +127,7 @@ def test_a_proxy_holding_two_roles_can_approve_and_chat(team, started_session):
     away(team["hr"], 5)
     seats_cover_due()
     proxy = Seat.objects.get(team=team["hr"].team, role="hr").participant
+    factories.committed(started_session)
     package_approve(participant_id=proxy.id, version=1, client_msg_id="approve-both")
     chat_send(participant_id=proxy.id, text="I hold HR until they are back", client_msg_id="chat-both")
     roles = set(LedgerEntry.objects.filter(participant=proxy, kind__in=("approve", "chat")).values_list("role", flat=True))

@@ -227,3 +227,23 @@ def test_the_drill_down_shows_the_disruptions_that_hit_and_the_mistakes_with_evi
     assert last.mistakes  # two months of the scenario's thin PM: the plant shows it
     assert [(m["code"], m["evidence"]) for m in teams[team1.id]["mistakes"]] == \
         [(m["code"], m["evidence"]) for m in last.mistakes]
+
+
+def test_the_leaderboard_shows_each_teams_credibility(played):
+    """Team 1 aligned both months on the committed default forecast (9,000 good units, 1,000,000 cash); teams 2
+    and 3 never aligned, so they have no forecast to judge."""
+    from game.credibility import credibility, forecast_errors
+
+    session, (team1, team2, _) = played
+    rows = {r["team_id"]: r for r in debrief_leaderboard(session=session)["rows"]}
+    results = list(team1.results.order_by("round__number"))
+    pcts = [100 * (f - r.kpis[k]) / abs(r.kpis[k]) for r in results
+            for k, f in (("good_units", 9000), ("cash", 1_000_000))]
+    capped = [max(-100, min(100, p)) for p in pcts]
+    mape, bias = sum(abs(p) for p in capped) / 4, sum(capped) / 4
+    cred = rows[team1.id]["credibility"]
+    assert cred["rounds"] == 2 and cred["mape"] == pytest.approx(mape, abs=0.01)
+    assert cred["score"] == pytest.approx(max(0, 100 - mape - abs(bias)), abs=0.1)
+    assert cred == credibility([forecast_errors(r.forecast, r.kpis) for r in results])
+    assert rows[team1.id]["credibility_text"].endswith(", 2 months)")
+    assert rows[team2.id]["credibility"]["score"] is None and rows[team2.id]["credibility_text"] == "–"

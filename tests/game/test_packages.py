@@ -16,6 +16,7 @@ def latest(session):
 
 
 def approve_all(session, version=None):
+    factories.committed(session)
     version = version or latest(session).version
     for role in engine.ROLES:
         package_approve(participant_id=factories.holder(session, role).id, version=version,
@@ -25,6 +26,7 @@ def approve_all(session, version=None):
 def test_edit_own_lever_makes_a_new_version_and_clears_approvals(started_session):
     hr = factories.holder(started_session, "hr")
     director = factories.holder(started_session, "director")
+    factories.committed(started_session)
     package_approve(participant_id=director.id, version=1, client_msg_id="a1")
     result = package_edit(participant_id=hr.id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="e1")
     assert result["version"] == 2
@@ -134,6 +136,7 @@ def test_all_roles_approving_aligns_locks_and_closes_the_only_teams_round(starte
 def test_aligned_package_is_locked(lobby_session, facilitator):
     factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     team1 = lobby_session.teams.get(number=1)
     for seat in team1.seats.all():
         package_approve(participant_id=seat.participant_id, version=1, client_msg_id=f"a-{seat.role}")
@@ -176,6 +179,7 @@ def test_an_underfunded_package_can_be_approved_and_says_what_the_plant_cuts(sta
     cuts = [c for c in out["checks"]["items"] if c["kind"] == "cut"]
     assert [c["lever"] for c in cuts] == ["maintenance_budget"] and out["checks"]["ready"]
     assert "PM" in cuts[0]["text"] and cuts[0]["shortfall"] > 0 and "Finance can raise" in cuts[0]["text"]
+    factories.committed(started_session)
     approved = package_approve(participant_id=finance.id, version=2, client_msg_id="a")
     assert "finance" in approved["approvals"]
 

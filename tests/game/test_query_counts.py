@@ -81,6 +81,7 @@ def test_edit_retry(hr, django_assert_max_num_queries):
 
 def test_approve(started_session, busy_console, django_assert_max_num_queries):
     director = factories.holder(started_session, "director")
+    factories.committed(started_session)
     with django_assert_max_num_queries(limit("package.approve")):
         package = package_approve(participant_id=director.id, version=1, client_msg_id="a1")
     assert set(package["approvals"]) == {"director"} and not package["aligned"]
@@ -125,6 +126,7 @@ def test_heartbeat(hr, django_assert_max_num_queries):
 
 def test_every_role_still_aligns(started_session):
     """The counted paths keep the rules: four approvals align the package (a sanity check for the above)."""
+    factories.committed(started_session)
     for role in engine.ROLES:
         package_approve(participant_id=factories.holder(started_session, role).id, version=1,
                         client_msg_id=f"a-{role}")

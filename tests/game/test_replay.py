@@ -34,6 +34,7 @@ def _replay(session, scenario, teams, numbers):
 def test_stored_results_replay_exactly(lobby_session, facilitator):
     factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     team1, team2 = lobby_session.teams.order_by("number")
     hr1 = team1.seats.get(role="hr").participant
     package_edit(participant_id=hr1.id, lever="overtime_share", value=0.25, base_version=1, client_msg_id="ot")

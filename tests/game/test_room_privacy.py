@@ -331,6 +331,7 @@ def two_teams(lobby_session, facilitator):
     """Two full teams; team 1 aligned on version 2, team 2 not (so round 1 stays open)."""
     factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     team1 = people(lobby_session, 1)
     package_edit(participant_id=team1["hr"].id, lever="overtime_share", value=0.1, base_version=1,
                  client_msg_id="h1")

@@ -33,6 +33,7 @@ def two_teams(lobby_session, facilitator):
     """Two full teams, so one team aligning does not close round 1."""
     factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     teams = list(lobby_session.teams.order_by("number"))
     seats = [{s.role: s.participant for s in t.seats.select_related("participant")} for t in teams]
     return {"session": lobby_session, "teams": teams, "team1": seats[0], "team2": seats[1]}
@@ -125,6 +126,7 @@ def test_one_person_approving_for_two_roles_adds_two_entries(lobby_session, faci
     for seat in team.seats.select_related("participant"):
         holders.setdefault(seat.participant_id, (seat.participant, []))[1].append(seat.role)
     person, roles = next(v for v in holders.values() if len(v[1]) == 2)
+    factories.committed(lobby_session)
     sent.clear()
     package_approve(participant_id=person.id, version=1, client_msg_id="a")
     (event,) = updates(sent, team)
@@ -202,6 +204,7 @@ def test_a_reopened_team_that_aligns_again_closes_the_round_with_its_new_plan(tw
     approve_all(two_teams["team2"], 1)
     approve_all(seats, 1)  # both aligned: round 1 closes at once
     assert Round.objects.get(session=session, number=1).state == Round.State.CLOSED
+    factories.committed(session)
     # In round 2 team 1 aligns, reopens, changes its mind and aligns again.
     approve_all(seats, 1, tag="r2")
     package_reopen(participant_id=seats["director"].id, client_msg_id="r2-reopen")

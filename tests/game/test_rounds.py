@@ -88,6 +88,7 @@ def test_deadline_closes_the_round_and_opens_the_next(started_session):
 def test_unaligned_team_carries_its_last_aligned_package_forward(started_session, facilitator):
     hr = factories.holder(started_session, "hr")
     package_edit(participant_id=hr.id, lever="overtime_share", value=0.25, base_version=1, client_msg_id="e1")
+    factories.committed(started_session)
     for role in ("director", "finance", "engineering", "hr"):
         package_approve(participant_id=factories.holder(started_session, role).id, version=2,
                         client_msg_id=f"a-{role}")
@@ -184,6 +185,7 @@ def test_a_late_close_click_never_closes_the_next_round(started_session, facilit
 def test_spending_that_follows_the_stated_priorities_aligns_better(lobby_session, facilitator):
     factories.join_many(lobby_session, 8)
     factories.start(lobby_session, facilitator)
+    factories.committed(lobby_session)
     team_a, team_b = lobby_session.teams.order_by("number")
     for team, weights in ((team_a, [0, 0, 100, 0, 0]), (team_b, [100, 0, 0, 0, 0])):
         director = team.seats.get(role="director").participant

@@ -194,8 +194,15 @@
     patch(document.querySelector("#leaderboard tbody"), (state.leaderboard || []).map(function (row, i) {
       return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
         "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
-        "</td><td>" + (row.aligned ? "yes" : "no") + "</td></tr>";
+        "</td><td>" + (row.aligned ? "yes" : "no") + "</td><td>" + credibilityText(row.credibility) + "</td></tr>";
     }).join(""));
+  }
+
+  // The team's forecasts so far (docs/model.md, "Credibility"): the score, and which way they leaned.
+  function credibilityText(c) {
+    if (!c || c.score === null || c.score === undefined) return "–";
+    var lean = Math.abs(c.bias) < 0.05 ? "unbiased" : c.bias.toFixed(1).replace("-", "") + " % " + (c.bias > 0 ? "optimistic" : "pessimistic");
+    return c.score.toFixed(1) + " (" + lean + ", " + c.rounds + " month" + (c.rounds === 1 ? "" : "s") + ")";
   }
 
   function tick() {

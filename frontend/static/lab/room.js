@@ -29,6 +29,7 @@
     onEvent: applyEvent,
     onAck: function (msg) {
       showError(null);
+      if (msg.package && msg.package.changed_lever === "forecast") $("commitment-error").hidden = true;
       if (!state) return;
       // The ack can beat its own package.updated event: take its package if it is newer, so the
       // form never flicks back to the old value in between.
@@ -46,7 +47,11 @@
         $("chat-error").hidden = false; $("chat-error").textContent = e.message;
         return;
       }
-      if (e.field && SPEC[e.field]) { fieldErrors[e.field] = e.message; announce(e.message); }
+      if (e.field && (e.field.indexOf("forecast") === 0 || e.field === "rationale" || e.field === "note")) {
+        $("commitment-error").hidden = false; $("commitment-error").textContent = e.message;
+        $("commitment-error").dataset.field = e.field; announce(e.message);
+      }
+      else if (e.field && SPEC[e.field]) { fieldErrors[e.field] = e.message; announce(e.message); }
       else showError(e);
       if (state) renderPackage(true);
     },
@@ -74,6 +79,7 @@
       case "round.results":
         state.results = state.results.filter(function (r) { return r.round !== e.result.round; });
         state.results.push(e.result); state.reveal = e.reveal; state.plant = e.plant;
+        if (e.credibility) state.credibility = e.credibility;
         renderResults(); renderReveal(true); break;
       case "team.changed": state.team.members = e.members; renderTeam(); break;
       case "presence.changed":  // every member whose presence changed since the last one (docs/protocol.md)
@@ -98,6 +104,8 @@
     if (entry.kind === "edit") announce(entry.by + " (" + roleTitle(entry.role) + ") changed " + entry.label + " to " + leverText(entry.lever, entry.new) + ".");
     else if (entry.kind === "approve") announce(entry.by + " approved version " + entry.version + " for " + roleTitle(entry.role) + ".");
     else if (entry.kind === "reopen") announce("The director reopened the package: every role approves again.");
+    else if (entry.kind === "commit") announce(entry.by + " (Director) stated the team's forecast: every role approves again.");
+    else if (entry.kind === "note") announce(entry.by + " (" + roleTitle(entry.role) + ") wrote a line on their levers.");
   }
 
   function showError(e) {
@@ -380,17 +388,109 @@
     else if (!p || inLobby()) why = "The package opens when the facilitator starts the round.";
     else if (p.aligned) why = "Every role approved version " + p.version + ".";
     else if (!roundOpen()) why = "The round is not open.";
+    else if (!p.forecast || !p.rationale) why = "Waiting for the director to state the team's forecast and rationale: the package cannot be approved without them.";
     else if (!checks.ready) why = "Not ready: " + checks.items.filter(function (i) { return i.kind === "refuse"; }).map(function (i) { return i.text; }).join(" ");
     else if (mineAll) why = "You approved version " + p.version + ". Waiting for: " + ROLES.filter(function (r) { return !p.approvals[r]; }).map(roleTitle).join(", ") + ".";
     else why = "Approving says you can defend version " + (p ? p.version : "") + " as a whole; any change after it asks everyone again.";
-    btn.disabled = !editable || mineAll || !socket.online || !checks.ready || inLobby() || !!approveAfterSave;
+    var committed = !!(p && p.forecast && p.rationale);
+    btn.disabled = !editable || mineAll || !socket.online || !checks.ready || !committed || inLobby() || !!approveAfterSave;
     btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
     $("approve-why").textContent = why;
     $("reopen").hidden = !(p && p.aligned && roundOpen() && mine("director"));
     $("aligned").hidden = !(p && p.aligned);
     renderChecks();
+    renderCommitment(editable, force);
     $("preview-btn").disabled = !p || !state.round || ["open", "paused"].indexOf(state.round.state) < 0;
   }
+
+  // ---- the commitment: the director's forecast and rationale, each role's line --------------------------
+  function forecastText(f) {
+    var parts = ["good units " + F.kpi(f.good_units, KPI.good_units, currency()), "cash at month end " + F.kpi(f.cash, KPI.cash, currency())];
+    if (f.extra && KPI[f.extra.kpi]) parts.push(KPI[f.extra.kpi].label + ": " + F.kpi(f.extra.value, KPI[f.extra.kpi], currency()));
+    return parts.join("; ");
+  }
+  var commitmentBuilt = false, lastPreview = null;
+  // The forecast beside the what-if band (p10-p90 of 200 sampled futures): promising more than the plant
+  // likely gives is seen before anyone approves, not after the month.
+  function bandText(f, p) {
+    if (!lastPreview || !f) return "";
+    var parts = [["good_units", f.good_units], ["cash", f.cash]].filter(function (x) { return lastPreview.kpis[x[0]]; }).map(function (x) {
+      var b = lastPreview.kpis[x[0]], spec = KPI[x[0]];
+      var where = x[1] > b.p90 ? "above the band: optimistic" : x[1] < b.p10 ? "below the band: cautious" : "inside the band";
+      return spec.label + " " + F.kpi(b.p10, spec, currency()) + " – " + F.kpi(b.p90, spec, currency()) + " (forecast " + where + ")";
+    });
+    if (!parts.length) return "";
+    var stale = p && lastPreview.version !== p.version ? " The package has changed since: preview again." : "";
+    return '<p id="forecast-band" class="small">Preview of version ' + lastPreview.version + ", 10–90 % of sampled futures: " + esc(parts.join("; ")) + "." + esc(stale) + "</p>";
+  }
+  function renderCommitment(editable, force) {
+    var p = state.package, c = state.commitment || {}, notes = (p && p.notes) || {};
+    var html = p && p.forecast ? '<p id="forecast-stated"><b>Forecast:</b> ' + esc(forecastText(p.forecast)) + "</p>" +
+      '<p id="rationale-stated"><b>Why:</b> ' + (p.rationale ? esc(p.rationale) : '<span class="muted">no rationale yet</span>') + "</p>"
+      : '<p class="muted" id="forecast-stated">The director has not stated the team\'s forecast yet.</p>';
+    if (p && p.forecast) html += bandText(p.forecast, p);
+    var lines = ROLES.filter(function (r) { return notes[r]; });
+    if (lines.length) html += '<ul class="notes" aria-label="Each role\'s line">' + lines.map(function (r) { return "<li><b>" + esc(roleTitle(r)) + ":</b> " + esc(notes[r]) + "</li>"; }).join("") + "</ul>";
+    patch($("commitment-summary"), "<div>" + html + "</div>");
+    var director = mine("director") && !inLobby();
+    $("commitment-form").hidden = !director;
+    if (director) {
+      if (!commitmentBuilt) {
+        (c.extra_kpis || []).forEach(function (k) {
+          var o = document.createElement("option"); o.value = k; o.textContent = KPI[k] ? KPI[k].label + (KPI[k].unit === "share" ? " (%)" : "") : k;
+          $("forecast-extra-kpi").appendChild(o);
+        });
+        commitmentBuilt = true;
+      }
+      $("forecast-currency").textContent = currency();
+      if (c.good_units_max !== undefined) {
+        $("forecast-units").max = c.good_units_max;
+        $("forecast-units-hint").textContent = "At most " + F.number(c.good_units_max, 0) + " units: what the plant could make this month at full rate.";
+        $("forecast-cash-hint").textContent = "Today: " + F.money(c.cash_now, currency()) + ".";
+      }
+      var form = $("commitment-form"), typing = form.contains(document.activeElement);
+      if (p && p.forecast && (force || !typing) && !form.dataset.dirty) {
+        $("forecast-units").value = p.forecast.good_units; $("forecast-cash").value = p.forecast.cash;
+        var ex = p.forecast.extra;
+        $("forecast-extra-kpi").value = ex ? ex.kpi : "";
+        $("forecast-extra-value").value = ex ? (KPI[ex.kpi] && KPI[ex.kpi].unit === "share" ? Math.round(ex.value * 1000) / 10 : ex.value) : "";
+        $("forecast-rationale").value = p.rationale || "";
+      }
+      Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea, button"), function (el) { el.disabled = !editable; });
+      $("forecast-extra-value").disabled = !editable || !$("forecast-extra-kpi").value;
+      $("commit-btn").textContent = p && p.forecast ? "Change the commitment" : "State the commitment";
+    }
+    var role = myRoles()[0];
+    $("note-form").hidden = !role || inLobby();
+    if (role) {
+      $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
+      $("note-form").dataset.role = role;
+      if (!$("note-form").contains(document.activeElement)) $("note-text").value = notes[role] || "";
+      $("note-text").disabled = $("note-btn").disabled = !editable;
+    }
+  }
+  function numberOrText(v) { return v === "" || isNaN(Number(v)) ? v : Number(v); }
+  $("commitment-form").addEventListener("input", function () { $("commitment-form").dataset.dirty = "1"; });
+  $("forecast-extra-kpi").addEventListener("change", function () { $("forecast-extra-value").disabled = !$("forecast-extra-kpi").value; });
+  $("commitment-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!state || !state.package) return;
+    var kpi = $("forecast-extra-kpi").value, extra = null;
+    if (kpi) {
+      var v = numberOrText($("forecast-extra-value").value);
+      extra = { kpi: kpi, value: typeof v === "number" && KPI[kpi] && KPI[kpi].unit === "share" ? v / 100 : v };
+    }
+    $("commitment-error").hidden = true;
+    delete $("commitment-form").dataset.dirty;
+    socket.send({ type: "package.commit", base_version: state.package.version, rationale: $("forecast-rationale").value,
+      forecast: { good_units: numberOrText($("forecast-units").value), cash: numberOrText($("forecast-cash").value), extra: extra } });
+  });
+  $("note-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!state || !state.package) return;
+    $("commitment-error").hidden = true;
+    socket.send({ type: "package.note", role: $("note-form").dataset.role, text: $("note-text").value, base_version: state.package.version });
+  });
 
   // Refusals first (nobody can approve), then what the plant will cut, then what fits: each its own
   // labelled list, so a screen reader can jump to "What the plant will cut".
@@ -427,7 +527,9 @@
     });
     var head = mineApproved.length ? "Since you approved version " + since : "Since the round opened";
     var rows = order.filter(function (l) { return JSON.stringify(diffs[l].old) !== JSON.stringify(diffs[l].new); });
-    var html = (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
+    var newCommit = log.filter(function (e) { return e.kind === "commit" && e.version > since; }).pop();
+    var html = (newCommit ? '<p class="warn-text" id="commit-changed">' + esc(newCommit.by) + " (director) stated the forecast at version " + newCommit.version + ": " + esc(forecastText(newCommit.forecast)) + ".</p>" : "") +
+      (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
       "<h3>" + esc(head) + "</h3>" + (rows.length ? '<table class="table compact"><caption class="visually-hidden">' + esc(head) + '</caption><thead><tr><th scope="col">Lever</th><th scope="col">Was</th><th scope="col">Now</th><th scope="col">Who</th></tr></thead><tbody>' +
         rows.map(function (l) {
           var d = diffs[l];
@@ -438,6 +540,8 @@
       var when = e.at ? new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
       var what = e.kind === "edit" ? "changed " + esc(e.label) + " from " + esc(leverText(e.lever, e.old)) + " to " + esc(leverText(e.lever, e.new))
         : e.kind === "approve" ? "approved version " + e.version + " for " + esc(roleTitle(e.role))
+        : e.kind === "commit" ? "stated the team's forecast (" + esc(e.forecast ? forecastText(e.forecast) : "none") + "): " + esc(e.rationale || "no rationale yet")
+        : e.kind === "note" ? (e.text ? "wrote the " + esc(roleTitle(e.role)) + " line: " + esc(e.text) : "removed the " + esc(roleTitle(e.role)) + " line")
         : "reopened the package (version " + e.version + ")";
       return "<li><small class='muted'>" + when + " · v" + e.version + "</small> <b>" + esc(e.by || "") + "</b> " + what + "</li>";
     }).join(""));
@@ -447,6 +551,8 @@
   var PREVIEW_KPIS = ["good_units", "throughput_strength", "oee_line", "unplanned_hours", "cash", "margin", "scorecard"];
   function renderPreview(msg) {
     var p = msg.preview, box = $("preview");
+    lastPreview = p;
+    if (state) renderPackage();  // the commitment shows its forecast against this band
     box.hidden = false;
     box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
       '<table class="table"><thead><tr><th scope="col">KPI</th><th scope="col">pessimistic (10 %)</th><th scope="col">typical</th><th scope="col">optimistic (90 %)</th></tr></thead><tbody>' +
@@ -557,6 +663,29 @@
     patch($("plant"), window.LabPlant.html(state.plant, "plant"));
   }
 
+  // Forecast against actual, month by month, and the team's credibility (docs/model.md, "Credibility").
+  function forecastTable(rs) {
+    var cred = state.credibility || {};
+    var head = '<h3 id="forecast-title">Forecast against actual</h3><p id="credibility">' + (cred.score === null || cred.score === undefined
+      ? "Credibility: no month with a forecast yet."
+      : "Credibility " + F.number(cred.score, 1) + " / 100 over " + cred.rounds + " month" + (cred.rounds === 1 ? "" : "s") +
+        ": forecasts were off by " + F.number(cred.mape, 1) + " % on average, and " + (Math.abs(cred.bias) < 0.05 ? "unbiased" :
+        F.number(Math.abs(cred.bias), 1) + " % " + (cred.bias > 0 ? "optimistic (more promised than delivered)" : "pessimistic")) + ".") + "</p>";
+    var rows = [];
+    rs.forEach(function (r) {
+      if (!r.forecast_error) { rows.push('<tr><th scope="row">Month ' + r.round + '</th><td colspan="5" class="muted">no forecast (not aligned)</td></tr>'); return; }
+      Object.keys(r.forecast_error).forEach(function (k) {
+        var e = r.forecast_error[k], spec = KPI[k];
+        rows.push('<tr data-round="' + r.round + '" data-kpi="' + k + '"><th scope="row">Month ' + r.round + "</th><td>" + esc(spec ? spec.label : k) + "</td><td>" +
+          F.kpi(e.forecast, spec, currency()) + "</td><td>" + F.kpi(e.actual, spec, currency()) + "</td><td>" +
+          (e.error === null ? "–" : (e.error > 0 ? "+" : "") + F.kpi(e.error, spec, currency())) + "</td><td>" +
+          (e.error_pct === null ? "–" : (e.error_pct > 0 ? "+" : "") + F.number(e.error_pct, 1) + " %") + "</td></tr>");
+      });
+    });
+    return head + '<table class="table" id="forecast-table" aria-labelledby="forecast-title"><thead><tr><th scope="col">Month</th><th scope="col">KPI</th>' +
+      '<th scope="col">Forecast</th><th scope="col">Actual</th><th scope="col">Error</th><th scope="col">Error, % of actual</th></tr></thead><tbody>' + rows.join("") + "</tbody></table>";
+  }
+
   function renderResults() {
     renderDashboards();
     renderPlant();
@@ -569,7 +698,7 @@
       rs.map(function (r) { return '<th scope="col">Month ' + r.round + (r.aligned ? "" : " <small>(not aligned)</small>") + "</th>"; }).join("") + "</tr></thead><tbody>" +
       keys.map(function (k) {
         return '<tr><th scope="row">' + esc(KPI[k].label) + "</th>" + rs.map(function (r) { return '<td data-kpi="' + k + '">' + F.kpi(r.kpis[k], KPI[k], currency()) + "</td>"; }).join("") + "</tr>";
-      }).join("") + "</tbody></table>");
+      }).join("") + "</tbody></table>" + forecastTable(rs));
     if (!window.Chart) return;
     var data = {
       labels: rs.map(function (r) { return "Month " + r.round; }),

@@ -1,0 +1,173 @@
+"""A commitment with every package: the director's forecast and rationale, and each role's one line.
+
+The director states what the team expects from the month (good units, cash, optionally one more KPI) and
+why; the package cannot align without it (packages.package_approve). Stating or changing it is a package
+change like an edit of a lever: a new version with the same levers, approvals start again, filed in the
+ledger as an edit (HR counts it), told to the team with a round-log entry. Each role may add one line on its
+own levers, the same way. Built on packages.py's locking, retry and ledger helpers.
+"""
+import math
+
+from django.db import transaction
+from django.db.models import Exists
+
+from classroom.errors import Forbidden, LabError
+from classroom.models import LedgerEntry
+from classroom.services.ledger import client_id_clean
+from classroom.text_input import text_storable
+from game import engine
+from game.dashboards import KPIS
+from game.models import PackageVersion
+from game.money_format import money
+from game.round_log import version_entries
+from game.selectors import (NOTE_MAX, RATIONALE_MAX, commitment_limits, package_payload, session_scenario)
+from game.services.packages import _begin, _current_package, _ledger, _stale_base
+from game.services.rounds import package_broadcast
+
+COMMIT = "forecast"  # PackageVersion.changed_lever of a commitment; "note:<role>" for a role's line
+
+
+def _finite(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond float range
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _forecast_clean(forecast, limits: dict) -> dict:
+    """The forecast as stored, or a LabError at the field that is wrong (in words and units)."""
+    if not isinstance(forecast, dict):
+        raise LabError("invalid_value", "The forecast needs good units and cash.", field="forecast")
+    units = _finite(forecast.get("good_units"))
+    if units is None or units < 0 or units != int(units):
+        raise LabError("invalid_value", "Good units must be a whole number of units, 0 or more.",
+                       field="forecast.good_units")
+    if units > limits["good_units_max"]:
+        raise LabError("invalid_value", f"Good units: at most {limits['good_units_max']:,} units. That is the most "
+                       f"this plant could make in a month at full rate (the bottleneck's "
+                       f"{limits['bottleneck_rate']:g} units an hour for {limits['hours']:.0f} hours, the longest "
+                       "month the shifts and overtime allow, plus the units already in the line).",
+                       field="forecast.good_units")
+    cash = _finite(forecast.get("cash"))
+    currency = limits["currency"]
+    if cash is None:
+        raise LabError("invalid_value", f"Cash must be a number of {currency} (the cash at the end of the month).",
+                       field="forecast.cash")
+    if not limits["cash_min"] <= cash <= limits["cash_max"]:
+        raise LabError("invalid_value", f"Cash at the end of the month must be between "
+                       f"{money(limits['cash_min'], currency)} and {money(limits['cash_max'], currency)}: the "
+                       f"plant holds {money(limits['cash_now'], currency)} now and cannot gain or lose more than "
+                       "three months of its revenue at full rate in one month.", field="forecast.cash")
+    extra = forecast.get("extra")
+    if extra is not None:
+        if not isinstance(extra, dict) or extra.get("kpi") not in limits["extra_kpis"]:
+            names = ", ".join(KPIS[k].label for k in limits["extra_kpis"])
+            raise LabError("invalid_value", f"The extra forecast must be one of: {names}.", field="forecast.extra.kpi")
+        value = _finite(extra.get("value"))
+        if value is None or (value < 0 and extra["kpi"] not in ("net_cash_flow", "margin")):
+            raise LabError("invalid_value", f"{KPIS[extra['kpi']].label} must be a number"
+                           + ("." if extra["kpi"] in ("net_cash_flow", "margin") else ", 0 or more."),
+                           field="forecast.extra.value")
+        extra = {"kpi": extra["kpi"], "value": value}
+    return {"good_units": int(units), "cash": cash, "extra": extra}
+
+
+def _text_clean(text, *, limit: int, field: str, what: str) -> str:
+    if not isinstance(text, str):
+        raise LabError("invalid_value", f"The {what} must be text.", field=field)
+    text = text.strip()
+    if len(text) > limit:
+        raise LabError("invalid_value", f"The {what} has at most {limit} characters; this one has {len(text)}.",
+                       field=field)
+    if not text_storable(text):
+        raise LabError("invalid_value", f"The {what} cannot contain NUL characters or unpaired surrogate code "
+                       "points; remove them and send again.", field=field)
+    return text
+
+
+def _latest_for_change(team, game_round, participant, changed: str, base_version):
+    """The latest version, checked as an edit's is: not aligned, a sane base, not changed by someone else since."""
+    changed_since = (PackageVersion.objects.filter(team=team, round=game_round, version__gt=_stale_base(base_version),
+                                                   changed_lever=changed).exclude(author=participant))
+    latest = (team.package_versions.filter(round=game_round).select_related("author")
+              .annotate(stale=Exists(changed_since)).order_by("-version").first())
+    if latest.aligned_at:
+        raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
+    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
+        raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
+                       field="base_version")
+    if latest.stale:
+        raise LabError("stale_version", f"A teammate changed this since version {base_version}; review it and "
+                       "change it again.", field="forecast" if changed == COMMIT else "note")
+    return latest
+
+
+def _new_version(participant, team, game_round, latest, *, role: str, changed: str, base_version, **fields) -> dict:
+    package = PackageVersion.objects.create(
+        team=team, round=game_round, version=latest.version + 1, levers=latest.levers, author=participant,
+        author_role=role, changed_lever=changed, base_version=base_version,
+        forecast=fields.get("forecast", latest.forecast), rationale=fields.get("rationale", latest.rationale),
+        notes=fields.get("notes", latest.notes))
+    payload = package_payload(package=package, scenario=session_scenario(session=team.session), approvals={})
+    package_broadcast(team=team, payload=payload, log=version_entries(package=package, previous_levers=latest.levers))
+    return payload
+
+
+def package_commit(*, participant_id: int, forecast, rationale, base_version, client_msg_id) -> dict:
+    """The director states (or changes) the team's forecast and rationale: a new version, approvals again."""
+    client_msg_id = client_id_clean(client_msg_id)
+    with transaction.atomic():
+        participant, game_round = _begin(participant_id, client_msg_id, "director")
+        team = participant.team
+        if game_round.applied:
+            return _current_package(team, game_round)
+        if not game_round.holds_role:
+            raise Forbidden("not_your_decision", "Only the director states the team's forecast and rationale; "
+                            "tell the director what you expect in the chat.", field="forecast")
+        scenario = session_scenario(session=team.session)
+        forecast = _forecast_clean(forecast, commitment_limits(team_id=team.id, scenario=scenario))
+        rationale = _text_clean(rationale, limit=RATIONALE_MAX, field="rationale", what="rationale")
+        latest = _latest_for_change(team, game_round, participant, COMMIT, base_version)
+        detail = {"forecast": forecast, "rationale": rationale}
+        if latest.forecast == forecast and latest.rationale == rationale:  # nothing changes: filed, not counted
+            _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, "director",
+                    {**detail, "commit": True, "version": latest.version}, counted=False)
+            return package_payload(package=latest, scenario=scenario)
+        _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, "director",
+                {**detail, "commit": True, "version": latest.version + 1})
+        return _new_version(participant, team, game_round, latest, role="director", changed=COMMIT,
+                            base_version=base_version, forecast=forecast, rationale=rationale)
+
+
+def package_note(*, participant_id: int, role, text, base_version, client_msg_id) -> dict:
+    """A role's one line on its own levers (empty text removes it): a new version, approvals again."""
+    client_msg_id = client_id_clean(client_msg_id)
+    known = isinstance(role, str) and role in engine.ROLES
+    with transaction.atomic():
+        participant, game_round = _begin(participant_id, client_msg_id, role if known else None)
+        team = participant.team
+        if game_round.applied:
+            return _current_package(team, game_round)
+        if not known:
+            raise LabError("invalid_value", f"role must be one of {', '.join(engine.ROLES)}.", field="role")
+        if not game_round.holds_role:
+            raise Forbidden("not_your_role", f"You do not hold the {role} role in your team: each role writes its own "
+                            "line.", field="note")
+        text = _text_clean(text, limit=NOTE_MAX, field="note", what="note")
+        if "\n" in text or "\r" in text:
+            raise LabError("invalid_value", "The note is one line: remove the line breaks.", field="note")
+        latest = _latest_for_change(team, game_round, participant, f"note:{role}", base_version)
+        notes = {k: v for k, v in (latest.notes or {}).items() if k != role}
+        if text:
+            notes[role] = text
+        if notes == (latest.notes or {}):
+            _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, role,
+                    {"note": text, "version": latest.version}, counted=False)
+            return package_payload(package=latest, scenario=session_scenario(session=team.session))
+        _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, role,
+                {"note": text, "version": latest.version + 1})
+        return _new_version(participant, team, game_round, latest, role=role, changed=f"note:{role}",
+                            base_version=base_version, notes=notes)
