@@ -334,8 +334,8 @@ def round_finalize(*, round_id: int) -> bool:
         team_dicts = engine.state_to_team_dicts(new_state)
         earlier = _results_by_team(session)
         results = []
-        for team, (levers, aligned, _, forecast), team_kpis, team_state, team_hits in zip(teams, decided, kpis, team_dicts,
-                                                                                  hits):
+        for team, (levers, aligned, _, forecast), team_kpis, team_state, team_hits in zip(
+                teams, decided, kpis, team_dicts, hits):
             history = earlier.get(team.id, []) + [{"round": game_round.number, "decisions": levers, "kpis": team_kpis}]
             results.append(RoundResult(team=team, round=game_round, aligned=aligned, decisions=levers,
                                        kpis=team_kpis, mistakes=engine.detect_mistakes(history),
