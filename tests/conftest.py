@@ -25,15 +25,23 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def coalescing_forgotten():
-    """Coalesced events (classroom/events.py) a test left for later are dropped when it ends: their timer would
-    run in the next test, on a database already flushed, and a reused id would share a key's window."""
+def coalescing_forgotten(request):
+    """Coalesced events (classroom/events.py) a test left for later are dropped when it ends, and a publish
+    already running on its timer thread is waited for: it would run into the next test, or hold the database
+    while pytest-django flushes it ("couldn't be flushed"). Torn down before the database is: a test that uses
+    the database has it set up first."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("_django_db_helper")
     yield
     from classroom import events
 
     with events._coalescing:
-        for timer in list(events._timers):
+        timers = list(events._timers)
+        for timer in timers:
             timer.cancel()
+    for timer in timers:
+        timer.join(timeout=5)
+    with events._coalescing:
         events._timers.clear()
         events._waiting.clear()
         events._publishing.clear()
