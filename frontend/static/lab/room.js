@@ -460,8 +460,16 @@
       $("forecast-extra-value").disabled = !editable || !$("forecast-extra-kpi").value;
       $("commit-btn").textContent = p && p.forecast ? "Change the commitment" : "State the commitment";
     }
-    var role = myRoles()[0];
+    // Someone holding several roles (a team of two or three) writes one line per role: the picker says which.
+    var roles = myRoles(), picker = $("note-role");
+    if (picker.dataset.roles !== roles.join(",")) {
+      picker.innerHTML = roles.map(function (r) { return '<option value="' + esc(r) + '">' + esc(roleTitle(r)) + "</option>"; }).join("");
+      picker.dataset.roles = roles.join(",");
+    }
+    $("note-role-box").hidden = roles.length < 2;
+    var role = roles.indexOf(picker.value) >= 0 ? picker.value : roles[0];
     $("note-form").hidden = !role || inLobby();
+    picker.disabled = !editable;
     if (role) {
       $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
       $("note-form").dataset.role = role;
@@ -484,6 +492,13 @@
     delete $("commitment-form").dataset.dirty;
     socket.send({ type: "package.commit", base_version: state.package.version, rationale: $("forecast-rationale").value,
       forecast: { good_units: numberOrText($("forecast-units").value), cash: numberOrText($("forecast-cash").value), extra: extra } });
+  });
+  $("note-role").addEventListener("change", function () {
+    var notes = (state && state.package && state.package.notes) || {};
+    var role = $("note-role").value;
+    $("note-text").value = notes[role] || "";
+    $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
+    $("note-form").dataset.role = role;
   });
   $("note-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
