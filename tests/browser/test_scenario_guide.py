@@ -1,5 +1,5 @@
 """The facilitator guide in Chromium: from a session's console one click opens the guide of its scenario; the
-questions are found by their heading, the look-fors name their KPIs, and printing hides the navigation and
+questions are found by their heading, the look-fors name their KPIs, axe-core finds nothing serious, and printing hides the navigation and
 the buttons."""
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -9,6 +9,7 @@ from classroom.services.sessions import session_create
 from game import engine
 from game.dashboards import KPIS
 from tests import factories
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
@@ -37,6 +38,10 @@ def test_one_click_from_the_console_to_a_printable_guide(browser, lab_server):
     expect(look_for.first).to_contain_text(KPIS[first["kpis"][0]].label)
     expect(page.get_by_role("table", name="Disruption schedule").locator("tbody tr")).to_have_count(
         len(scenario.disruption_schedule))
+
+    violations = axe_violations(page)
+    assert not violations, "\n".join(f"{v['impact']} {v['id']}: {v['help']} at {', '.join(v['targets'])}"
+                                     for v in violations)
 
     buttons = page.locator("header.topbar nav a, button")
     assert buttons.count() >= 2 and page.get_by_role("button", name="Print or save as PDF").is_visible()
