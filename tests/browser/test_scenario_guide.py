@@ -1,6 +1,6 @@
 """The facilitator guide in Chromium: from a session's console one click opens the guide of its scenario; the
-questions are found by their heading, the look-fors name their KPIs, axe-core finds nothing serious, and printing hides the navigation and
-the buttons."""
+questions are found by their heading, the look-fors name their KPIs, axe-core finds nothing serious, and
+printing hides the navigation and the buttons."""
 import pytest
 from django.contrib.auth.hashers import make_password
 from playwright.sync_api import expect
