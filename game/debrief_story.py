@@ -4,7 +4,7 @@ Every sentence is {"kind", "text", "facts"}: `facts` names each figure the text 
 string}), so a test can trace every number of the text to a stored value (docs/reports.md, "The team's
 story"). Names say where a figure comes from:
 
-- "round": the month; "version": the aligned package version (PackageVersion.version);
+- "version": the aligned package version (PackageVersion.version);
 - "forecast.good_units", "forecast.cash", "forecast.extra.value": RoundResult.forecast;
 - "rationale": the team's own words (PackageVersion.rationale of the aligned version), quoted verbatim;
 - "time_to_align": duration_text(aligned_at - the round's opening);
@@ -56,16 +56,15 @@ def _error_words(pct: float | None) -> str | None:
 
 
 def _commitment(month: dict, currency: str, aligned_before: bool) -> list[dict]:
-    n, forecast = month["round"], month.get("forecast")
+    forecast = month.get("forecast")
     if not forecast:
         if month.get("aligned"):
-            return [_item("commitment", f"Month {n}: the team agreed a plan but stated no forecast for it.",
-                          {"round": n})]
+            return [_item("commitment", "The team agreed a plan but stated no forecast for it.", {})]
         ran = "the last aligned plan again" if aligned_before else "the plan it started with"
-        return [_item("commitment", f"Month {n}: the team made no commitment: no plan had every role's approval "
-                                    f"by the close, so the plant ran {ran}.", {"round": n})]
-    facts = {"round": n, "forecast.good_units": forecast.get("good_units"), "forecast.cash": forecast.get("cash")}
-    text = (f"Month {n}: the team committed to {_goods(forecast.get('good_units'))} "
+        return [_item("commitment", f"The team made no commitment: no plan had every role's approval by the close, "
+                                    f"so the plant ran {ran}.", {})]
+    facts = {"forecast.good_units": forecast.get("good_units"), "forecast.cash": forecast.get("cash")}
+    text = (f"The team committed to {_goods(forecast.get('good_units'))} "
             f"and {kpi_text(forecast.get('cash'), 'cash', currency)} in cash at the month's end")
     extra = forecast.get("extra") or {}
     if extra.get("kpi") in KPIS:
@@ -169,7 +168,7 @@ def _mistakes(month: dict, previous: dict | None) -> list[dict]:
         if m.get("code") in before:
             continue
         facts = {"mistake.title": m.get("title", ""), "mistake.evidence": m.get("evidence", "")}
-        items.append(_item("mistake", f"The plant revealed a mistake, {facts['mistake.title']}: "
+        items.append(_item("mistake", f"The plant revealed a mistake, “{facts['mistake.title']}”: "
                                       f"{facts['mistake.evidence']}", facts))
     return items
 
