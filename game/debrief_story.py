@@ -6,7 +6,8 @@ story"). Names say where a figure comes from:
 
 - "version": the aligned package version (PackageVersion.version);
 - "forecast.good_units", "forecast.cash", "forecast.extra.value": RoundResult.forecast;
-- "rationale": the team's own words (PackageVersion.rationale of the aligned version), quoted verbatim;
+- "rationale", "notes.<role>": the team's own words (PackageVersion.rationale and .notes of the aligned
+  version), quoted verbatim;
 - "time_to_align": duration_text(aligned_at - the round's opening);
 - "kpis.<key>" and "previous.<key>": RoundResult.kpis of this month and of the month before;
 - "forecast_error.<key>": the error in % of the actual (game/credibility.py);
@@ -30,6 +31,8 @@ from __future__ import annotations
 from game.credibility import credibility, forecast_errors
 from game.dashboards import KPIS
 from game.debrief import duration_text, kpi_text
+from game.engine import ROLES
+from game.lever_display import ROLE_TITLES
 from game.models import PackageVersion, Round, RoundResult
 from game.reveal import round_reveal
 from game.selectors import session_scenario
@@ -74,6 +77,12 @@ def _commitment(month: dict, currency: str, aligned_before: bool) -> list[dict]:
     rationale = (month.get("rationale") or "").strip()
     if rationale:
         items.append(_item("rationale", f"Why, in the team's own words: “{rationale}”", {"rationale": rationale}))
+    notes = {role: text.strip() for role, text in (month.get("notes") or {}).items()
+             if role in ROLES and isinstance(text, str) and text.strip()}
+    if notes:
+        lines = [f"{ROLE_TITLES[role]}: “{notes[role]}”" for role in ROLES if role in notes]
+        items.append(_item("notes", f"Each role's line on its own levers: {'; '.join(lines)}.",
+                           {f"notes.{role}": text for role, text in notes.items()}))
     return items
 
 
@@ -183,14 +192,14 @@ def _closing(months: list[dict]) -> dict:
     lean = ("with no lean either way" if abs(cred["bias"]) < 0.05 else
             f"leaning {abs(cred['bias']):.1f} % {'optimistic' if cred['bias'] > 0 else 'pessimistic'}")
     n = cred["rounds"]
-    return _item("credibility", f"Over the session the team's forecasts earned a credibility of {cred['score']:.1f} / 100: "
-                                f"off by {cred['mape']:.1f} % on average, {lean}, over {n} month{'' if n == 1 else 's'} "
-                                f"with a forecast.", facts)
+    text = (f"Over the session the team's forecasts earned a credibility of {cred['score']:.1f} / 100: off by "
+            f"{cred['mape']:.1f} % on average, {lean}, over {n} month{'' if n == 1 else 's'} with a forecast.")
+    return _item("credibility", text, facts)
 
 
 def team_story(*, months: list[dict], currency: str) -> dict:
     """The story from one team's closed months, each {"round", "aligned", "kpis", "forecast", "mistakes",
-    "disruptions", "rationale", "aligned_version", "seconds_to_align"}: {"months": [{"round", "sentences"}],
+    "disruptions", "rationale", "notes", "aligned_version", "seconds_to_align"}: {"months": [{"round", "sentences"}],
     "closing": sentence or None}."""
     months = sorted(months, key=lambda m: m["round"])
     out = []
@@ -221,6 +230,7 @@ def _months(results, versions, rounds) -> dict[int, list[dict]]:
             "round": game_round.number, "aligned": r.aligned, "kpis": r.kpis, "forecast": r.forecast,
             "mistakes": r.mistakes, "disruptions": r.disruptions,
             "rationale": version.rationale if version else "",
+            "notes": version.notes if version else {},
             "aligned_version": version.version if version else None,
             "seconds_to_align": ((version.aligned_at - opened).total_seconds()
                                  if version and opened and version.aligned_at else None),
@@ -232,7 +242,7 @@ def _read(session, team_ids=None) -> dict[int, list[dict]]:
     rounds = {r.id: r for r in session.round_set.filter(state=Round.State.CLOSED)}
     results = RoundResult.objects.filter(round_id__in=rounds)
     versions = PackageVersion.objects.filter(round_id__in=rounds, aligned_at__isnull=False).only(
-        "team_id", "round_id", "version", "rationale", "aligned_at").order_by("version")
+        "team_id", "round_id", "version", "rationale", "notes", "aligned_at").order_by("version")
     if team_ids is not None:
         results, versions = results.filter(team_id__in=team_ids), versions.filter(team_id__in=team_ids)
     return _months(results, versions, rounds)

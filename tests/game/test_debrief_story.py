@@ -9,6 +9,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from channels.db import database_sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from classroom.models import Session
 from game.debrief import duration_text
@@ -16,14 +19,17 @@ from game.debrief_story import session_stories, story_text, team_story, team_sto
 from game.engine import DISRUPTION_KINDS
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.models import PackageVersion, Round, RoundResult
+from game.services.rounds import round_advance
 from game.snapshots import team_snapshot
 from tests import factories
+from tests.game.test_room_privacy import connect, frame_of
 from tests.played import play_two_months, seat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 RATIONALE = "Ship 9,500 units: 2 shifts and 10 % overtime, because “steady wins” — we accept 1 breakdown."
+NOTES = {"hr": "No overtime above 10 %: fatigue is at 8 %.", "finance": "Budget 60,000 EUR, not a cent more."}
 DISRUPTION = {"kind": "supplier_failure", "description": DISRUPTION_KINDS["supplier_failure"]["description"],
               "targets": [0], "start_day": 4, "duration_days": 3.0, "magnitude": 0.5}
 
@@ -37,8 +43,9 @@ def played(facilitator):
     session.refresh_from_db()
     team1, team2, _ = teams
     month1, month2 = session.round_set.get(number=1), session.round_set.get(number=2)
-    aligned = PackageVersion.objects.filter(team=team1, round=month2, aligned_at__isnull=False).order_by("version").last()
-    PackageVersion.objects.filter(pk=aligned.pk).update(rationale=RATIONALE)
+    aligned = (PackageVersion.objects.filter(team=team1, round=month2, aligned_at__isnull=False)
+               .order_by("version").last())
+    PackageVersion.objects.filter(pk=aligned.pk).update(rationale=RATIONALE, notes=NOTES)
     first = PackageVersion.objects.filter(team=team1, round=month1, aligned_at__isnull=False).order_by("version").last()
     Round.objects.filter(pk=month1.pk).update(opens_at=first.aligned_at - timedelta(minutes=4, seconds=30))
     result = RoundResult.objects.get(team=team1, round=month1)
@@ -97,6 +104,8 @@ def assert_fact_is_stored(name, value, *, result, previous, game_round, version)
         assert value == version.version
     elif name == "rationale":
         assert value == version.rationale.strip()
+    elif head == "notes":
+        assert value == version.notes[key].strip()
     elif name == "time_to_align":
         assert value == duration_text((version.aligned_at - game_round.opens_at).total_seconds())
     elif name == "forecast.extra.value":
@@ -177,12 +186,16 @@ def test_a_month_tells_the_commitment_the_plant_the_drivers_and_the_alignment(pl
     assert [s["text"] for s in month2 if s["kind"] == "scorecard"][0].startswith("The balanced scorecard ")
 
 
-def test_the_rationale_is_quoted_as_the_team_wrote_it(played):
+def test_the_rationale_and_the_roles_lines_are_quoted_as_the_team_wrote_them(played):
     session, (team1, team2, team3) = played
     month2 = session_stories(session=session)[team1.id]["months"][1]["sentences"]
     rationale = next(s for s in month2 if s["kind"] == "rationale")
     assert rationale["text"] == f"Why, in the team's own words: “{RATIONALE}”"
     assert rationale["facts"] == {"rationale": RATIONALE}
+    notes = next(s for s in month2 if s["kind"] == "notes")
+    assert notes["text"] == f"Each role's line on its own levers: Finance: “{NOTES['finance']}”; HR: “{NOTES['hr']}”."
+    assert notes["facts"] == {"notes.hr": NOTES["hr"], "notes.finance": NOTES["finance"]}
+    assert not [s for s in session_stories(session=session)[team1.id]["months"][0]["sentences"] if s["kind"] == "notes"]
 
 
 def test_a_month_without_a_commitment_says_so(played):
@@ -202,7 +215,8 @@ def test_stored_disruptions_and_newly_revealed_mistakes_are_told(played):
     stories = session_stories(session=session)
     month2 = stories[team2.id]["months"][1]["sentences"]
     hit = [s for s in month2 if s["kind"] == "disruption"]
-    assert [s["text"] for s in hit] == [f"Disruption: supplier failure from day 5 for 3 days: {DISRUPTION['description']}"]
+    assert [s["text"] for s in hit] == [
+        f"Disruption: supplier failure from day 5 for 3 days: {DISRUPTION['description']}"]
     assert not [s for s in stories[team2.id]["months"][0]["sentences"] if s["kind"] == "disruption"]
     for team in (team1, team2, team3):
         results = list(RoundResult.objects.filter(team=team).order_by("round__number"))
@@ -225,6 +239,14 @@ def test_a_mistake_is_told_once_in_the_month_it_appears():
     assert [len(t) for t in told] == [0, 1, 0]
     assert told[1][0]["text"] == f"The plant revealed a mistake, “{mistake['title']}”: {mistake['evidence']}"
     assert team_story(months=[], currency="EUR") == {"months": [], "closing": None}
+
+
+def test_every_teams_story_is_a_few_selects(played):
+    session, teams = played
+    with CaptureQueriesContext(connection) as queries:
+        session_stories(session=session)
+    sql = [q["sql"].lstrip().upper() for q in queries.captured_queries]
+    assert all(s.startswith("SELECT") for s in sql) and len(sql) <= 5, sql
 
 
 # --- who gets it ------------------------------------------------------------------------------------------
@@ -272,3 +294,24 @@ def test_the_room_has_no_story_while_the_session_runs(facilitator):
     session.refresh_from_db()
     assert session.state == Session.State.RUNNING
     assert team_snapshot(participant_id=seat(team1, "director").id)["story"] is None
+
+
+@pytest.mark.asyncio
+async def test_the_room_socket_gets_the_story_when_the_session_ends(facilitator):
+    """The end sends `session.changed`; the room resyncs, and the fresh snapshot carries the story."""
+    session = await database_sync_to_async(factories.make_session)(facilitator, rounds_count=1)
+    await database_sync_to_async(factories.join_many)(session, 4)
+    await database_sync_to_async(factories.start)(session, facilitator)
+    team = await database_sync_to_async(session.teams.get)()
+    hr = await database_sync_to_async(
+        lambda: team.seats.select_related("participant__session").get(role="hr").participant)()
+    comm, snapshot = await connect(hr)
+    assert snapshot["story"] is None
+    await database_sync_to_async(round_advance)(session_id=session.id, user=facilitator, round_number=1)
+    await frame_of(comm, "session.changed")
+    await comm.send_json_to({"type": "resync"})
+    fresh = await frame_of(comm, "state")
+    assert fresh["session"]["state"] == "finished"
+    assert fresh["story"] == await database_sync_to_async(lambda: story_text(team_story_for(team=team)))()
+    assert fresh["story"]["months"][0]["sentences"][0]["text"].startswith("The team made no commitment")
+    await comm.disconnect()
