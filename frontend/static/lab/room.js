@@ -132,8 +132,23 @@
     var rolesKey = (lobby ? "lobby:" : "") + state.you.roles.join(",");
     if (builtFor !== rolesKey) { buildLevers(); builtFor = rolesKey; }
     renderTeam(); renderRound(); renderPackage(); renderChanges(); renderResults(); renderChat(); renderNews();
-    renderReveal(false); renderBrief();
+    renderReveal(false); renderBrief(); renderStory();
   }
+
+  // ---- the team's story, once the session has ended (game/debrief_story.py writes it) -----------------
+  function renderStory() {
+    var story = state.story, card = $("story-card");
+    root.classList.toggle("has-story", !!story);
+    card.hidden = !story;
+    if (!story) return;
+    patch($("story-body"), story.months.map(function (m) {
+      return '<div class="story-round" data-round="' + m.round + '"><h3>Month ' + m.round + "</h3><p>" +
+        m.sentences.map(function (s) { return '<span class="story-sentence" data-kind="' + esc(s.kind) + '">' + esc(s.text) + "</span>"; }).join(" ") +
+        "</p></div>";
+    }).join("") + (story.closing ? '<p class="story-closing" data-kind="' + esc(story.closing.kind) + '">' + esc(story.closing.text) + "</p>" : "") ||
+      '<p class="muted">No month was played.</p>');
+  }
+  $("story-print").addEventListener("click", function () { window.print(); });
 
   // ---- role brief -----------------------------------------------------------------------------------
   function renderBrief() {
