@@ -7,7 +7,7 @@ HOST   ?= 0.0.0.0
 PYTHON ?= python3
 BACKLOG ?= 2048
 
-.PHONY: run test browser services-check bench clean services services-stop services-status
+.PHONY: run test browser services-check bench clean services services-stop services-status messages
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,20 @@ run: $(VENV)/.installed
 	@# opening sockets at once is queued, not reset or dropped.
 	$(VENV)/bin/daphne --websocket_connect_timeout 60 -e tcp:port=$(PORT):interface=$(HOST):backlog=$(BACKLOG) config.asgi:application
 
-# Chromium for the browser tests, from Debian's packages (needs root, as in CI).
+# Chromium for the browser tests and GNU gettext for the translation test, from Debian's packages (needs root,
+# as in CI).
 browser:
-	@command -v /usr/bin/chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "note: /usr/bin/chromium is missing and I am not root: browser tests will be skipped"; fi; }
+	@command -v /usr/bin/chromium >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gettext >/dev/null; \
+	  else echo "note: chromium or gettext is missing and I am not root: browser and translation tests will be skipped"; fi; }
+
+# After changing a user-facing string: refresh every app's catalogues (de, fr), then translate what is new
+# (docs/i18n.md) and compile. The compiled .mo files are committed: `make run` needs no gettext.
+MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --ignore=deploy --ignore=frontend/static/vendor
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l de -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py makemessages -d djangojs -l de -l fr --no-obsolete $(MESSAGES_IGNORE)
+	$(PY) manage.py compilemessages --ignore=.venv
 
 # Runs against PostgreSQL, Redis and a real Celery worker when they answer on 127.0.0.1,
 # else on the embedded default (config/services_probe.py prints which).

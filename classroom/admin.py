@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 
 from classroom.errors import LabError
-from classroom.models import Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, Team
+from classroom.models import Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, StaffLanguage, Team
 from classroom.reports import report_user_is_hr
 from classroom.services.access import user_may_facilitate
 from classroom.services.export_audit import export_record
@@ -189,6 +189,13 @@ class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin)
 
     def has_delete_permission(self, request, obj=None):
         return False  # deleting the row would drop its ledger and change the figures: erase instead
+
+
+@admin.register(StaffLanguage)
+class StaffLanguageAdmin(admin.ModelAdmin):
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username",)
 
 
 @admin.register(Seat)

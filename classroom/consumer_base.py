@@ -22,11 +22,15 @@ from channels.db import database_sync_to_async
 from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import MaxConnectionsError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from classroom.errors import LabError
+from classroom.i18n_text import KEY as TEXT_KEY
+from classroom.i18n_text import render as render_text
+from classroom.language import DEFAULT as DEFAULT_LANGUAGE
 from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
 
 logger = logging.getLogger(__name__)
@@ -124,6 +128,21 @@ class FrameBudget:
 
 class LabConsumer(AsyncJsonWebsocketConsumer):
     budget: FrameBudget | None = None
+    # The reader's language (classroom/language.py), set on connect: messages in outgoing frames are rendered in it
+    # (classroom/i18n_text.py), and it is active while this socket's frames are handled, so a service's error
+    # reads in it too (Django's active language lives in a context variable that the worker thread inherits).
+    language = DEFAULT_LANGUAGE
+
+    async def send_json(self, content, close=False):
+        await super().send_json(render_text(content, self.language), close=close)
+
+    async def send_frame(self, frame: str) -> None:
+        """A group frame serialised once for every socket (classroom/events.py): sent as it is unless it holds
+        a message to render in this reader's language."""
+        if f'"{TEXT_KEY}"' in frame:
+            await self.send_json(json.loads(frame))
+        else:
+            await self.send(text_data=frame)
 
     # This process's open sockets. Its sockets share one blocking read on Redis: when Redis goes, whichever socket
     # held that read sees the error, and the others may resume on the restarted, empty Redis, open but deaf.
@@ -189,6 +208,7 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        translation.activate(self.language)
         if await self._over_budget():
             return
         try:

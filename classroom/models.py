@@ -135,6 +135,8 @@ class Participant(models.Model):
     # Set when the person's identity was erased (classroom/services/personal_data.py): the row stays, anonymous,
     # so the session's figures do not change.
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The language the person reads the room in (classroom/language.py); empty: never chose.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -230,3 +232,13 @@ class ExportRecord(models.Model):
 
     def __str__(self):
         return f"{self.username}: {self.what} ({self.fmt}, {self.rows} rows)"
+
+
+class StaffLanguage(models.Model):
+    """The language a facilitator or HR person chose in the console: it follows their login to any browser, and
+    the projector of their sessions shows it."""
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lab_language")
+    language = models.CharField(max_length=8)
+
+    def __str__(self):
+        return f"{self.user} reads {self.language}"

@@ -1,8 +1,10 @@
 """The console's WebSocket: live state of one session for its facilitator (read-only)."""
+from django.utils import translation
 
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, session_group
+from classroom.language import socket_language, staff_language
 from classroom.services.access import session_for_facilitator
 from game.snapshots import session_snapshot
 from game.ticker import ticker_ensure_started
@@ -26,6 +28,8 @@ class ConsoleConsumer(LabConsumer):
             await self.refuse(CLOSE_FORBIDDEN)
             return
         self.session_id = session_id
+        self.language = socket_language(self.scope, await db(staff_language)(user) or "")
+        translation.activate(self.language)
         bind_event_loop()
         await self.channel_layer.group_add(session_group(session_id), self.channel_name)
         await self.accept()

@@ -6,13 +6,20 @@ network address is kept in their browser session), so they come with the page an
 """
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from classroom.errors import LabError
+from classroom.language import DEFAULT, staff_language
 from facilitator.join_url import join_qr_svg, join_target
 from facilitator.projector import projector_session, projector_state
 
 POLL_SECONDS = 2
+
+
+def wall_language(session) -> str:
+    """The wall speaks the facilitator's language (their console choice), whoever's browser shows it."""
+    return staff_language(session.facilitator) or DEFAULT
 
 
 def _no_store(response):
@@ -28,6 +35,8 @@ def projector(request, join_code: str):
         return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
     target = join_target(request, session_id=session.id)
     url = target.url(session.join_code)
+    translation.activate(wall_language(session))
+    request.LANGUAGE_CODE = translation.get_language()
     return _no_store(render(request, "frontend/projector.html", {
         "state": projector_state(session=session),
         "join_code": session.join_code,
@@ -45,7 +54,8 @@ def projector_state_json(request, join_code: str):
         session = projector_session(join_code=join_code, client=request.META.get("REMOTE_ADDR", ""))
     except LabError as exc:
         return _no_store(JsonResponse({"error": {"code": exc.code, "message": exc.message}}, status=exc.http_status))
-    return _no_store(JsonResponse(projector_state(session=session)))
+    with translation.override(wall_language(session)):
+        return _no_store(JsonResponse(projector_state(session=session)))
 
 
 @require_GET

@@ -8,11 +8,13 @@ import json
 import time
 
 from django.conf import settings
+from django.utils import translation
 
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
+from classroom.language import socket_language
 from classroom.services.presence import connection_close, connection_heartbeat, connection_open
 from classroom.services.sessions import participant_by_token, participant_seat_again
 from game.role_views import preview_for, results_event_for
@@ -47,6 +49,8 @@ class TeamConsumer(LabConsumer):
             await self.refuse(CLOSE_UNAUTHENTICATED)
             return
         self.participant_id = participant.id
+        self.language = socket_language(self.scope, participant.language)
+        translation.activate(self.language)
         bind_event_loop()
         # Join the group before reading the snapshot: an event racing the read then carries a seq
         # the snapshot already covers (the client drops it) or the next one (the client applies it).
@@ -145,7 +149,7 @@ class TeamConsumer(LabConsumer):
         """A group event as it was serialised for the whole group, else (older senders) encoded here."""
         frame = event.get("frame")
         if isinstance(frame, str):
-            await self.send(text_data=frame)
+            await self.send_frame(frame)
         else:
             await self.send_json(event)
 

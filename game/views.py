@@ -1,6 +1,7 @@
 """The team room page: a shell that its WebSocket fills (game/consumers.py); joining is classroom's."""
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 
 from classroom.errors import LabError
 from classroom.identity import cookie_token
@@ -21,6 +22,9 @@ def room(request, join_code: str):
             return render(request, "frontend/join.html", {"form": {"join_code": code}, "error": exc},
                           status=exc.http_status)
         return redirect(reverse("join-code", kwargs={"join_code": code}))
+    if participant.language:  # their choice, made on any device, wins over this browser's
+        translation.activate(participant.language)
+        request.LANGUAGE_CODE = participant.language
     return render(request, "frontend/room.html", {
         "join_code": code,
         "participant": participant,
