@@ -151,8 +151,9 @@ class StaffOIDCCallback(OIDCAuthenticationCallbackView):
         except (requests.RequestException, Unavailable) as exc:
             log.warning("OIDC provider unreachable during a login: %s", exc)
             return _error_page(request, Unavailable(
-                "sso_unavailable", f"{settings.LAB_OIDC_PROVIDER_NAME} did not answer the lab while logging you in. "
-                "Try again in a minute, or log in with a password."))
+                "sso_unavailable", f"{settings.LAB_OIDC_PROVIDER_NAME} did not answer the lab, or refused it, while "
+                "logging you in. Try again in a minute, or log in with a password; if it keeps happening, ask whoever "
+                "runs the lab to check its single sign-on settings (the client id and secret)."))
 
     def _answer(self, request):
         """The library's callback, but calling the backend itself rather than django.contrib.auth.authenticate: a

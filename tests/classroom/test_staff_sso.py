@@ -24,7 +24,7 @@ PASSWORD = "provider-pw-123"
 ACCOUNTS = {name: {"password": PASSWORD, "email": f"{name}@example.org", "groups": groups} for name, groups in {
     "fran": ["lab-facilitators", "everyone"], "hana": ["lab-hr"], "nobody": ["everyone"], "shifter": ["lab-facilitators"],
     "alice": ["lab-facilitators"], "root": ["lab-admins"], "next": ["lab-facilitators"], "tamper": ["lab-hr"],
-    "gone": ["lab-hr"]}.items()}
+    "gone": ["lab-hr"], "elsewhere": ["lab-hr"], "wrongsecret": ["lab-hr"]}.items()}
 
 
 @pytest.fixture(scope="session")
@@ -178,6 +178,57 @@ def test_an_answer_for_a_login_this_browser_did_not_start_is_refused(client, sso
     response = client.get(callback_path(location))
     assert response.status_code == 302 and response["Location"] == "/console/login/?sso=failed"
     assert not logged_in_user(client).is_authenticated and not StaffIdentity.objects.exists()
+
+
+def test_a_switched_off_lab_account_is_refused_in_words(client, sso):
+    sso_login(client, sso, "gone")
+    user = logged_in_user(client)
+    client.logout()
+    get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    response = sso_login(client, sso, "gone")
+    assert response.status_code == 403 and "switched off" in response.content.decode()
+    assert not logged_in_user(client).is_authenticated
+
+
+def test_an_id_token_from_another_issuer_is_refused(client, sso):
+    """The provider names itself by the address it was asked at: its token endpoint reached as localhost signs
+    ID tokens from http://localhost:PORT/o, not the issuer the lab was set up with."""
+    endpoints = {key: "" for key in oidc.DISCOVERY}
+    endpoints["OIDC_OP_TOKEN_ENDPOINT"] = f"http://localhost:{sso.port}/o/token/"
+    with override_settings(LAB_OIDC_ENDPOINTS=endpoints):
+        response = sso_login(client, sso, "elsewhere")
+    assert response.status_code == 400 and "could not be verified" in response.content.decode()
+    assert not StaffIdentity.objects.exists() and not logged_in_user(client).is_authenticated
+
+
+@pytest.mark.parametrize("audience", ["another-client", ["another-client"], None])
+def test_an_id_token_for_another_client_is_refused(audience, monkeypatch, settings):
+    """The library checks the signature and nonce only; the audience is the lab's own check."""
+    from django.core.exceptions import SuspiciousOperation
+    from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+    settings.LAB_OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = "https://idp.example.org", CLIENT_ID
+    monkeypatch.setattr(OIDCAuthenticationBackend, "verify_token",
+                        lambda self, token, **kw: {"aud": audience, "iss": "https://idp.example.org", "sub": "1"})
+    with pytest.raises(SuspiciousOperation, match="aud"):
+        oidc.StaffOIDCBackend().verify_token("token")
+    monkeypatch.setattr(OIDCAuthenticationBackend, "verify_token",
+                        lambda self, token, **kw: {"aud": [CLIENT_ID, "x"], "iss": "https://idp.example.org"})
+    assert oidc.StaffOIDCBackend().verify_token("token")["aud"] == [CLIENT_ID, "x"]
+
+
+def test_a_provider_refusing_the_lab_s_client_is_a_page_in_words(client, sso):
+    with override_settings(OIDC_RP_CLIENT_SECRET="not-the-secret"):
+        response = sso_login(client, sso, "wrongsecret")
+    assert response.status_code == 503 and "check its single sign-on settings" in response.content.decode()
+    assert not StaffIdentity.objects.exists() and not logged_in_user(client).is_authenticated
+
+
+def test_the_provider_saying_no_sends_back_to_the_login_page_with_a_reason(client, sso):
+    state = parse_qs(urlsplit(client.get("/oidc/authenticate/")["Location"]).query)["state"][0]
+    response = client.get("/oidc/callback/", {"error": "access_denied", "state": state})
+    assert response.status_code == 302 and response["Location"] == "/console/login/?sso=failed"
+    assert "Single sign-on did not\n    finish" in client.get(response["Location"]).content.decode()
 
 
 def test_local_passwords_still_work_and_the_login_page_offers_both(client, sso):
