@@ -51,7 +51,8 @@ def _discovery(issuer: str) -> dict:
                               "so single sign-on cannot start. Try again in a minute, or log in with a password.")
         if document.get("issuer") != issuer or not all(document.get(key) for key in DISCOVERY.values()):
             raise Unavailable("sso_misconfigured", f"{settings.LAB_OIDC_PROVIDER_NAME}'s discovery document does not "
-                              f"describe the issuer {issuer}: check LAB_OIDC_ISSUER (README, 'Single sign-on for staff').")
+                              f"describe the issuer {issuer}: check LAB_OIDC_ISSUER (README, 'Single sign-on for "
+                              "staff').")
         _discovered[issuer] = document
     return _discovered[issuer]
 
@@ -132,7 +133,8 @@ class StaffOIDCAuthenticate(OIDCAuthenticationRequestView):
 
 
 class StaffOIDCCallback(OIDCAuthenticationCallbackView):
-    """GET /oidc/callback/?code=...&state=...: the provider's answer. Logged in and sent on, or a page saying why not."""
+    """GET /oidc/callback/?code=...&state=...: the provider's answer: logged in and sent on, or a page saying why
+    not."""
 
     get_settings = staticmethod(provider_setting)
 
@@ -147,7 +149,8 @@ class StaffOIDCCallback(OIDCAuthenticationCallbackView):
             log.warning("OIDC login refused: %s", exc)
             return _error_page(request, LabError(
                 "sso_not_verified", "This single sign-on answer could not be verified (it was not for a login started "
-                "in this browser, or was changed on the way), so you are not logged in. Start again from the login page."))
+                "in this browser, or was changed on the way), so you are not logged in. Start again from the login "
+                "page."))
         except (requests.RequestException, Unavailable) as exc:
             log.warning("OIDC provider unreachable during a login: %s", exc)
             return _error_page(request, Unavailable(

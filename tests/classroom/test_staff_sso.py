@@ -22,7 +22,8 @@ from tests.processes import free_port
 CLIENT_ID, CLIENT_SECRET = "decision-lab", "client-secret-for-tests"
 PASSWORD = "provider-pw-123"
 ACCOUNTS = {name: {"password": PASSWORD, "email": f"{name}@example.org", "groups": groups} for name, groups in {
-    "fran": ["lab-facilitators", "everyone"], "hana": ["lab-hr"], "nobody": ["everyone"], "shifter": ["lab-facilitators"],
+    "fran": ["lab-facilitators", "everyone"], "hana": ["lab-hr"], "nobody": ["everyone"],
+    "shifter": ["lab-facilitators"],
     "alice": ["lab-facilitators"], "root": ["lab-admins"], "next": ["lab-facilitators"], "tamper": ["lab-hr"],
     "gone": ["lab-hr"], "elsewhere": ["lab-hr"], "wrongsecret": ["lab-hr"]}.items()}
 

@@ -25,7 +25,8 @@ def main(client_id: str, client_secret: str, redirect_uri: str) -> None:
         user.save()
     Application.objects.update_or_create(client_id=client_id, defaults={
         "name": "Decision Lab", "client_secret": client_secret, "redirect_uris": redirect_uri,
-        "client_type": Application.CLIENT_CONFIDENTIAL, "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
+        "client_type": Application.CLIENT_CONFIDENTIAL,
+        "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
         "algorithm": Application.RS256_ALGORITHM, "skip_authorization": True})
 
 
