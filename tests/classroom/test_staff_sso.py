@@ -234,8 +234,9 @@ def test_the_provider_saying_no_sends_back_to_the_login_page_with_a_reason(clien
 
 def test_local_passwords_still_work_and_the_login_page_offers_both(client, sso):
     factories.make_facilitator("localfac")
-    page = client.get("/console/login/").content.decode()
+    page = client.get("/console/login/?next=/reports/%3Fsession%3D1").content.decode()
     assert 'name="password"' in page and "Log in with\n    Example Login" in page
+    assert 'href="/oidc/authenticate/?next=/reports/%3Fsession%3D1"' in page
     response = client.post("/console/login/", {"username": "localfac", "password": "pw-for-tests"})
     assert response.status_code == 302 and response["Location"] == "/console/"
     assert logged_in_user(client).username == "localfac"
