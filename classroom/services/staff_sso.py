@@ -84,8 +84,10 @@ def _rights_set(user, grants: set[str]) -> None:
     for right, name in LAB_GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         (user.groups.add if right in grants else user.groups.remove)(group)
+    # The admin groups make a superuser with staff status, and taking them away takes both; staff status given
+    # by hand in /admin/ without superuser (HR reading the admin's lists) is the administrator's and stays.
     admin = ADMIN in grants
-    if user.is_superuser != admin or user.is_staff != admin:
+    if admin != user.is_superuser or (admin and not user.is_staff):
         user.is_superuser = user.is_staff = admin
         user.save(update_fields=["is_superuser", "is_staff"])
 

@@ -111,10 +111,19 @@ def test_an_hr_group_lands_on_the_reports_with_hr_rights_only(client, sso):
     assert client.get("/console/").status_code == 403
 
 
-def test_an_admin_group_makes_a_superuser(client, sso):
+def test_an_admin_group_makes_a_superuser_and_taking_it_away_unmakes_one(client, sso):
     sso_login(client, sso, "root")
     user = logged_in_user(client)
     assert user.is_superuser and user.is_staff
+    client.logout()
+    sso.set_groups("root", ["lab-hr"])
+    sso_login(client, sso, "root")
+    user = logged_in_user(client)
+    assert not (user.is_superuser or user.is_staff) and report_user_is_hr(user=user)
+    client.logout()
+    get_user_model().objects.filter(pk=user.pk).update(is_staff=True)  # given by hand, to read the admin's lists
+    sso_login(client, sso, "root")
+    assert logged_in_user(client).is_staff and not logged_in_user(client).is_superuser
 
 
 def test_groups_that_grant_nothing_are_refused_in_words_and_nothing_is_stored(client, sso):
