@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from classroom.errors import Forbidden
 from classroom.models import StaffIdentity
@@ -57,6 +57,23 @@ def staff_sso_login(*, issuer: str, claims: dict, groups_claim: str, mapping: Gr
         raise Forbidden("sso_no_subject", f"{provider_name} did not say who you are (no 'sub' claim): the lab cannot "
                         "log you in. Ask whoever runs the lab's single sign-on to check the provider's set-up.")
     grants = mapping.grants(claim_groups(claims.get(groups_claim)))
+    try:
+        user = _account_set(issuer=issuer, subject=subject, claims=claims, grants=grants)
+    except IntegrityError:
+        # A first login of the same person in two tabs at once (or two people taking one name): the other one
+        # committed first, and this try finds its account (or the next free name).
+        user = _account_set(issuer=issuer, subject=subject, claims=claims, grants=grants)
+    if user is None:
+        ask = contact or f"whoever manages accounts at {provider_name}"
+        raise Forbidden("sso_no_group", f"Your account at {provider_name} is not in a group that may use the lab, so "
+                        f"you are not logged in and nothing about you was kept. Ask {ask} to add you to one of the "
+                        f"lab's groups ({mapping.describe()}), then log in again.")
+    return user
+
+
+def _account_set(*, issuer: str, subject: str, claims: dict, grants: set[str]):
+    """The account of this subject with its rights set to `grants`; None when they grant nothing (an account
+    the subject already had loses its rights, and no new one is made)."""
     with transaction.atomic():
         identity = (StaffIdentity.objects.select_for_update().select_related("user")
                     .filter(issuer=issuer, subject=subject).first())
@@ -72,11 +89,6 @@ def staff_sso_login(*, issuer: str, claims: dict, groups_claim: str, mapping: Gr
                 user = identity.user
             _profile_update(user, claims)
             _rights_set(user, grants)
-    if user is None:
-        ask = contact or f"whoever manages accounts at {provider_name}"
-        raise Forbidden("sso_no_group", f"Your account at {provider_name} is not in a group that may use the lab, so "
-                        f"you are not logged in and nothing about you was kept. Ask {ask} to add you to one of the "
-                        f"lab's groups ({mapping.describe()}), then log in again.")
     return user
 
 

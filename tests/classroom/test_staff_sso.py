@@ -279,3 +279,28 @@ def test_the_mapping_grants_each_right_for_any_of_its_groups():
     assert mapping.grants({"f2", "x"}) == {"facilitator"}
     assert mapping.grants({"h", "f1"}) == {"facilitator", "hr"}
     assert mapping.grants({"x"}) == set()
+
+
+@pytest.mark.django_db
+def test_a_first_login_that_loses_a_race_takes_the_account_the_other_made(monkeypatch):
+    """Two tabs finish the same person's first login at once (PostgreSQL lets both look before either writes):
+    the one that commits second meets the unique (issuer, subject) and takes the other's account, not a 500."""
+    from django.db import IntegrityError
+
+    from classroom.services import staff_sso
+
+    mapping = GroupMapping(facilitator=frozenset({"f"}), hr=frozenset(), admin=frozenset())
+    claims = {"sub": "s-1", "preferred_username": "twin", "groups": ["f"]}
+    real, other_tab = staff_sso._account_set, []
+
+    def lose_the_first_try(**kwargs):
+        if not other_tab:
+            other_tab.append(real(**kwargs))  # the other tab's login commits first...
+            raise IntegrityError("UNIQUE constraint failed: staff_identity_once")  # ...and this one's insert fails
+        return real(**kwargs)
+
+    monkeypatch.setattr(staff_sso, "_account_set", lose_the_first_try)
+    user = staff_sso.staff_sso_login(issuer="https://idp.example.org", claims=claims, groups_claim="groups",
+                                     mapping=mapping, provider_name="Example Login")
+    assert user.pk == other_tab[0].pk and user_may_facilitate(user=user)
+    assert get_user_model().objects.filter(username__startswith="twin").count() == 1
