@@ -304,3 +304,31 @@ def test_a_first_login_that_loses_a_race_takes_the_account_the_other_made(monkey
                                      mapping=mapping, provider_name="Example Login")
     assert user.pk == other_tab[0].pk and user_may_facilitate(user=user)
     assert get_user_model().objects.filter(username__startswith="twin").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("claims, username", [
+    ({"sub": "a1", "preferred_username": "Ann Lee", "email": "ann@example.org"}, "AnnLee"),
+    ({"sub": "a2", "email": "ann@example.org"}, "ann@example.org"),
+    ({"sub": "a3", "preferred_username": "  "}, "sso-a3"),
+])
+def test_a_new_account_is_named_from_the_claims(claims, username):
+    from classroom.services.staff_sso import staff_sso_login
+
+    mapping = GroupMapping(facilitator=frozenset(), hr=frozenset({"h"}), admin=frozenset())
+    user = staff_sso_login(issuer="https://idp.example.org", claims={**claims, "groups": "h"}, groups_claim="groups",
+                           mapping=mapping, provider_name="Example Login")
+    assert user.username == username and report_user_is_hr(user=user)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("subject", [None, "", 42])
+def test_claims_without_a_subject_are_refused_and_keep_nothing(subject):
+    from classroom.errors import Forbidden
+    from classroom.services.staff_sso import staff_sso_login
+
+    mapping = GroupMapping(facilitator=frozenset({"f"}), hr=frozenset(), admin=frozenset())
+    with pytest.raises(Forbidden, match="did not say who you are"):
+        staff_sso_login(issuer="https://idp.example.org", claims={"sub": subject, "groups": ["f"]},
+                        groups_claim="groups", mapping=mapping, provider_name="Example Login")
+    assert not get_user_model().objects.exists()
