@@ -11,6 +11,7 @@ import logging
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
@@ -77,6 +78,10 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
             return None
         super().__init__()  # the endpoints, now that a login is under way
         return super().authenticate(request, **kwargs)
+
+    def get_user(self, user_id):
+        """Django's: a switched-off account's open sessions end at their next request (the library's would not)."""
+        return ModelBackend.get_user(self, user_id)
 
     def verify_token(self, token, **kwargs):
         """The library checks the signature and the nonce; the token must also be for this lab, from this issuer."""

@@ -193,8 +193,8 @@ def test_an_answer_for_a_login_this_browser_did_not_start_is_refused(client, sso
 def test_a_switched_off_lab_account_is_refused_in_words(client, sso):
     sso_login(client, sso, "gone")
     user = logged_in_user(client)
-    client.logout()
     get_user_model().objects.filter(pk=user.pk).update(is_active=False)
+    assert not logged_in_user(client).is_authenticated  # the open session ends at once
     response = sso_login(client, sso, "gone")
     assert response.status_code == 403 and "switched off" in response.content.decode()
     assert not logged_in_user(client).is_authenticated
