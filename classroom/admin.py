@@ -13,7 +13,8 @@ from django.db.models import Count
 from django.http import JsonResponse
 
 from classroom.errors import LabError
-from classroom.models import Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, StaffLanguage, Team
+from classroom.models import (Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, StaffIdentity,
+                              StaffLanguage, Team)
 from classroom.reports import report_user_is_hr
 from classroom.services.access import user_may_facilitate
 from classroom.services.export_audit import export_record
@@ -230,3 +231,19 @@ class ExportRecordAdmin(HrMayViewMixin, ReadOnlyAdmin):
     list_filter = ("what", "fmt")
     search_fields = ("username", "what")
     date_hierarchy = "at"
+
+
+@admin.register(StaffIdentity)
+class StaffIdentityAdmin(admin.ModelAdmin):
+    """Single sign-on links (classroom/oidc.py): made by a login only. Deleting one makes the person's next
+    single sign-on create a new account; the old one keeps its sessions and its password login, if any."""
+    list_display = ("user", "issuer", "subject", "created_at")
+    search_fields = ("user__username", "user__email", "subject")
+    list_select_related = ("user",)
+    readonly_fields = ("user", "issuer", "subject", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -31,3 +31,8 @@ class Forbidden(LabError):
 
 class TooManyTries(LabError):
     http_status = 429
+
+
+class Unavailable(LabError):
+    """Something the lab relies on outside itself did not answer (e.g. the single sign-on provider)."""
+    http_status = 503

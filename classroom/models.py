@@ -242,3 +242,18 @@ class StaffLanguage(models.Model):
 
     def __str__(self):
         return f"{self.user} reads {self.language}"
+
+
+class StaffIdentity(models.Model):
+    """A staff account's identity at the single sign-on provider (classroom/oidc.py): the provider's issuer and
+    the subject id it gives that person, which stays the same when their name or e-mail changes there."""
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="staff_identity_once")]
+
+    def __str__(self):
+        return f"{self.subject} at {self.issuer}"

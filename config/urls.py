@@ -16,6 +16,7 @@ urlpatterns = [
     path("console/", include("facilitator.urls")),
     path("projector/", include("facilitator.projector_urls")),
     path("reports/", include("classroom.report_urls")),
+    path("oidc/", include("classroom.oidc_urls")),  # single sign-on for staff (classroom/oidc.py)
     path("api/", include("game.api_urls")),
     path("api/", include("classroom.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

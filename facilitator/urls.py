@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from classroom.oidc import StaffLoginView
 from facilitator import (counterfactual_views, debrief_views, disruption_views, guide_views, lockout_views,
                          personal_data_views, views)
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
+    path("login/", StaffLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.session_list, name="console"),
     path("sessions/new/", views.session_new, name="session-new"),

@@ -80,12 +80,20 @@ class Row:
     note: str = ""
     url_name: str = ""  # the Django URL name this row covers (the completeness check)
     extra: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)  # Django settings the row is tried with
 
 
 def _command(action: str, body: dict | None = None, note: str = "") -> Row:
     return Row(f"console command `{action}`", "POST", "/console/s/{sid}/" + action + "/", console_of_session(),
                body=body or {}, note=note, url_name="session-command")
 
+
+# Single sign-on switched on, with the provider's endpoints given (no discovery: nothing leaves the test).
+SSO_ON = {"LAB_OIDC_ENABLED": True, "LAB_OIDC_ISSUER": "https://idp.example.org", "OIDC_RP_CLIENT_ID": "lab",
+          "LAB_OIDC_ENDPOINTS": {"OIDC_OP_AUTHORIZATION_ENDPOINT": "https://idp.example.org/authorize",
+                                 "OIDC_OP_TOKEN_ENDPOINT": "https://idp.example.org/token",
+                                 "OIDC_OP_USER_ENDPOINT": "https://idp.example.org/userinfo",
+                                 "OIDC_OP_JWKS_ENDPOINT": "https://idp.example.org/jwks"}}
 
 HTTP_ROWS: tuple[Row, ...] = (
     Row("home page (join form)", "GET", "/", public(), url_name="home"),
@@ -108,6 +116,12 @@ HTTP_ROWS: tuple[Row, ...] = (
         note="kept for the caller only: their staff login, the seat this browser holds", url_name="language-set"),
     Row("browser strings in the page's language", "GET", "/jsi18n/", public(), url_name="javascript-catalog"),
     Row("staff login page", "GET", "/console/login/", public(), url_name="login"),
+    Row("single sign-on: start a login", "GET", "/oidc/authenticate/", public(), settings=SSO_ON,
+        note="sent to the provider's login; 404 in words when single sign-on is not set up",
+        url_name="oidc_authentication_init"),
+    Row("single sign-on: the provider's answer", "GET", "/oidc/callback/", _cells("login"), settings=SSO_ON,
+        note="an answer to a login started in this browser logs in; groups granting nothing: 403 in words, "
+        "nothing kept", url_name="oidc_authentication_callback"),
     Row("log out", "POST", "/console/logout/", _cells("login"), form={},
         note="ends whatever login the browser has, then shows the login page", url_name="logout"),
     Row("console: sessions list", "GET", "/console/", staff_page(), url_name="console"),

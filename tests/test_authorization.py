@@ -10,7 +10,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from classroom.identity import cookie_name, sign_token
@@ -81,6 +81,11 @@ def _http_outcome(response) -> str:
 
 
 def _http_try(row: Row, actor: str, session, people, users) -> str:
+    with override_settings(**row.settings):
+        return _http_send(row, actor, session, people, users)
+
+
+def _http_send(row: Row, actor: str, session, people, users) -> str:
     client = _client(actor, people, users)
     path = _fill(row.path, session, people)
     if row.method == "GET":

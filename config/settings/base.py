@@ -239,8 +239,37 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a locked-out user+address before the password is checked (console, admin, scenario editor).
     "config.login_lockout.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on for staff (OpenID Connect): does nothing unless LAB_OIDC_ISSUER and LAB_OIDC_CLIENT_ID are set.
+    "classroom.oidc.StaffOIDCBackend",
 ]
 LOGIN_URL = "/console/login/"
+
+# --- Single sign-on for staff (OpenID Connect, mozilla-django-oidc; README "Single sign-on for staff") ------
+# Off unless both the issuer and the client id are set. The endpoints come from the issuer's discovery document
+# (ISSUER/.well-known/openid-configuration) unless given one by one. The groups claim decides who may do what:
+# a person in none of the mapped groups is refused and nothing of them is stored.
+LAB_OIDC_ISSUER = env("LAB_OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("LAB_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("LAB_OIDC_CLIENT_SECRET", default="")
+LAB_OIDC_ENABLED = bool(LAB_OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+LAB_OIDC_PROVIDER_NAME = env("LAB_OIDC_PROVIDER_NAME", default="") or LAB_OIDC_ISSUER.split("//")[-1].split("/")[0]
+LAB_OIDC_CONTACT = env("LAB_OIDC_CONTACT", default="")  # who adds people to the groups (shown when refused)
+LAB_OIDC_GROUPS_CLAIM = env("LAB_OIDC_GROUPS_CLAIM", default="groups")
+LAB_OIDC_FACILITATOR_GROUPS = env.list("LAB_OIDC_FACILITATOR_GROUPS", default=[])
+LAB_OIDC_HR_GROUPS = env.list("LAB_OIDC_HR_GROUPS", default=[])
+LAB_OIDC_ADMIN_GROUPS = env.list("LAB_OIDC_ADMIN_GROUPS", default=[])
+OIDC_RP_SCOPES = env("LAB_OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env("LAB_OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = env.bool("LAB_OIDC_PKCE", default=True)
+OIDC_TIMEOUT = env.int("LAB_OIDC_TIMEOUT_SECONDS", default=10)
+# Explicit endpoints (each optional: unset ones come from discovery).
+LAB_OIDC_ENDPOINTS = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": env("LAB_OIDC_AUTHORIZATION_ENDPOINT", default=""),
+    "OIDC_OP_TOKEN_ENDPOINT": env("LAB_OIDC_TOKEN_ENDPOINT", default=""),
+    "OIDC_OP_USER_ENDPOINT": env("LAB_OIDC_USERINFO_ENDPOINT", default=""),
+    "OIDC_OP_JWKS_ENDPOINT": env("LAB_OIDC_JWKS_ENDPOINT", default=""),
+}
+LOGIN_REDIRECT_URL_FAILURE = "/console/login/?sso=failed"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/console/login/"
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classroom', '0012_personal_data_and_export_audit'),
+        ('classroom', '0013_staff_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
