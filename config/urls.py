@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/scenarios/", scenario_site.urls),  # the scenario editor (facilitator/admin.py)
     path("console/", include("facilitator.urls")),
     path("projector/", include("facilitator.projector_urls")),
+    path("lti/", include("facilitator.lti_urls")),  # LTI 1.3 tool: launch from a learning platform
     path("reports/", include("classroom.report_urls")),
     path("api/", include("game.api_urls")),
     path("api/", include("classroom.api_urls")),

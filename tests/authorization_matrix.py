@@ -104,6 +104,15 @@ HTTP_ROWS: tuple[Row, ...] = (
         url_name="projector"),
     Row("projector state JSON", "GET", "/projector/{code}/state.json", public(), url_name="projector-state"),
     Row("projector QR code", "GET", "/projector/{code}/qr.svg", public(), url_name="projector-qr"),
+    Row("LTI 1.3: login initiation (from a learning platform)", "POST", "/lti/login/", public(), form={},
+        note="judged on the platform's parameters (an unregistered platform: 400); the signed launch decides "
+             "who gets what", url_name="lti-login"),
+    Row("LTI 1.3: launch (the platform posts the signed id_token)", "POST", "/lti/launch/", public(), form={},
+        note="a launch without a valid signed id_token, state and one-time nonce is refused (400) and stores "
+             "nothing; a valid one seats a learner or opens its own session's console to its facilitator only "
+             "(tests/facilitator/test_lti.py)", url_name="lti-launch"),
+    Row("LTI 1.3: the tool's public keys (JWKS)", "GET", "/lti/jwks/", public(), note="public keys only",
+        url_name="lti-jwks"),
     Row("staff login page", "GET", "/console/login/", public(), url_name="login"),
     Row("log out", "POST", "/console/logout/", _cells("login"), form={},
         note="ends whatever login the browser has, then shows the login page", url_name="logout"),

@@ -1,0 +1,105 @@
+"""A learning platform for the LTI tests, as small as the protocol allows: its RSA key, its key set served
+over real HTTP on a free local port (the library fetches it), and id_tokens signed as a platform signs them.
+
+The test drives the browser's part: POST the login initiation to the tool, read the state and nonce from
+the tool's redirect to the platform's authentication URL, and post the signed id_token back with the state.
+"""
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwcrypto.jwk import JWK
+
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+
+
+def rsa_private_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def public_jwk(private_pem: str, kid: str) -> dict:
+    jwk = json.loads(JWK.from_pem(private_pem.encode()).export_public())
+    return {**jwk, "kid": kid, "alg": "RS256", "use": "sig"}
+
+
+class Platform:
+    issuer = "https://lms.example.test"
+    client_id = "decision-lab-client"
+    deployment_id = "deployment-1"
+    auth_login_url = "https://lms.example.test/auth"
+
+    def __init__(self):
+        self.kid = "platform-key-1"
+        self.private_pem = rsa_private_pem()
+        self.jwks = {"keys": [public_jwk(self.private_pem, self.kid)]}
+        platform = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the standard library's name)
+                body = json.dumps(platform.jwks).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.key_set_url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def register(self, **overrides):
+        """The admin's LtiPlatform row for this platform."""
+        from facilitator.lti_models import LtiPlatform
+        fields = {"name": "Example LMS", "issuer": self.issuer, "client_id": self.client_id,
+                  "deployment_ids": f"other-deployment\n{self.deployment_id}\n", "auth_login_url": self.auth_login_url,
+                  "auth_token_url": "https://lms.example.test/token", "key_set_url": self.key_set_url}
+        return LtiPlatform.objects.create(**{**fields, **overrides})
+
+    def login(self, client) -> dict:
+        """The platform's third-party login initiation; returns the tool's authentication request."""
+        response = client.post("/lti/login/", {"iss": self.issuer, "login_hint": "hint-1", "client_id": self.client_id,
+                                               "target_link_uri": "http://testserver/lti/launch/",
+                                               "lti_deployment_id": self.deployment_id})
+        assert response.status_code == 302, response.content[:500]
+        where = urlparse(response["Location"])
+        assert f"{where.scheme}://{where.netloc}{where.path}" == self.auth_login_url
+        return {k: v[0] for k, v in parse_qs(where.query).items()}
+
+    def claims(self, auth: dict, *, sub="learner-42", roles=(LEARNER,), session_code="", **extra) -> dict:
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer, "aud": self.client_id, "sub": sub, "iat": now, "exp": now + 300,
+            "nonce": auth["nonce"], "name": "Ada Lovelace", "given_name": "Ada", "family_name": "Lovelace",
+            CLAIM + "message_type": "LtiResourceLinkRequest", CLAIM + "version": "1.3.0",
+            CLAIM + "deployment_id": self.deployment_id, CLAIM + "target_link_uri": auth["redirect_uri"],
+            CLAIM + "resource_link": {"id": "link-" + uuid.uuid4().hex[:8], "title": "Decision Lab"},
+            CLAIM + "roles": list(roles), CLAIM + "custom": {"session": session_code},
+            CLAIM + "lis": {"person_sourcedid": "HR-" + sub},
+        }
+        claims.update(extra)
+        return claims
+
+    def sign(self, claims: dict, *, private_pem: str | None = None, kid: str | None = None) -> str:
+        return jwt.encode(claims, private_pem or self.private_pem, algorithm="RS256",
+                          headers={"kid": kid or self.kid})
+
+    def launch(self, client, auth: dict, id_token: str):
+        return client.post("/lti/launch/", {"id_token": id_token, "state": auth["state"]})

@@ -1,0 +1,248 @@
+"""LTI 1.3 launches against a simulated platform (tests/facilitator/lti_platform.py): the full browser flow
+(login initiation -> the tool's redirect with state and nonce -> the signed id_token posted back), what a
+learner and an instructor reach, and every refusal: logged, in words, and nothing stored."""
+import logging
+import time
+
+import jwt
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from classroom.identity import cookie_token
+from classroom.models import LedgerEntry, Participant
+from classroom.report_filters import ReportFilter
+from classroom.reports import participation_report
+from classroom.services.personal_data import participant_personal_data_erase
+from facilitator.lti_models import LtiAccount
+from tests import factories
+from tests.facilitator.lti_platform import CLAIM, INSTRUCTOR, Platform, public_jwk, rsa_private_pem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform():
+    simulated = Platform()
+    yield simulated
+    simulated.close()
+
+
+@pytest.fixture
+def registered(platform):
+    return platform.register()
+
+
+def _launch(platform, session, client=None, **claims):
+    client = client or Client()
+    auth = platform.login(client)
+    response = platform.launch(client, auth, platform.sign(platform.claims(auth, session_code=session.join_code,
+                                                                           **claims)))
+    return client, auth, response
+
+
+def _jar(client) -> dict:
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+def _nothing_stored(users_before: int):
+    assert Participant.objects.count() == 0
+    assert LedgerEntry.objects.count() == 0
+    assert get_user_model().objects.count() == users_before
+
+
+def _refusal_logged(caplog, *secrets):
+    lines = [r.getMessage() for r in caplog.records if r.name == "facilitator.lti" and r.levelno == logging.WARNING]
+    assert lines, "a refused launch leaves a warning"
+    for secret in secrets:  # the log names the reason, not the person
+        assert all(secret not in line for line in lines)
+
+
+def test_login_sends_the_browser_to_the_platform_with_state_and_nonce(platform, registered):
+    auth = platform.login(Client())
+    assert auth["client_id"] == platform.client_id and auth["response_type"] == "id_token"
+    assert auth["redirect_uri"] == "http://testserver/lti/launch/" and auth["scope"] == "openid"
+    assert auth["state"].startswith("state-") and len(auth["nonce"]) >= 32
+
+
+def test_learner_is_seated_with_the_platform_name_and_identity(platform, registered, lobby_session):
+    client, _, response = _launch(platform, lobby_session, sub="learner-42")
+    assert response.status_code == 302 and response["Location"] == f"/play/{lobby_session.join_code}/"
+    person = Participant.objects.get()
+    assert person.display_name == "Ada Lovelace" and person.session_id == lobby_session.id
+    assert (person.platform_issuer, person.platform_subject, person.platform_person_id) == (
+        platform.issuer, "learner-42", "HR-learner-42")
+    assert person.team_id is not None  # seated: no code to type
+    assert cookie_token(_jar(client), lobby_session.join_code) == person.rejoin_token
+    assert client.get(f"/play/{lobby_session.join_code}/").status_code == 200  # lands in the room
+
+
+def test_second_launch_by_the_same_person_returns_the_same_seat(platform, registered, lobby_session):
+    _launch(platform, lobby_session, sub="learner-42")
+    first = Participant.objects.get()
+    other_device, _, response = _launch(platform, lobby_session, sub="learner-42", name="Ada L.")
+    assert response.status_code == 302
+    assert list(Participant.objects.values_list("id", flat=True)) == [first.id]
+    assert cookie_token(_jar(other_device), lobby_session.join_code) == first.rejoin_token
+
+
+def test_two_people_with_one_name_get_two_seats_told_apart(platform, registered, lobby_session):
+    _launch(platform, lobby_session, sub="learner-1")
+    _launch(platform, lobby_session, sub="learner-2")
+    assert sorted(Participant.objects.values_list("platform_subject", "display_name")) == [
+        ("learner-1", "Ada Lovelace"), ("learner-2", "Ada Lovelace (2)")]
+
+
+def test_platform_identity_is_in_the_hr_report_and_erased_with_the_person(platform, registered, lobby_session,
+                                                                          facilitator):
+    _launch(platform, lobby_session, sub="learner-42")
+    person = Participant.objects.get()
+    row, = participation_report(user=facilitator, kind="people", filters=ReportFilter(session_id=lobby_session.id)).rows
+    assert row["platform_user"] == f"{person.platform_subject} at {person.platform_issuer}"
+    assert row["platform_person_id"] == person.platform_person_id == "HR-learner-42"
+    participant_personal_data_erase(participant_id=person.id, by=facilitator)
+    person.refresh_from_db()
+    assert (person.platform_issuer, person.platform_subject, person.platform_person_id) == ("", "", "")
+
+
+def test_instructor_of_the_session_reaches_its_console(platform, registered, lobby_session, facilitator):
+    LtiAccount.objects.create(platform=registered, subject="teacher-7", user=facilitator)
+    client, _, response = _launch(platform, lobby_session, sub="teacher-7", roles=(INSTRUCTOR,))
+    assert response.status_code == 302 and response["Location"] == f"/console/s/{lobby_session.id}/"
+    assert client.get(response["Location"]).status_code == 200
+    assert Participant.objects.count() == 0  # an instructor takes no seat
+
+
+def test_instructor_who_does_not_run_the_session_is_refused(platform, registered, lobby_session, caplog):
+    other = factories.make_facilitator()
+    LtiAccount.objects.create(platform=registered, subject="teacher-8", user=other)
+    users = get_user_model().objects.count()
+    client, _, response = _launch(platform, lobby_session, sub="teacher-8", roles=(INSTRUCTOR,))
+    assert response.status_code == 403 and b"another facilitator" in response.content
+    assert "_auth_user_id" not in client.session  # nobody logged in
+    _nothing_stored(users)
+    _refusal_logged(caplog, "teacher-8")
+
+
+def test_instructor_without_a_linked_account_is_refused_and_no_account_is_made(platform, registered,
+                                                                              lobby_session, caplog):
+    users = get_user_model().objects.count()
+    _, _, response = _launch(platform, lobby_session, sub="teacher-9", roles=(INSTRUCTOR,))
+    assert response.status_code == 403 and b"not linked" in response.content and b"teacher-9" in response.content
+    _nothing_stored(users)
+    _refusal_logged(caplog, "teacher-9")
+
+
+def _tampered_signature(platform, auth, claims):
+    return platform.sign(claims, private_pem=rsa_private_pem())  # another key under the platform's key id
+
+
+def _tampered_body(platform, auth, claims):
+    header, _, signature = platform.sign(claims).split(".")
+    forged = jwt.encode({**claims, "sub": "someone-else"}, "k" * 32, algorithm="HS256").split(".")[1]
+    return f"{header}.{forged}.{signature}"
+
+
+def _wrong_audience(platform, auth, claims):
+    return platform.sign({**claims, "aud": "another-tool"})
+
+
+def _expired(platform, auth, claims):
+    return platform.sign({**claims, "iat": int(time.time()) - 7200, "exp": int(time.time()) - 3600})
+
+
+def _unknown_deployment(platform, auth, claims):
+    return platform.sign({**claims, CLAIM + "deployment_id": "not-registered"})
+
+
+def _wrong_issuer(platform, auth, claims):
+    return platform.sign({**claims, "iss": "https://evil.example.test"})
+
+
+def _unknown_nonce(platform, auth, claims):
+    return platform.sign({**claims, "nonce": "a" * 64})
+
+
+@pytest.mark.parametrize("forge, reason", [
+    (_tampered_signature, "Signature verification failed"), (_tampered_body, "Signature verification failed"),
+    (_wrong_audience, "Registration not found"), (_expired, "Signature has expired"),
+    (_unknown_deployment, "Unable to find deployment"), (_wrong_issuer, "Registration not found"),
+    (_unknown_nonce, "Invalid Nonce")])
+def test_a_forged_launch_is_refused_logged_and_stores_nothing(platform, registered, lobby_session, caplog, forge,
+                                                              reason):
+    users = get_user_model().objects.count()
+    client = Client()
+    auth = platform.login(client)
+    claims = platform.claims(auth, sub="learner-42", session_code=lobby_session.join_code)
+    response = platform.launch(client, auth, forge(platform, auth, claims))
+    assert response.status_code == 400 and b"could not check this launch" in response.content
+    _nothing_stored(users)
+    _refusal_logged(caplog, "learner-42", "Ada")
+    assert any(reason in r.getMessage() for r in caplog.records if r.name == "facilitator.lti")
+
+
+def test_a_replayed_id_token_is_refused(platform, registered, lobby_session, caplog):
+    client = Client()
+    auth = platform.login(client)
+    token = platform.sign(platform.claims(auth, sub="learner-42", session_code=lobby_session.join_code))
+    assert platform.launch(client, auth, token).status_code == 302
+    seat = list(Participant.objects.values_list("id", "rejoin_token"))
+    caplog.clear()
+    for replayer in (client, Client(cookies=client.cookies)):  # the same browser, or one that copied its cookies
+        response = platform.launch(replayer, auth, token)
+        assert response.status_code == 400
+    assert list(Participant.objects.values_list("id", "rejoin_token")) == seat
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.JOIN).count() == 1
+    _refusal_logged(caplog, "learner-42")
+    assert any("Invalid Nonce" in r.getMessage() for r in caplog.records)
+
+
+def test_a_launch_without_the_login_state_is_refused(platform, registered, lobby_session, caplog):
+    auth = platform.login(Client())
+    token = platform.sign(platform.claims(auth, session_code=lobby_session.join_code))
+    response = platform.launch(Client(), auth, token)  # another browser: no state cookie
+    assert response.status_code == 400
+    _nothing_stored(get_user_model().objects.count())
+    _refusal_logged(caplog)
+
+
+@pytest.mark.parametrize("code, status, words", [("", 400, b"custom parameter session"),
+                                                 ("NOSUCH", 404, b"which the lab does not have")])
+def test_a_link_naming_no_session_is_refused(platform, registered, lobby_session, caplog, code, status, words):
+    client = Client()
+    auth = platform.login(client)
+    response = platform.launch(client, auth, platform.sign(platform.claims(auth, session_code=code)))
+    assert response.status_code == status and words in response.content
+    _nothing_stored(get_user_model().objects.count())
+    _refusal_logged(caplog, "learner-42")
+
+
+def test_a_login_from_an_unregistered_platform_is_refused(platform, caplog):
+    response = Client().post("/lti/login/", {"iss": platform.issuer, "login_hint": "x", "client_id": "nobody"})
+    assert response.status_code == 400 and b"could not check" in response.content
+    _refusal_logged(caplog)
+
+
+def test_an_inactive_platform_is_refused(platform, lobby_session):
+    platform.register(is_active=False)
+    response = Client().post("/lti/login/", {"iss": platform.issuer, "login_hint": "x",
+                                             "client_id": platform.client_id})
+    assert response.status_code == 400
+
+
+def test_a_framed_login_offers_its_own_tab(platform, registered):
+    response = Client().get("/lti/login/", {"iss": platform.issuer, "login_hint": "hint-1",
+                                            "client_id": platform.client_id}, headers={"Sec-Fetch-Dest": "iframe"})
+    assert response.status_code == 200 and "X-Frame-Options" not in response
+    assert b'target="_blank"' in response.content and b"lti1p3_new_window=1" in response.content
+    # the tab it opens starts the login at the top level
+    tab = Client().get("/lti/login/", {"iss": platform.issuer, "login_hint": "hint-1", "client_id": platform.client_id,
+                                       "lti1p3_new_window": "1"}, headers={"Sec-Fetch-Dest": "document"})
+    assert tab.status_code == 302 and tab["Location"].startswith(platform.auth_login_url)
+
+
+def test_jwks_serves_the_public_half_of_each_platforms_tool_key(platform, registered):
+    keys = Client().get("/lti/jwks/").json()["keys"]
+    expected = public_jwk(registered.tool_private_key, kid="")
+    assert [(k["n"], k["e"], k["alg"]) for k in keys] == [(expected["n"], expected["e"], "RS256")]
+    assert "d" not in keys[0]  # no private part
