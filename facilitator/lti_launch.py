@@ -2,8 +2,10 @@
 
 - The course's link names a session by its join code in the custom parameter `session` (set on the
   platform's link: `session=ABC123`).
-- A learner gets a seat in it through the join service (participant_join), with the name the platform sends
-  and their platform identity (issuer, subject, person id) kept for HR; launching again finds the same seat.
+- A learner's first launch shows the session's join form with the name (and email) the platform sends filled
+  in, and the identity the launch proved signed into it; confirming takes a seat through the join service
+  (participant_join), keeping the platform identity (issuer, subject, person id) for HR. Launching again
+  finds the same seat and goes straight to the room.
 - An instructor (or administrator) reaches the session's console only as the facilitator account an
   administrator linked to their platform account (LtiAccount), and only if that account runs the session
   (or is a superuser): the console's own rule, asked before anyone is logged in.
@@ -11,9 +13,12 @@ Whatever is refused is refused before anything is written (docs/security.md, "LT
 """
 from dataclasses import dataclass
 
+from django.core import signing
+
 from classroom.errors import Forbidden, LabError, NotFound
 from classroom.models import Participant, Session
 from classroom.services.access import session_for_facilitator
+from classroom.services.personal_data import personal_data_notice
 from classroom.services.sessions import NAME_MAX, PlatformIdentity, participant_join, participant_seat_again
 from facilitator.lti_models import LtiAccount
 from facilitator.lti_tool import platform_find
@@ -23,14 +28,28 @@ ROLES_INSTRUCTOR = ("membership#Instructor", "membership#Administrator", "system
                     "institution/person#Administrator")
 ROLES_LEARNER = ("membership#Learner", "institution/person#Student", "institution/person#Learner")
 IDENTITY_MAX = 255  # the LTI 1.3 limit of 'sub'; longer values are refused, never cut
-SAME_NAME_TRIES = 20
+JOIN_SALT = "decision-lab.lti-join"
+JOIN_MAX_AGE_SECONDS = 15 * 60  # the join form of a launch is good for this long
+
+
+@dataclass(frozen=True)
+class JoinForm:
+    """A learner's first launch: the join form to confirm, filled from the launch, with `token` (the identity
+    the launch proved, signed) to post back with it."""
+    session: Session
+    display_name: str
+    email: str
+    token: str
+    privacy: dict | None
 
 
 @dataclass(frozen=True)
 class Landing:
-    """Where the launch leads: a participant's seat (the room), or a user and the console of a session."""
+    """Where the launch leads: a participant's seat (the room), a learner's join form, or a user and the
+    console of a session."""
     session_id: int
     participant: Participant | None = None
+    join: JoinForm | None = None
     user: object | None = None
 
 
@@ -70,22 +89,59 @@ def _linked_code(claims: dict) -> str:
 
 def _learner_land(*, claims: dict, code: str) -> Landing:
     identity = _identity(claims)
-    name = _display_name(claims)
-    email = str(claims.get("email") or "")
-    for attempt in range(1, SAME_NAME_TRIES + 1):
-        # Someone else may already have the platform's name: tell them apart as the join page asks people to.
-        tried = name if attempt == 1 else f"{name[:NAME_MAX - 5]} ({attempt})"
-        try:
-            person = participant_join(join_code=code, display_name=tried, email=email, platform_identity=identity)
-            break
-        except LabError as exc:
-            if exc.code != "name_taken":
-                raise
-    else:
-        raise LabError("name_taken", f"Too many people here are called {name!r}: join with the code instead.")
-    if person.team_id is None:  # left the lobby before the start and came back through the platform
+    session = Session.objects.filter(join_code=code.upper()).first()
+    if session is None:
+        raise NotFound("unknown_code", "No such session.")
+    if session.state == Session.State.FINISHED:
+        raise LabError("lti_session_ended", f"The workshop {session.name!r} has ended; it admits no one now.")
+    known = session.participants.filter(platform_issuer=identity.issuer, platform_subject=identity.subject).first()
+    if known is not None:
+        if known.team_id is None:  # left the lobby before the start and came back through the platform
+            known = participant_seat_again(participant_id=known.id)
+        return Landing(session_id=session.id, participant=known)
+    token = signing.dumps({"code": session.join_code, "iss": identity.issuer, "sub": identity.subject,
+                           "pid": identity.person_id}, salt=JOIN_SALT, compress=True)
+    return Landing(session_id=session.id, join=JoinForm(
+        session=session, display_name=_display_name(claims), email=str(claims.get("email") or "")[:254], token=token,
+        privacy=personal_data_notice(session=session)))
+
+
+def _unsign(token) -> dict:
+    try:
+        return signing.loads(str(token or ""), salt=JOIN_SALT, max_age=JOIN_MAX_AGE_SECONDS)
+    except signing.SignatureExpired:
+        raise LabError("lti_join_expired", "This join form has expired: open the link in your course again.") from None
+    except signing.BadSignature:
+        raise LabError("lti_join_invalid", "This join form does not come from a launch of the lab: open the link "
+                       "in your course again.") from None
+
+
+def lti_join_pending(*, token) -> tuple[Session, dict | None] | None:
+    """The session a still-valid join form is for and what it asks (to show the form again), or None."""
+    try:
+        code = _unsign(token)["code"]
+    except LabError:
+        return None
+    session = Session.objects.filter(join_code=code).first()
+    return None if session is None else (session, personal_data_notice(session=session))
+
+
+def lti_learner_join(*, token: str, display_name, email="", employee_id="", client: str | None = None) -> Participant:
+    """The learner confirmed the join form of their launch: a seat, with the identity the launch proved."""
+    signed = _unsign(token)
+    identity = PlatformIdentity(issuer=signed["iss"], subject=signed["sub"], person_id=signed["pid"])
+    try:
+        person = participant_join(join_code=signed["code"], display_name=display_name, email=email,
+                                  employee_id=employee_id, client=client, platform_identity=identity)
+    except LabError as exc:
+        if exc.code != "name_taken":
+            raise
+        # the join page's own words point to a rejoin code this form has no field for
+        raise LabError("name_taken", "Someone here already has that display name: add an initial or a second name "
+                       "to tell you apart.", field="display_name") from None
+    if person.team_id is None:
         person = participant_seat_again(participant_id=person.id)
-    return Landing(session_id=person.session_id, participant=person)
+    return person
 
 
 def _instructor_land(*, claims: dict, code: str) -> Landing:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from classroom.errors import LabError
 from classroom.identity import participant_cookie_set
-from facilitator.lti_launch import lti_launch_land
+from facilitator.lti_launch import lti_join_pending, lti_launch_land, lti_learner_join
 from facilitator.lti_tool import LaunchRefused, launch_validated, login_redirect, tool_jwks
 
 logger = logging.getLogger("facilitator.lti")
@@ -63,11 +63,40 @@ def lti_launch(request):
     except LabError as exc:
         return _refused(request, exc, "launch")
     if landing.participant is not None:
-        response = redirect("room", join_code=landing.participant.session.join_code)
-        participant_cookie_set(response, landing.participant)
-        return response
+        return _to_room(landing.participant)
+    if landing.join is not None:
+        return _join_page(request, landing.join.session, form={
+            "display_name": landing.join.display_name, "email": landing.join.email, "token": landing.join.token},
+                          privacy=landing.join.privacy)
     login(request, landing.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("session-console", session_id=landing.session_id)
+
+
+@require_POST
+def lti_join(request):
+    """The learner confirms the join form their launch showed (a same-site form: CSRF-checked)."""
+    form = {k: request.POST.get(k, "") for k in ("token", "display_name", "email", "employee_id")}
+    try:
+        person = lti_learner_join(**form, client=request.META.get("REMOTE_ADDR", ""))
+    except LabError as exc:
+        logger.info("LTI join form refused: %s", exc.code)
+        pending = lti_join_pending(token=form["token"])
+        if pending is None:
+            return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
+        session, privacy = pending
+        return _join_page(request, session, form=form, privacy=privacy, error=exc, status=exc.http_status)
+    return _to_room(person)
+
+
+def _to_room(person):
+    response = redirect("room", join_code=person.session.join_code)
+    participant_cookie_set(response, person)
+    return response
+
+
+def _join_page(request, session, *, form: dict, privacy, error=None, status=200):
+    return render(request, "frontend/lti_join.html", {"session": session, "form": form, "privacy": privacy,
+                                                      "error": error}, status=status)
 
 
 @require_GET

@@ -111,6 +111,10 @@ HTTP_ROWS: tuple[Row, ...] = (
         note="a launch without a valid signed id_token, state and one-time nonce is refused (400) and stores "
              "nothing; a valid one seats a learner or opens its own session's console to its facilitator only "
              "(tests/facilitator/test_lti.py)", url_name="lti-launch"),
+    Row("LTI 1.3: a learner confirms the join form of their launch", "POST", "/lti/join/", public(),
+        form={"token": "", "display_name": "X"},
+        note="only with the form's signed token from a checked launch (15 minutes), else 400; it seats the "
+             "launch's identity", url_name="lti-join"),
     Row("LTI 1.3: the tool's public keys (JWKS)", "GET", "/lti/jwks/", public(), note="public keys only",
         url_name="lti-jwks"),
     Row("staff login page", "GET", "/console/login/", public(), url_name="login"),

@@ -2,15 +2,20 @@
 (login initiation -> the tool's redirect with state and nonce -> the signed id_token posted back), what a
 learner and an instructor reach, and every refusal: logged, in words, and nothing stored."""
 import logging
+import re
 import time
+from html import unescape as html_unescape
 
 import jwt
 import pytest
+from unittest import mock
+
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.test import Client
 
 from classroom.identity import cookie_token
-from classroom.models import LedgerEntry, Participant
+from classroom.models import LedgerEntry, Participant, Session
 from classroom.report_filters import ReportFilter
 from classroom.reports import participation_report
 from classroom.services.personal_data import participant_personal_data_erase
@@ -41,6 +46,17 @@ def _launch(platform, session, client=None, **claims):
     return client, auth, response
 
 
+def _confirm(client, page, **fields):
+    """Post the join form a learner's launch showed, as the browser would (its hidden token included)."""
+    assert page.status_code in (200, 400), page.content[:300]  # 400: shown again with an error
+    html = page.content.decode()
+    form = {"token": re.search(r'name="token" value="([^"]+)"', html).group(1),
+            "display_name": html_unescape(re.search(r'name="display_name" value="([^"]*)"', html).group(1)),
+            **fields}
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return client.post("/lti/join/", {**form, "csrfmiddlewaretoken": csrf.group(1)})
+
+
 def _jar(client) -> dict:
     return {name: morsel.value for name, morsel in client.cookies.items()}
 
@@ -65,37 +81,88 @@ def test_login_sends_the_browser_to_the_platform_with_state_and_nonce(platform, 
     assert auth["state"].startswith("state-") and len(auth["nonce"]) >= 32
 
 
-def test_learner_is_seated_with_the_platform_name_and_identity(platform, registered, lobby_session):
-    client, _, response = _launch(platform, lobby_session, sub="learner-42")
+def test_learner_confirms_the_prefilled_join_form_and_is_seated_with_the_platform_identity(
+        platform, registered, lobby_session):
+    # a real browser's CSRF rules: the platform's cross-site posts pass, the lab's own form carries its token
+    client, _, page = _launch(platform, lobby_session, client=Client(enforce_csrf_checks=True), sub="learner-42")
+    assert page.status_code == 200 and b'value="Ada Lovelace"' in page.content  # the name the platform sent
+    assert b"join code" not in page.content.lower()  # no code to type
+    assert Participant.objects.count() == 0  # nothing until the person confirms
+    response = _confirm(client, page)
     assert response.status_code == 302 and response["Location"] == f"/play/{lobby_session.join_code}/"
     person = Participant.objects.get()
     assert person.display_name == "Ada Lovelace" and person.session_id == lobby_session.id
     assert (person.platform_issuer, person.platform_subject, person.platform_person_id) == (
         platform.issuer, "learner-42", "HR-learner-42")
-    assert person.team_id is not None  # seated: no code to type
+    assert person.team_id is not None
     assert cookie_token(_jar(client), lobby_session.join_code) == person.rejoin_token
     assert client.get(f"/play/{lobby_session.join_code}/").status_code == 200  # lands in the room
 
 
+def test_learner_may_change_the_name_before_joining(platform, registered, lobby_session):
+    client, _, page = _launch(platform, lobby_session)
+    assert _confirm(client, page, display_name="  Ada   L. ").status_code == 302
+    assert Participant.objects.get().display_name == "Ada L."
+
+
 def test_second_launch_by_the_same_person_returns_the_same_seat(platform, registered, lobby_session):
-    _launch(platform, lobby_session, sub="learner-42")
+    client, _, page = _launch(platform, lobby_session, sub="learner-42")
+    _confirm(client, page)
     first = Participant.objects.get()
     other_device, _, response = _launch(platform, lobby_session, sub="learner-42", name="Ada L.")
-    assert response.status_code == 302
-    assert list(Participant.objects.values_list("id", flat=True)) == [first.id]
+    assert response.status_code == 302 and response["Location"] == f"/play/{lobby_session.join_code}/"
+    assert list(Participant.objects.values_list("id", "display_name")) == [(first.id, "Ada Lovelace")]
     assert cookie_token(_jar(other_device), lobby_session.join_code) == first.rejoin_token
 
 
-def test_two_people_with_one_name_get_two_seats_told_apart(platform, registered, lobby_session):
-    _launch(platform, lobby_session, sub="learner-1")
-    _launch(platform, lobby_session, sub="learner-2")
-    assert sorted(Participant.objects.values_list("platform_subject", "display_name")) == [
-        ("learner-1", "Ada Lovelace"), ("learner-2", "Ada Lovelace (2)")]
+def test_a_join_form_posted_twice_keeps_one_seat(platform, registered, lobby_session):
+    client, _, page = _launch(platform, lobby_session)
+    _confirm(client, page)
+    assert _confirm(Client(), page).status_code == 302  # the same identity: the same seat, not a second one
+    assert Participant.objects.count() == 1
+
+
+def test_a_name_already_taken_is_asked_again_in_words(platform, registered, lobby_session):
+    factories.join_many(lobby_session, 1, prefix="Ada Lovelace")  # "Ada Lovelace 1"
+    client, _, page = _launch(platform, lobby_session, name="Ada Lovelace 1")
+    response = _confirm(client, page)
+    assert response.status_code == 400 and b"add an initial" in response.content
+    assert b'name="token"' in response.content  # the form again, still able to join
+    assert not Participant.objects.filter(platform_subject="learner-42").exists()
+    assert _confirm(client, response, display_name="Ada Lovelace B").status_code == 302
+
+
+def test_what_the_session_asks_is_asked_on_the_join_form(platform, registered, lobby_session):
+    Session.objects.filter(pk=lobby_session.pk).update(asks_email=True, asks_employee_id=True)
+    client, _, page = _launch(platform, lobby_session, email="ada@example.com")
+    assert b'value="ada@example.com"' in page.content and b'name="employee_id"' in page.content
+    response = _confirm(client, page, email="ada@example.com")
+    assert response.status_code == 400 and Participant.objects.count() == 0  # the employee id is required
+    assert _confirm(client, page, email="ada@example.com", employee_id="E-77").status_code == 302
+    person = Participant.objects.get()
+    assert (person.email, person.employee_id, person.platform_subject) == ("ada@example.com", "E-77", "learner-42")
+
+
+@pytest.mark.parametrize("token", ["", "forged", signing.dumps({"code": "X", "iss": "i", "sub": "s", "pid": ""},
+                                                               salt="another-salt")])
+def test_a_join_form_not_from_a_launch_is_refused(lobby_session, token):
+    response = Client().post("/lti/join/", {"token": token, "display_name": "Mallory"})
+    assert response.status_code == 400 and b"open the link in your course again" in response.content
+    assert Participant.objects.count() == 0
+
+
+def test_an_expired_join_form_is_refused(platform, registered, lobby_session, settings):
+    client, _, page = _launch(platform, lobby_session)
+    with mock.patch("facilitator.lti_launch.JOIN_MAX_AGE_SECONDS", -1):
+        response = _confirm(client, page)
+    assert response.status_code == 400 and b"expired" in response.content
+    assert Participant.objects.count() == 0
 
 
 def test_platform_identity_is_in_the_hr_report_and_erased_with_the_person(platform, registered, lobby_session,
                                                                           facilitator):
-    _launch(platform, lobby_session, sub="learner-42")
+    client, _, page = _launch(platform, lobby_session, sub="learner-42")
+    _confirm(client, page)
     person = Participant.objects.get()
     row, = participation_report(user=facilitator, kind="people", filters=ReportFilter(session_id=lobby_session.id)).rows
     assert row["platform_user"] == f"{person.platform_subject} at {person.platform_issuer}"
@@ -185,7 +252,7 @@ def test_a_replayed_id_token_is_refused(platform, registered, lobby_session, cap
     client = Client()
     auth = platform.login(client)
     token = platform.sign(platform.claims(auth, sub="learner-42", session_code=lobby_session.join_code))
-    assert platform.launch(client, auth, token).status_code == 302
+    assert _confirm(client, platform.launch(client, auth, token)).status_code == 302
     seat = list(Participant.objects.values_list("id", "rejoin_token"))
     caplog.clear()
     for replayer in (client, Client(cookies=client.cookies)):  # the same browser, or one that copied its cookies
