@@ -3,6 +3,7 @@ platform accounts linked to facilitator accounts. The tool's private key is made
 import json
 
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -25,6 +26,7 @@ class LtiPlatformAdmin(admin.ModelAdmin):
               "is_active", "tool_addresses", "tool_public_jwk")
     readonly_fields = ("tool_addresses", "tool_public_jwk")
     inlines = (LtiAccountInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # platforms are on HTTPS
 
     @admin.display(description="Tool addresses to give the platform")
     def tool_addresses(self, obj):

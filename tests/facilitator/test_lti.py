@@ -19,7 +19,7 @@ from classroom.models import LedgerEntry, Participant, Session
 from classroom.report_filters import ReportFilter
 from classroom.reports import participation_report
 from classroom.services.personal_data import participant_personal_data_erase
-from facilitator.lti_models import LtiAccount
+from facilitator.lti_models import LtiAccount, LtiPlatform
 from tests import factories
 from tests.facilitator.lti_platform import CLAIM, INSTRUCTOR, Platform, public_jwk, rsa_private_pem
 
@@ -313,3 +313,51 @@ def test_jwks_serves_the_public_half_of_each_platforms_tool_key(platform, regist
     expected = public_jwk(registered.tool_private_key, kid="")
     assert [(k["n"], k["e"], k["alg"]) for k in keys] == [(expected["n"], expected["e"], "RS256")]
     assert "d" not in keys[0]  # no private part
+
+
+def test_a_system_administrator_who_runs_the_session_reaches_the_console_even_after_it_ended(
+        platform, registered, lobby_session, facilitator):
+    LtiAccount.objects.create(platform=registered, subject="admin-1", user=facilitator)
+    Session.objects.filter(pk=lobby_session.pk).update(state=Session.State.FINISHED)
+    _, _, response = _launch(platform, lobby_session, sub="admin-1",
+                             roles=("http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",))
+    assert response.status_code == 302 and response["Location"] == f"/console/s/{lobby_session.id}/"
+
+
+def test_a_learner_cannot_join_an_ended_session_from_the_course(platform, registered, lobby_session, caplog):
+    Session.objects.filter(pk=lobby_session.pk).update(state=Session.State.FINISHED)
+    _, _, response = _launch(platform, lobby_session)
+    assert response.status_code == 400 and b"has ended" in response.content
+    _nothing_stored(get_user_model().objects.count())
+
+
+def test_a_role_the_lab_does_not_admit_is_refused(platform, registered, lobby_session, caplog):
+    mentor = "http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"
+    _, _, response = _launch(platform, lobby_session, roles=(mentor,))
+    assert response.status_code == 403 and b"neither role" in response.content
+    _nothing_stored(get_user_model().objects.count())
+    _refusal_logged(caplog, "learner-42")
+
+
+def test_a_deep_linking_launch_is_refused(platform, registered, lobby_session, caplog):
+    settings_claim = {"deep_link_return_url": "https://lms.example.test/return",
+                      "accept_types": ["ltiResourceLink"], "accept_presentation_document_targets": ["window"]}
+    _, _, response = _launch(platform, lobby_session, **{
+        CLAIM + "message_type": "LtiDeepLinkingRequest",
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": settings_claim})
+    assert response.status_code == 400 and b"course links" in response.content
+    _nothing_stored(get_user_model().objects.count())
+
+
+def test_the_admin_registers_a_platform_with_a_fresh_key_it_never_shows(platform, admin_client):
+    response = admin_client.post("/admin/facilitator/ltiplatform/add/", {
+        "name": "Campus", "issuer": platform.issuer, "client_id": "c-1", "deployment_ids": "d-1\nd-2",
+        "auth_login_url": platform.auth_login_url, "auth_token_url": "https://lms.example.test/token",
+        "key_set_url": platform.key_set_url, "is_active": "on",
+        "accounts-TOTAL_FORMS": "0", "accounts-INITIAL_FORMS": "0"})
+    assert response.status_code == 302, response.content[:2000]
+    row = LtiPlatform.objects.get(client_id="c-1")
+    assert row.deployment_id_list() == ["d-1", "d-2"] and "PRIVATE KEY" in row.tool_private_key
+    page = admin_client.get(f"/admin/facilitator/ltiplatform/{row.id}/change/").content.decode()
+    assert "/lti/login/" in page and "/lti/jwks/" in page and "PRIVATE" not in page
+    assert public_jwk(row.tool_private_key, kid="")["n"] in page
