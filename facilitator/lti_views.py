@@ -65,9 +65,9 @@ def lti_launch(request):
     if landing.participant is not None:
         return _to_room(landing.participant)
     if landing.join is not None:
-        return _join_page(request, landing.join.session, form={
-            "display_name": landing.join.display_name, "email": landing.join.email, "token": landing.join.token},
-                          privacy=landing.join.privacy)
+        join = landing.join
+        return _join_page(request, join.session, privacy=join.privacy,
+                          form={"display_name": join.display_name, "email": join.email, "token": join.token})
     login(request, landing.user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect("session-console", session_id=landing.session_id)
 
