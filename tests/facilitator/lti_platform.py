@@ -3,7 +3,11 @@ over real HTTP on a free local port (the library fetches it), and id_tokens sign
 
 The test drives the browser's part: POST the login initiation to the tool, read the state and nonce from
 the tool's redirect to the platform's authentication URL, and post the signed id_token back with the state.
+For a real browser the platform serves that part too: `/course` (a course page whose link starts the login)
+and `/auth` (answers the tool's authentication request with a self-posting form carrying the id_token, as
+platforms do), for the person set in `next_person`.
 """
+import html
 import json
 import threading
 import time
@@ -36,9 +40,10 @@ class Platform:
     issuer = "https://lms.example.test"
     client_id = "decision-lab-client"
     deployment_id = "deployment-1"
-    auth_login_url = "https://lms.example.test/auth"
 
-    def __init__(self):
+    def __init__(self, tool_url: str = "http://testserver"):
+        self.tool_url = tool_url
+        self.next_person: dict = {}  # what the next browser launch claims (sub, roles, session_code, ...)
         self.kid = "platform-key-1"
         self.private_pem = rsa_private_pem()
         self.jwks = {"keys": [public_jwk(self.private_pem, self.kid)]}
@@ -46,9 +51,18 @@ class Platform:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the standard library's name)
-                body = json.dumps(platform.jwks).encode()
+                where = urlparse(self.path)
+                if where.path == "/course":
+                    self._send("text/html", platform.course_page())
+                elif where.path == "/auth":
+                    self._send("text/html", platform.auth_answer({k: v[0] for k, v in parse_qs(where.query).items()}))
+                else:
+                    self._send("application/json", json.dumps(platform.jwks))
+
+            def _send(self, kind: str, text: str):
+                body = text.encode()
                 self.send_response(200)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -57,7 +71,9 @@ class Platform:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.key_set_url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.key_set_url = f"{self.url}/jwks"
+        self.auth_login_url = f"{self.url}/auth"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -96,6 +112,22 @@ class Platform:
         }
         claims.update(extra)
         return claims
+
+    def course_page(self) -> str:
+        """The course's link to the tool: a third-party login initiation, as a form the person submits."""
+        fields = {"iss": self.issuer, "login_hint": "hint-1", "client_id": self.client_id,
+                  "target_link_uri": f"{self.tool_url}/lti/launch/", "lti_deployment_id": self.deployment_id}
+        inputs = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items())
+        return (f'<!doctype html><title>Course</title><form method="post" action="{self.tool_url}/lti/login/">'
+                f'{inputs}<button>Open the Decision Lab</button></form>')
+
+    def auth_answer(self, auth: dict) -> str:
+        """The platform's answer to the tool's authentication request: the id_token, posted back by the page."""
+        token = self.sign(self.claims(auth, **self.next_person))
+        return (f'<!doctype html><title>Launching</title><form id="f" method="post" '
+                f'action="{html.escape(auth["redirect_uri"])}"><input type="hidden" name="id_token" value="{token}">'
+                f'<input type="hidden" name="state" value="{html.escape(auth["state"])}"></form>'
+                '<script>document.getElementById("f").submit()</script>')
 
     def sign(self, claims: dict, *, private_pem: str | None = None, kid: str | None = None) -> str:
         return jwt.encode(claims, private_pem or self.private_pem, algorithm="RS256",
