@@ -89,11 +89,11 @@ class Platform:
                   "auth_token_url": "https://lms.example.test/token", "key_set_url": self.key_set_url}
         return LtiPlatform.objects.create(**{**fields, **overrides})
 
-    def login(self, client) -> dict:
+    def login(self, client, **request) -> dict:
         """The platform's third-party login initiation; returns the tool's authentication request."""
         response = client.post("/lti/login/", {"iss": self.issuer, "login_hint": "hint-1", "client_id": self.client_id,
                                                "target_link_uri": "http://testserver/lti/launch/",
-                                               "lti_deployment_id": self.deployment_id})
+                                               "lti_deployment_id": self.deployment_id}, **request)
         assert response.status_code == 302, response.content[:500]
         where = urlparse(response["Location"])
         assert f"{where.scheme}://{where.netloc}{where.path}" == self.auth_login_url
@@ -133,5 +133,5 @@ class Platform:
         return jwt.encode(claims, private_pem or self.private_pem, algorithm="RS256",
                           headers={"kid": kid or self.kid})
 
-    def launch(self, client, auth: dict, id_token: str):
-        return client.post("/lti/launch/", {"id_token": id_token, "state": auth["state"]})
+    def launch(self, client, auth: dict, id_token: str, **request):
+        return client.post("/lti/launch/", {"id_token": id_token, "state": auth["state"]}, **request)

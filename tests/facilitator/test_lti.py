@@ -361,3 +361,30 @@ def test_the_admin_registers_a_platform_with_a_fresh_key_it_never_shows(platform
     page = admin_client.get(f"/admin/facilitator/ltiplatform/{row.id}/change/").content.decode()
     assert "/lti/login/" in page and "/lti/jwks/" in page and "PRIVATE" not in page
     assert public_jwk(row.tool_private_key, kid="")["n"] in page
+
+
+def test_over_https_the_launch_state_rides_on_cross_site_cookies_and_a_replay_is_still_refused(
+        platform, registered, lobby_session):
+    """On HTTPS the library keys the launch state by a cookie of its own; both it and the state cookie must be
+    SameSite=None and Secure, or the platform's cross-site POST would arrive without them."""
+    client = Client()
+    auth = platform.login(client, secure=True)
+    assert auth["redirect_uri"] == "https://testserver/lti/launch/"
+    lti_cookies = {name: morsel for name, morsel in client.cookies.items() if name.startswith("lti1p3-")}
+    assert {name.split("-")[1] for name in lti_cookies} == {"state", "session"}
+    assert all(m["samesite"] == "None" and m["secure"] and m["httponly"] for m in lti_cookies.values())
+    token = platform.sign(platform.claims(auth, session_code=lobby_session.join_code))
+    page = platform.launch(client, auth, token, secure=True)
+    assert page.status_code == 200 and b'name="token"' in page.content
+    assert platform.launch(client, auth, token, secure=True).status_code == 400  # the nonce was used
+    stranger = Client()  # a browser without the launch's cookies
+    assert platform.launch(stranger, platform.login(stranger, secure=True), token, secure=True).status_code == 400
+
+
+def test_the_claims_the_library_caches_are_deleted_after_the_launch(platform, registered, lobby_session):
+    from django.core.cache import cache
+    if not hasattr(cache, "_cache"):
+        pytest.skip("looks inside the in-memory cache of the embedded profile")
+    _launch(platform, lobby_session, sub="learner-42")
+    cached = [cache.get(key.split(":", 2)[2]) for key in list(cache._cache)]
+    assert not any(isinstance(value, dict) and value.get("sub") == "learner-42" for value in cached)
