@@ -25,6 +25,7 @@ from classroom.services.access import FACILITATOR_GROUP, user_may_facilitate
 from facilitator import scenario_authoring as authoring
 from facilitator.models import AuthoredScenario
 from game import engine
+from game.dashboards import KPIS
 from game.engine.params import DEFAULT_PARAMS, PARAM_DOCS, param_range_text
 
 
@@ -108,6 +109,18 @@ def schedule_help() -> str:
         "<tbody>{}</tbody></table></details>", len(engine.DISRUPTION_KINDS), rows)
 
 
+def look_for_help() -> str:
+    rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                            ((key, kpi.label) for key, kpi in KPIS.items()))
+    return format_html(
+        "One a line: what to look for in the data, then <code>{}</code> and the KPI keys it refers to, "
+        "comma-separated, e.g. <code>Breakdowns climb two rounds after PM is cut {} pm_compliance, failures</code>. "
+        "The facilitator guide shows each with the KPIs' labels (facilitators only)."
+        '<details class="kpi-reference"><summary>The {} KPI keys</summary>'
+        "<table><thead><tr><th>key</th><th>label</th></tr></thead><tbody>{}</tbody></table></details>",
+        authoring.LOOK_FOR_SEPARATOR, authoring.LOOK_FOR_SEPARATOR, len(KPIS), rows)
+
+
 class AuthoredScenarioForm(forms.ModelForm):
     class Meta:
         model = AuthoredScenario
@@ -118,7 +131,9 @@ class AuthoredScenarioForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
                    "teaching_about": forms.Textarea(attrs={"rows": 3}),
                    "teaching_trap": forms.Textarea(attrs={"rows": 3}),
-                   "teaching_strong_team": forms.Textarea(attrs={"rows": 3})}
+                   "teaching_strong_team": forms.Textarea(attrs={"rows": 3}),
+                   "teaching_questions": forms.Textarea(attrs={"rows": 5}),
+                   "teaching_look_for": forms.Textarea(attrs={"rows": 5, "spellcheck": "false"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,6 +143,7 @@ class AuthoredScenarioForm(forms.ModelForm):
             self.fields[field].widget.attrs.update({"rows": rows, "class": "vLargeTextField json-field",
                                                     "spellcheck": "false"})
         self.fields["disruption_schedule"].key_order = authoring.DISRUPTION_KEYS
+        self.fields["teaching_look_for"].help_text = look_for_help()
 
     def clean(self):
         data = super().clean()
@@ -162,7 +178,8 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
     readonly_fields = ("copied_from", "created_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "title", "description", ("rounds", "minutes_per_round", "currency"))}),
-        ("Teaching note", {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team")}),
+        ("Teaching note", {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
+                                      "teaching_look_for")}),
         ("Plant parameters", {"fields": ("params",)}),
         ("Default levers", {"fields": ("default_levers",)}),
         ("Disruption schedule", {"fields": ("disruption_schedule",)}),

@@ -10,6 +10,7 @@ from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
 from game.counterfactual import counterfactual_widget_options
 from game.debrief import SCORECARD_PARTS, session_debrief
+from game.debrief_story import session_stories
 from game.results_export import results_csv, results_xlsx
 
 CONTENT_TYPES = {
@@ -29,6 +30,9 @@ def session_debrief_page(request, session_id: int):
     except LabError as exc:
         return _denied(request, exc)
     debrief = session_debrief(session=session)
+    stories = session_stories(session=session)  # each team's story (game/debrief_story.py), as its room shows it
+    for team in debrief["teams"]:
+        team["story"] = stories.get(team["team_id"])
     return render(request, "frontend/debrief.html", {
         "session": session, "debrief": debrief, "parts": SCORECARD_PARTS,
         "chart_data": {"series": debrief["series"], "currency": debrief["currency"],

@@ -30,6 +30,12 @@ class AuthoredScenario(models.Model):
                                      help_text="The mistake teams tend to make (facilitators only).")
     teaching_strong_team = models.TextField("What a strong team does", blank=True,
                                             help_text="What good play looks like (facilitators only).")
+    teaching_questions = models.TextField("Discussion questions", blank=True, default="",
+                                          help_text="One question a line, for the debrief (facilitators only).")
+    teaching_look_for = models.TextField(
+        "What to look for in the data", blank=True, default="",
+        help_text="One a line: what to look for, then | and the KPI keys it refers to, comma-separated, such as "
+                  "'Breakdowns climb two rounds after PM is cut | pm_compliance, failures' (facilitators only).")
     copied_from = models.CharField(max_length=60, blank=True, editable=False,
                                    help_text="The shipped scenario this one began as a copy of.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,

@@ -116,9 +116,20 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _lean(cred: dict) -> str:
+    """Which way the team's forecasts leaned, for the wall: optimism the plant could not deliver is visible."""
+    bias = cred.get("bias")
+    if bias is None:
+        return "no forecast yet"
+    if abs(bias) < 0.05:
+        return "unbiased"
+    return f"{abs(bias):.1f}\u00a0% " + ("optimistic" if bias > 0 else "cautious")
+
+
 def _leaderboard(session: Session) -> list[dict]:
     return [{"rank": i + 1, "team": row["team"], "scorecard": _number(row["scorecard"]),
-             "cumulative_good_units": _number(row["cumulative_good_units"]), "aligned": bool(row["aligned"])}
+             "cumulative_good_units": _number(row["cumulative_good_units"]), "aligned": bool(row["aligned"]),
+             "credibility": row["credibility"]["score"], "forecast_lean": _lean(row["credibility"])}
             for i, row in enumerate(leaderboard(session=session))]
 
 

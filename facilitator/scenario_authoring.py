@@ -4,6 +4,7 @@ the shipped scenarios, the scenarios a new session may use, and the test run.
 The scenario admin (facilitator/admin.py) and the new-session view call these; the rules live here.
 docs/scenarios.md describes the fields, the parameter ranges and the test run.
 """
+import difflib
 import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,14 +18,19 @@ from game import engine
 from game.dashboards import KPIS
 from game.engine import strategies
 from game.engine.params import DEFAULT_PARAMS, ParamError, merge_params, param_check, params_cross_check
-from game.engine.scenario import TEACHING_NOTE_KEYS, scenario_from_dict
+from game.engine.scenario import TEACHING_NOTE_KEYS, TEACHING_NOTE_TEXT_KEYS, scenario_from_dict
 
 # The fields of an authored scenario that make the engine scenario, in the order errors are reported.
 FIELDS = ("name", "title", "description", "rounds", "minutes_per_round", "currency", "params", "default_levers",
-          "disruption_schedule", "teaching_about", "teaching_trap", "teaching_strong_team")
+          "disruption_schedule", "teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
+          "teaching_look_for")
 NOTE_FIELDS = {"about": "teaching_about", "trap": "teaching_trap", "strong_team": "teaching_strong_team"}
 NOTE_LABELS = {"about": "What it is about", "trap": "The trap", "strong_team": "What a strong team does"}
-assert tuple(NOTE_FIELDS) == TEACHING_NOTE_KEYS
+assert tuple(NOTE_FIELDS) == TEACHING_NOTE_TEXT_KEYS
+# The note's two lists, written one item a line in the editor (a look-for line: text | kpi_key, kpi_key).
+NOTE_LIST_FIELDS = {"questions": "teaching_questions", "look_for": "teaching_look_for"}
+assert tuple(NOTE_FIELDS) + tuple(NOTE_LIST_FIELDS) == TEACHING_NOTE_KEYS
+LOOK_FOR_SEPARATOR = "|"
 DISRUPTION_KEYS = ("round", "kind", "targets", "start_day", "duration_days", "magnitude")
 # Model permissions the "facilitator" group gets (migration facilitator/0002); an administrator may take
 # them away from the group and give them to some facilitators only.
@@ -153,6 +159,42 @@ def _schedule(errors, schedule, rounds: int) -> list[dict]:
     return out
 
 
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _kpi_problem(key: str) -> str:
+    close = difflib.get_close_matches(key, list(KPIS), n=1)
+    return f"unknown KPI key {key!r}" + (f" (did you mean {close[0]}?)" if close else "")
+
+
+def _look_for(errors, text: str) -> list[dict]:
+    """The look-for lines `text | kpi_key, kpi_key` as the note's items; each must name at least one KPI key of
+    the catalogue (game/dashboards.py), so the guide can show that KPI's label and the session's figures."""
+    out = []
+    for i, line in enumerate(_lines(text), start=1):
+        what, sep, keys = line.rpartition(LOOK_FOR_SEPARATOR)
+        kpis = [k.strip() for k in keys.split(",") if k.strip()]
+        problem = None
+        if not sep or not what.strip():
+            problem = (f"write what to look for, then {LOOK_FOR_SEPARATOR} and the KPI keys it refers to, such as "
+                       f"'Breakdowns climb two rounds after PM is cut {LOOK_FOR_SEPARATOR} pm_compliance, failures'")
+        elif not kpis:
+            problem = f"name at least one KPI key after {LOOK_FOR_SEPARATOR}"
+        elif unknown := [k for k in kpis if k not in KPIS]:
+            problem = "; ".join(_kpi_problem(k) for k in unknown)
+        if problem:
+            errors.setdefault("teaching_look_for", []).append(f"Line {i}: {problem}.")
+        else:
+            out.append({"text": what.strip(), "kpis": kpis})
+    return out
+
+
+def look_for_text(items) -> str:
+    """The editor's text of a note's look-for items (the inverse of the validation's reading)."""
+    return "\n".join(f"{item['text']} {LOOK_FOR_SEPARATOR} {', '.join(item['kpis'])}" for item in items)
+
+
 def scenario_validate(data: dict) -> engine.Scenario:
     """The engine scenario an authored scenario's fields make (data: FIELDS, as the form cleans them), or a
     ValidationError keyed by field that says every problem found: unknown parameter names, values of the
@@ -177,6 +219,9 @@ def scenario_validate(data: dict) -> engine.Scenario:
     schedule = _schedule(errors, data.get("disruption_schedule", []), rounds if "rounds" not in errors else 24)
     note = {key: _text(errors, data, field, NOTE_LABELS[key], required=key == "about")
             for key, field in NOTE_FIELDS.items()}
+    note["questions"] = _lines(_text(errors, data, "teaching_questions", "Discussion questions", required=False))
+    note["look_for"] = _look_for(errors, _text(errors, data, "teaching_look_for", "What to look for",
+                                               required=False))
     if errors:
         raise ValidationError({field: errors[field] for field in FIELDS if field in errors})
     try:  # the engine's own reading of the whole (strict, as for scenario files)
@@ -255,6 +300,8 @@ def scenario_copy_shipped(*, user, shipped_name: str) -> AuthoredScenario:
         "default_levers": dict(source.default_levers),
         "disruption_schedule": [d.to_dict() for d in source.disruption_schedule],
         **{field: source.teaching_note.get(key, "") for key, field in NOTE_FIELDS.items()},
+        "teaching_questions": "\n".join(source.teaching_note.get("questions", [])),
+        "teaching_look_for": look_for_text(source.teaching_note.get("look_for", [])),
     }
     with transaction.atomic():
         data["name"] = _free_name(f"{shipped_name}-copy")

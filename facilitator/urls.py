@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from facilitator import counterfactual_views, debrief_views, disruption_views, lockout_views, personal_data_views, views
+from facilitator import (counterfactual_views, debrief_views, disruption_views, guide_views, lockout_views,
+                         personal_data_views, views)
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="frontend/login.html"), name="login"),
@@ -21,5 +22,7 @@ urlpatterns = [
          name="session-disruption-impact"),
     path("s/<int:session_id>/lockouts/", lockout_views.session_lockouts, name="session-lockouts"),
     path("s/<int:session_id>/personal-data/", personal_data_views.session_personal_data, name="session-personal-data"),
+    path("s/<int:session_id>/guide/", guide_views.session_guide_page, name="session-guide"),
+    path("guide/<str:scenario_name>/", guide_views.scenario_guide_page, name="scenario-guide"),
     path("s/<int:session_id>/<str:action>/", views.session_command, name="session-command"),
 ]

@@ -70,7 +70,13 @@ def results_xlsx(*, session: Session, generated_at: datetime) -> bytes:
              ("Rows", f"{len(rows)}: one per team and closed round"),
              ("Units", "Shares are in % (55.3 means 55.3 %); money in the scenario's currency; scorecard parts 0-100"),
              ("Decisions", "Levers in the units the team room shows; lists (PM hours, priority weights) one column "
-                           "per item")]
+                           "per item"),
+             ("Forecasts", "What the team committed to in its aligned package (empty: it did not align, so no "
+                           "forecast was held against the plant). Forecast error = (forecast - actual) / |actual| in "
+                           "%: positive means more was promised than the plant delivered"),
+             ("Credibility", "From the good-units and cash errors of every aligned month so far, each capped at "
+                             "100 %: 100 x (1 - (mean absolute error + |mean error|) / 100), at least 0. "
+                             "Bias is the mean error (positive = optimistic). docs/model.md, 'Credibility'")]
     for r, (label, value) in enumerate(about, start=1):
         info.cell(row=r, column=1, value=label).font = bold
         cell = info.cell(row=r, column=2, value=value)

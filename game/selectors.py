@@ -240,3 +240,11 @@ def team_stations(*, team: Team, scenario: engine.Scenario) -> list[dict]:
     """The engineering view of the team's five stations, from its plant state after the last round."""
     state = team.engine_state or engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
     return engine.station_view(state, params=scenario.params)
+
+
+def round_results_latest_closed(*, session: Session) -> tuple[int | None, list[RoundResult]]:
+    """The latest closed round's number and its results, one per team in team order ((None, []) before any)."""
+    last = session.round_set.filter(state=Round.State.CLOSED).order_by("-number").first()
+    if last is None:
+        return None, []
+    return last.number, list(last.results.select_related("team").order_by("team__number"))

@@ -3,6 +3,7 @@ from classroom.models import LedgerEntry, Participant, Seat, Session
 from classroom.selectors import console_team_summary, member_roles, session_public, team_summary
 from game.briefs import team_briefs
 from game.credibility import credibility
+from game.debrief_story import story_text, team_story_for
 from game.engine import ROLES
 from game.plant_view import plant_view
 from game.reveal import round_reveal, visible_result
@@ -48,6 +49,9 @@ def team_snapshot(*, participant_id: int) -> dict:
         # What a forecast may say this month (the room's form shows the limits) and how credible the team's were.
         "commitment": commitment_limits(team_id=team.id, scenario=scenario, state=team.engine_state),
         "credibility": credibility([r["forecast_error"] for r in results]),
+        # The team's debrief story once the session has ended: one text for the whole team, quoting only what
+        # every seat was shown (game/debrief_story.py); null while the session runs.
+        "story": story_text(team_story_for(team=team)) if session.state == Session.State.FINISHED else None,
     }
 
 

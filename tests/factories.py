@@ -86,3 +86,15 @@ def committed(session: Session) -> None:
 
     (PackageVersion.objects.filter(round__session=session, round__state=Round.State.OPEN, forecast__isnull=True)
      .update(forecast=DEFAULT_FORECAST, rationale=DEFAULT_RATIONALE))
+
+
+def align(session: Session, *, team=None) -> None:
+    """Every role of `team` (default: the first) approves its latest package: the team aligns."""
+    from game.selectors import package_latest
+    from game.services.packages import package_approve
+
+    team = team or session.teams.order_by("number").first()
+    latest = package_latest(team=team, game_round=open_round(session))
+    for seat in team.seats.select_related("participant"):
+        package_approve(participant_id=seat.participant_id, version=latest.version,
+                        client_msg_id=f"align-{team.id}-{latest.version}-{seat.role}")

@@ -10,7 +10,12 @@ from .disruptions import Disruption
 from .params import DEFAULT_PARAMS, merge_params
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
-TEACHING_NOTE_KEYS = ("about", "trap", "strong_team")
+# The note's free-text parts, then its two lists: discussion questions (text) and what to look for in the
+# data (each {"text", "kpis"}: the KPI keys it refers to, from game/dashboards.py's catalogue; the engine
+# checks their shape only, the catalogue lives in the game app).
+TEACHING_NOTE_TEXT_KEYS = ("about", "trap", "strong_team")
+TEACHING_NOTE_KEYS = TEACHING_NOTE_TEXT_KEYS + ("questions", "look_for")
+LOOK_FOR_KEYS = ("text", "kpis")
 
 
 @dataclass(frozen=True)
@@ -23,8 +28,10 @@ class Scenario:
     params: dict = field(default_factory=dict, hash=False, compare=False)
     disruption_schedule: tuple[Disruption, ...] = ()
     default_levers: dict = field(default_factory=dict, hash=False, compare=False)
-    # For the facilitator: what the scenario teaches ("about"), the trap teams fall into ("trap")
-    # and what a strong team does ("strong_team"). Free text; any key may be missing.
+    # For the facilitator: what the scenario teaches ("about"), the trap teams fall into ("trap"),
+    # what a strong team does ("strong_team"), discussion questions ("questions": a list of text) and
+    # what to look for in the data ("look_for": a list of {"text", "kpis": [KPI keys]}). Any key may
+    # be missing. Participants read only "about" (game/briefs.py).
     teaching_note: dict = field(default_factory=dict, hash=False, compare=False)
     currency: str = "EUR"  # ISO 4217 code: how the room writes money
 
@@ -32,14 +39,43 @@ class Scenario:
         return [d for d in self.disruption_schedule if d.round == round_number]
 
 
+def _text_list(value, key: str) -> list[str]:
+    if not isinstance(value, list) or any(not isinstance(x, str) or not x.strip() for x in value):
+        raise ValueError(f"teaching_note {key} must be a list of non-empty texts")
+    return list(value)
+
+
+def _look_for(value, strict: bool) -> list[dict]:
+    if not isinstance(value, list) or any(not isinstance(x, dict) for x in value):
+        raise ValueError('teaching_note look_for must be a list of {"text": ..., "kpis": [...]} objects')
+    out = []
+    for i, item in enumerate(value, start=1):
+        unknown = set(item) - set(LOOK_FOR_KEYS)
+        if unknown and strict:
+            raise ValueError(f"teaching_note look_for item {i}: unknown keys {sorted(unknown)} "
+                             f"(known: {', '.join(LOOK_FOR_KEYS)})")
+        text, kpis = item.get("text"), item.get("kpis", [])
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"teaching_note look_for item {i}: text must be non-empty text")
+        if not isinstance(kpis, list) or any(not isinstance(k, str) or not k for k in kpis):
+            raise ValueError(f"teaching_note look_for item {i}: kpis must be a list of KPI keys")
+        out.append({"text": text, "kpis": list(kpis)})
+    return out
+
+
 def _teaching_note(note, strict: bool) -> dict:
     note = {} if note is None else note
-    if not isinstance(note, dict) or any(not isinstance(v, str) for v in note.values()):
-        raise ValueError(f"teaching_note must map {', '.join(TEACHING_NOTE_KEYS)} to text")
+    if not isinstance(note, dict) or any(not isinstance(note[k], str) for k in TEACHING_NOTE_TEXT_KEYS if k in note):
+        raise ValueError(f"teaching_note must map {', '.join(TEACHING_NOTE_TEXT_KEYS)} to text")
     unknown = set(note) - set(TEACHING_NOTE_KEYS)
     if unknown and strict:
         raise ValueError(f"unknown teaching_note keys: {sorted(unknown)} (known: {', '.join(TEACHING_NOTE_KEYS)})")
-    return {k: v for k, v in note.items() if k in TEACHING_NOTE_KEYS}
+    out = {k: note[k] for k in TEACHING_NOTE_TEXT_KEYS if k in note}
+    if "questions" in note:
+        out["questions"] = _text_list(note["questions"], "questions")
+    if "look_for" in note:
+        out["look_for"] = _look_for(note["look_for"], strict)
+    return out
 
 
 def _currency(code) -> str:

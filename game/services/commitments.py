@@ -9,7 +9,6 @@ own levers, the same way. Built on packages.py's locking, retry and ledger helpe
 import math
 
 from django.db import transaction
-from django.db.models import Exists
 
 from classroom.errors import Forbidden, LabError
 from classroom.models import LedgerEntry
@@ -21,7 +20,7 @@ from game.models import PackageVersion
 from game.money_format import money
 from game.round_log import version_entries
 from game.selectors import (NOTE_MAX, RATIONALE_MAX, commitment_limits, package_payload, session_scenario)
-from game.services.packages import _begin, _current_package, _ledger, _stale_base
+from game.services.packages import _begin, _current_package, _ledger, latest_for_change
 from game.services.rounds import package_broadcast
 
 COMMIT = "forecast"  # PackageVersion.changed_lever of a commitment; "note:<role>" for a role's line
@@ -89,20 +88,9 @@ def _text_clean(text, *, limit: int, field: str, what: str) -> str:
 
 
 def _latest_for_change(team, game_round, participant, changed: str, base_version):
-    """The latest version, checked as an edit's is: not aligned, a sane base, not changed by someone else since."""
-    changed_since = (PackageVersion.objects.filter(team=team, round=game_round, version__gt=_stale_base(base_version),
-                                                   changed_lever=changed).exclude(author=participant))
-    latest = (team.package_versions.filter(round=game_round).select_related("author")
-              .annotate(stale=Exists(changed_since)).order_by("-version").first())
-    if latest.aligned_at:
-        raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
-    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
-        raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
-                       field="base_version")
-    if latest.stale:
-        raise LabError("stale_version", f"A teammate changed this since version {base_version}; review it and "
-                       "change it again.", field="forecast" if changed == COMMIT else "note")
-    return latest
+    return latest_for_change(team, game_round, participant, changed=changed, base_version=base_version,
+                             stale_text=f"A teammate changed this since version {base_version}; review it and "
+                             "change it again.", field="forecast" if changed == COMMIT else "note")
 
 
 def _new_version(participant, team, game_round, latest, *, role: str, changed: str, base_version, **fields) -> dict:

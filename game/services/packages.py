@@ -107,6 +107,23 @@ def _stale_base(base_version) -> int:
     return base_version
 
 
+def latest_for_change(team, game_round, participant, *, changed: str, base_version, stale_text: str, field: str):
+    """The latest version, read to be changed: not aligned, a sane base, and `changed` not changed by someone
+    *else* since the base (your own earlier edit, still unacknowledged when you typed again, is no conflict)."""
+    changed_since = (PackageVersion.objects.filter(team=team, round=game_round, version__gt=_stale_base(base_version),
+                                                   changed_lever=changed).exclude(author=participant))
+    latest = (team.package_versions.filter(round=game_round).select_related("author")
+              .annotate(stale=Exists(changed_since)).order_by("-version").first())
+    if latest.aligned_at:
+        raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
+    if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
+        raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
+                       field="base_version")
+    if latest.stale:
+        raise LabError("stale_version", stale_text, field=field)
+    return latest
+
+
 def package_edit(*, participant_id: int, lever: str, value, base_version, client_msg_id) -> dict:
     client_msg_id = client_id_clean(client_msg_id)
     spec = engine.LEVERS.get(lever) if isinstance(lever, str) else None
@@ -124,20 +141,9 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         except engine.DecisionError as exc:
             raise LabError("invalid_value", decision_error_text(exc, session_scenario(session=team.session).currency),
                            field=lever)
-        # Stale only if someone *else* changed this lever since the base: your own earlier edit,
-        # still unacknowledged when you typed again, is not a conflict. Read with the latest version.
-        changed_since = (PackageVersion.objects.filter(team=team, round=game_round, version__gt=_stale_base(base_version),
-                                                       changed_lever=lever).exclude(author=participant))
-        latest = (team.package_versions.filter(round=game_round).select_related("author")
-                  .annotate(stale=Exists(changed_since)).order_by("-version").first())
-        if latest.aligned_at:
-            raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
-        if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
-            raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
-                           field="base_version")
-        if latest.stale:
-            raise LabError("stale_version", f"{spec.label} was changed by a teammate since version {base_version}; "
-                           "review the new value and edit again.", field=lever)
+        latest = latest_for_change(team, game_round, participant, changed=lever, base_version=base_version,
+                                   stale_text=f"{spec.label} was changed by a teammate since version {base_version}; "
+                                   "review the new value and edit again.", field=lever)
         if latest.levers.get(lever) == value:  # nothing changes: filed for the retry, not counted
             _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
                     {"lever": lever, "value": value, "version": latest.version}, counted=False)

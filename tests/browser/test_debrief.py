@@ -116,6 +116,14 @@ def test_the_debrief_prints_to_pdf_without_controls(debrief_page):
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", body))
     assert pages >= 4, pages  # the leaderboard and KPI table, then a page per team at least
 
+    # "Print the stories" (the class its button sets before printing): each team's story alone
+    page.evaluate("document.body.classList.add('print-stories')")
+    for n in (1, 2, 3):
+        expect(page.locator(f"#story-{n}")).to_be_visible()
+        expect(page.locator(f"#team-{n} .decisions-table")).to_be_hidden()
+    expect(page.locator("#leaderboard")).to_be_hidden()
+    expect(page.locator("#kpi-explorer")).to_be_hidden()
+
 
 def test_the_facilitator_replays_a_team_with_one_change_on_the_debrief(debrief_page):
     """The counterfactual widget on the debrief: any team, any played month, against the engine's replay."""

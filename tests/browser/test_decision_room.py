@@ -351,3 +351,21 @@ def test_chat_reaches_the_team_and_a_burst_is_refused_with_the_text_kept(browser
     director_log = director.get_by_role("log", name="Team chat")
     expect(director_log).to_contain_text("burst 8")
     expect(director_log).not_to_contain_text("burst 9")
+
+
+def test_someone_holding_several_roles_writes_the_line_of_each(browser, lab_server, lobby_session, facilitator):
+    """In a team of two, people hold several roles each: the note form asks which role's line it is."""
+    factories.join_many(lobby_session, 2)
+    session = factories.start(lobby_session, facilitator)
+    person = factories.holder(session, "finance")
+    roles = sorted(s.role for s in person.seats.all())
+    assert len(roles) >= 2
+    page = room(browser, lab_server, person, viewport=LAPTOP)
+    picker = page.get_by_label("Line for the role")
+    expect(picker).to_be_visible()
+    for role in roles:
+        picker.select_option(label=TITLES[role])
+        page.get_by_label(f"Your line on the {TITLES[role]} levers (optional, one line)").fill(f"{role} line")
+        page.get_by_role("button", name="Save your line").click()
+        expect(page.get_by_role("list", name="Each role's line")).to_contain_text(f"{TITLES[role]}: {role} line")
+    assert latest_package(session).notes == {role: f"{role} line" for role in roles}

@@ -157,6 +157,9 @@ def test_the_xlsx_opens_and_holds_the_same_rows(client, played, facilitator):
     cell = sheet.cell(row=2, column=header.index(kpi_heading("oee_line", "EUR")) + 1)
     assert cell.number_format == "0.0"  # the catalogue's digits
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
+    about = {row[0].value: row[1].value for row in book["About"].iter_rows()}
+    assert "Forecast error: good units (%)" in header and "Credibility so far (0-100)" in header
+    assert "positive means more was promised" in about["Forecasts"] and "Bias is the mean error" in about["Credibility"]
 
 
 def test_text_a_spreadsheet_would_run_is_neutralised(client, facilitator):

@@ -88,10 +88,31 @@ def test_leaderboard_only_when_the_facilitator_switches_it_on(two_teams, facilit
     session_projector_settings(session_id=two_teams.id, user=facilitator, show_leaderboard=True)
     on = state_of(two_teams)
     assert [row["rank"] for row in on["leaderboard"]] == [1, 2]
-    assert set(on["leaderboard"][0]) == {"rank", "team", "scorecard", "cumulative_good_units", "aligned"}
+    assert set(on["leaderboard"][0]) == {"rank", "team", "scorecard", "cumulative_good_units", "aligned", "credibility",
+                                         "forecast_lean"}
     assert any(line.startswith(f"Best scorecard: {on['leaderboard'][0]['team']}") for line in on["reveal"]["lines"])
     session_projector_settings(session_id=two_teams.id, user=facilitator, show_leaderboard=False)
     assert state_of(two_teams)["leaderboard"] is None
+
+
+def test_the_wall_shows_how_credible_each_team_forecast_was(two_teams, facilitator):
+    """Team 1 promises near the plant's full rate: the wall shows its low credibility and that it was optimistic;
+    team 2 stated nothing and says so."""
+    first, second = two_teams.teams.order_by("number")
+    factories.commit(two_teams, team=first, forecast={"good_units": 24_000, "cash": 1_000_000, "extra": None})
+    factories.align(two_teams, team=first)  # a forecast counts once every role approved it
+    rounds.round_advance(session_id=two_teams.id, user=facilitator, round_number=1)
+    session_projector_settings(session_id=two_teams.id, user=facilitator, show_leaderboard=True)
+    rows = {row["team"]: row for row in state_of(two_teams)["leaderboard"]}
+    kpis = RoundResult.objects.get(team=first).kpis
+    units_pct = min(100.0, 100.0 * (24_000 - kpis["good_units"]) / abs(kpis["good_units"]))
+    cash_pct = max(-100.0, min(100.0, 100.0 * (1_000_000 - kpis["cash"]) / abs(kpis["cash"])))
+    mape, bias = (abs(units_pct) + abs(cash_pct)) / 2, (units_pct + cash_pct) / 2
+    assert rows[first.name]["credibility"] == pytest.approx(100 * max(0.0, 1 - (mape + abs(bias)) / 100), abs=0.06)
+    lean = "optimistic" if bias > 0 else "cautious"
+    shown, word = rows[first.name]["forecast_lean"].split("\u00a0% ")
+    assert float(shown) == pytest.approx(abs(bias), abs=0.06) and word == lean
+    assert rows[second.name]["credibility"] is None and rows[second.name]["forecast_lean"] == "no forecast yet"
 
 
 def test_leaderboard_switched_on_before_any_result_is_empty(started_session, facilitator):

@@ -46,6 +46,9 @@ def copy_data(name: str) -> dict:
         "disruption_schedule": [d.to_dict() for d in source.disruption_schedule],
         "teaching_about": source.teaching_note.get("about", ""), "teaching_trap": source.teaching_note.get("trap", ""),
         "teaching_strong_team": source.teaching_note.get("strong_team", ""),
+        "teaching_questions": "\n".join(source.teaching_note.get("questions", [])),
+        "teaching_look_for": "\n".join(f"{item['text']} | {', '.join(item['kpis'])}"
+                                        for item in source.teaching_note.get("look_for", [])),
     }
 
 

@@ -76,8 +76,12 @@ def test_without_an_about_the_description_stands_in():
 
 
 def test_the_facilitators_notes_never_reach_a_brief(scenario):
-    secrets = [scenario.teaching_note[k] for k in ("trap", "strong_team") if scenario.teaching_note.get(k)]
+    note = scenario.teaching_note
+    secrets = [note[k] for k in ("trap", "strong_team") if note.get(k)]
     assert secrets, f"{scenario.name} has no trap or strong_team to guard"
+    # the guide's parts (facilitator/guide.py) are the facilitator's too
+    assert note.get("questions") and note.get("look_for"), f"{scenario.name} has no questions or look-fors to guard"
+    secrets += note["questions"] + [item["text"] for item in note["look_for"]]
     text = json.dumps(team_briefs(roles=ROLES, scenario=scenario), ensure_ascii=False)
     for secret in secrets:
         assert secret not in text

@@ -108,4 +108,11 @@
 
   var printButton = document.getElementById("print-button");
   if (printButton) printButton.addEventListener("click", function () { window.print(); });
+  // "Print the stories": the teams' stories alone, one team a page (story.css), then the page as it was.
+  var storiesButton = document.getElementById("print-stories");
+  if (storiesButton) storiesButton.addEventListener("click", function () {
+    document.body.classList.add("print-stories");
+    window.print();
+  });
+  window.addEventListener("afterprint", function () { document.body.classList.remove("print-stories"); });
 })();

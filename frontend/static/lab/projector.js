@@ -113,10 +113,11 @@
     if (!rows) return false;
     return setHtml(byId("pj-board-body"), rows.length ?
       '<table class="pj-table"><thead><tr><th scope="col">Rank</th><th scope="col">Team</th><th scope="col">Scorecard</th>' +
-      '<th scope="col">Good units so far</th><th scope="col">Aligned last round</th></tr></thead><tbody>' +
+      '<th scope="col">Good units so far</th><th scope="col">Aligned last round</th><th scope="col">Forecast credibility</th></tr></thead><tbody>' +
       rows.map(function (row) {
         return "<tr><td>" + row.rank + "</td><th scope=\"row\">" + esc(row.team) + "</th><td>" + score(row.scorecard) +
-          "</td><td>" + units(row.cumulative_good_units) + "</td><td>" + (row.aligned ? "yes" : "no") + "</td></tr>";
+          "</td><td>" + units(row.cumulative_good_units) + "</td><td>" + (row.aligned ? "yes" : "no") +
+          "</td><td>" + score(row.credibility) + ' <span class="pj-lean">' + esc(row.forecast_lean) + "</span></td></tr>";
       }).join("") + "</tbody></table>" : '<p class="pj-empty">The leaderboard fills when round 1 closes.</p>');
   }
 

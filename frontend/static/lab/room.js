@@ -132,8 +132,23 @@
     var rolesKey = (lobby ? "lobby:" : "") + state.you.roles.join(",");
     if (builtFor !== rolesKey) { buildLevers(); builtFor = rolesKey; }
     renderTeam(); renderRound(); renderPackage(); renderChanges(); renderResults(); renderChat(); renderNews();
-    renderReveal(false); renderBrief();
+    renderReveal(false); renderBrief(); renderStory();
   }
+
+  // ---- the team's story, once the session has ended (game/debrief_story.py writes it) -----------------
+  function renderStory() {
+    var story = state.story, card = $("story-card");
+    root.classList.toggle("has-story", !!story);
+    card.hidden = !story;
+    if (!story) return;
+    patch($("story-body"), story.months.map(function (m) {
+      return '<div class="story-round" data-round="' + m.round + '"><h3>Month ' + m.round + "</h3><p>" +
+        m.sentences.map(function (s) { return '<span class="story-sentence" data-kind="' + esc(s.kind) + '">' + esc(s.text) + "</span>"; }).join(" ") +
+        "</p></div>";
+    }).join("") + (story.closing ? '<p class="story-closing" data-kind="' + esc(story.closing.kind) + '">' + esc(story.closing.text) + "</p>" : "") ||
+      '<p class="muted">No month was played.</p>');
+  }
+  $("story-print").addEventListener("click", function () { window.print(); });
 
   // ---- role brief -----------------------------------------------------------------------------------
   function renderBrief() {
@@ -460,8 +475,16 @@
       $("forecast-extra-value").disabled = !editable || !$("forecast-extra-kpi").value;
       $("commit-btn").textContent = p && p.forecast ? "Change the commitment" : "State the commitment";
     }
-    var role = myRoles()[0];
+    // Someone holding several roles (a team of two or three) writes one line per role: the picker says which.
+    var roles = myRoles(), picker = $("note-role");
+    if (picker.dataset.roles !== roles.join(",")) {
+      picker.innerHTML = roles.map(function (r) { return '<option value="' + esc(r) + '">' + esc(roleTitle(r)) + "</option>"; }).join("");
+      picker.dataset.roles = roles.join(",");
+    }
+    $("note-role-box").hidden = roles.length < 2;
+    var role = roles.indexOf(picker.value) >= 0 ? picker.value : roles[0];
     $("note-form").hidden = !role || inLobby();
+    picker.disabled = !editable;
     if (role) {
       $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
       $("note-form").dataset.role = role;
@@ -484,6 +507,13 @@
     delete $("commitment-form").dataset.dirty;
     socket.send({ type: "package.commit", base_version: state.package.version, rationale: $("forecast-rationale").value,
       forecast: { good_units: numberOrText($("forecast-units").value), cash: numberOrText($("forecast-cash").value), extra: extra } });
+  });
+  $("note-role").addEventListener("change", function () {
+    var notes = (state && state.package && state.package.notes) || {};
+    var role = $("note-role").value;
+    $("note-text").value = notes[role] || "";
+    $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
+    $("note-form").dataset.role = role;
   });
   $("note-form").addEventListener("submit", function (ev) {
     ev.preventDefault();

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('facilitator', '0002_facilitator_group_may_author'),
+        ('facilitator', '0003_teaching_questions_look_for'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
