@@ -51,3 +51,21 @@ def test_the_instructor_follows_the_course_link_to_the_console(browser, lab_serv
     page.get_by_role("button", name="Open the Decision Lab").click()
     page.wait_for_url(f"{lab_server.url}/console/s/{lobby_session.id}/")
     expect(page.get_by_text(lobby_session.join_code).first).to_be_visible()
+
+
+def test_a_framed_course_link_opens_the_lab_in_its_own_tab(browser, lab_server, platform, lobby_session):
+    platform.register()
+    platform.next_person = {"sub": "learner-43", "session_code": lobby_session.join_code}
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{platform.url}/framed")
+    frame = page.frame_locator("iframe[title='Decision Lab']")
+    opener = frame.get_by_role("button", name="Open the Decision Lab")
+    expect(opener).to_be_visible(timeout=10_000)  # shown in the frame, not blocked by X-Frame-Options
+    with context.expect_page() as new_tab:
+        opener.click()
+    tab = new_tab.value
+    expect(tab.get_by_label("Your display name")).to_have_value("Ada Lovelace", timeout=10_000)
+    tab.get_by_role("button", name="Join").click()
+    tab.wait_for_url(f"{lab_server.url}/play/{lobby_session.join_code}/")
+    assert Participant.objects.get().platform_subject == "learner-43"

@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -54,6 +54,8 @@ class Platform:
                 where = urlparse(self.path)
                 if where.path == "/course":
                     self._send("text/html", platform.course_page())
+                elif where.path == "/framed":
+                    self._send("text/html", platform.framed_page())
                 elif where.path == "/auth":
                     self._send("text/html", platform.auth_answer({k: v[0] for k, v in parse_qs(where.query).items()}))
                 else:
@@ -120,6 +122,13 @@ class Platform:
         inputs = "".join(f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in fields.items())
         return (f'<!doctype html><title>Course</title><form method="post" action="{self.tool_url}/lti/login/">'
                 f'{inputs}<button>Open the Decision Lab</button></form>')
+
+    def framed_page(self) -> str:
+        """A course page that shows the tool in a frame, starting the login there (GET, as platforms may)."""
+        query = urlencode({"iss": self.issuer, "login_hint": "hint-1", "client_id": self.client_id,
+                           "target_link_uri": f"{self.tool_url}/lti/launch/", "lti_deployment_id": self.deployment_id})
+        return (f'<!doctype html><title>Course</title><iframe title="Decision Lab" width="800" height="600" '
+                f'src="{self.tool_url}/lti/login/?{html.escape(query)}"></iframe>')
 
     def auth_answer(self, auth: dict) -> str:
         """The platform's answer to the tool's authentication request: the id_token, posted back by the page."""
