@@ -153,15 +153,18 @@ class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin)
     list_display = ("display_name", "session", "team", "email", "employee_id", "is_bot", "joined_at",
                     "last_seen_at", "anonymised_at")
     list_filter = ("is_bot", ("anonymised_at", admin.EmptyFieldListFilter), "session__state")
-    search_fields = ("display_name", "email", "employee_id", "session__name", "session__join_code")
+    search_fields = ("display_name", "email", "employee_id", "platform_subject", "platform_person_id",
+                     "session__name", "session__join_code")
     date_hierarchy = "joined_at"
     list_select_related = ("session", "team")
     actions = ("anonymise_personal_data", "delete_personal_data", "export_personal_data")
     # No rejoin_token: it admits to the person's seat. Name, email and employee id may be corrected here.
-    fields = ("session", "team", "display_name", "email", "employee_id", "rejoin_code", "is_bot", "bot_strategy",
-              "joined_at", "last_seen_at", "anonymised_at")
-    readonly_fields = ("session", "team", "rejoin_code", "is_bot", "bot_strategy", "joined_at", "last_seen_at",
-                       "anonymised_at")
+    # The platform identity is what the launch said, not to be edited (facilitator/lti_launch.py).
+    fields = ("session", "team", "display_name", "email", "employee_id", "platform_issuer", "platform_subject",
+              "platform_person_id", "rejoin_code", "is_bot", "bot_strategy", "joined_at", "last_seen_at",
+              "anonymised_at")
+    readonly_fields = ("session", "team", "platform_issuer", "platform_subject", "platform_person_id", "rejoin_code",
+                       "is_bot", "bot_strategy", "joined_at", "last_seen_at", "anonymised_at")
 
     def erase_one(self, *, obj, by, mode):
         participant_personal_data_erase(participant_id=obj.id, by=by, mode=mode)

@@ -75,7 +75,8 @@ class SessionEraseApi(_PersonalDataApi):
 class ParticipantExportApi(_PersonalDataApi):
     @extend_schema(operation_id="personal_data_participant_export", responses={
         200: inline_serializer("ParticipantData", {
-            "participant": serializers.DictField(help_text="Name, email, employee id, team, roles, times."),
+            "participant": serializers.DictField(help_text="Name, email, employee id, learning-platform identity, team, roles, "
+                                                                  "times."),
             "session": serializers.DictField(help_text="The session, with what it asks, why and how long."),
             "ledger": serializers.ListField(child=serializers.DictField(),
                                             help_text="Everything the person did, in order (chat texts included)."),

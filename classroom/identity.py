@@ -28,3 +28,10 @@ def unsign_token(value: str | None) -> str | None:
 def cookie_token(cookies, join_code: str) -> str | None:
     """The rejoin token this browser holds for the session with `join_code` (None if absent or forged)."""
     return unsign_token(cookies.get(cookie_name(join_code.upper())))
+
+
+def participant_cookie_set(response, participant) -> None:
+    """Give this browser the participant's seat (the join form and an LTI launch both end here)."""
+    code = participant.session.join_code
+    response.set_cookie(cookie_name(code), sign_token(participant.rejoin_token), max_age=12 * 3600,
+                        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)

@@ -120,6 +120,11 @@ class Participant(models.Model):
     display_name = models.CharField(max_length=60)
     email = models.EmailField(blank=True)
     employee_id = models.CharField(max_length=40, blank=True)
+    # Who the person is on the learning platform that launched them (LTI 1.3: issuer + subject, and the
+    # platform's person id when sent), for HR; personal data, erased with the rest (docs/privacy.md).
+    platform_issuer = models.CharField(max_length=255, blank=True)
+    platform_subject = models.CharField(max_length=255, blank=True)
+    platform_person_id = models.CharField(max_length=255, blank=True)
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="members")
     rejoin_token = models.CharField(max_length=64, unique=True, default=new_rejoin_token)
     # A bot plays the seat through the same WebSocket protocol (game/bots); never in HR's figures.
@@ -140,7 +145,12 @@ class Participant(models.Model):
 
     class Meta:
         ordering = ["joined_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["session", "rejoin_code"], name="rejoin_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "rejoin_code"], name="rejoin_code_unique"),
+            # A platform's person has one seat per session: a second launch finds it.
+            models.UniqueConstraint(fields=["session", "platform_issuer", "platform_subject"],
+                                    condition=~models.Q(platform_subject=""), name="platform_identity_unique"),
+        ]
 
     def __str__(self):
         return self.display_name

@@ -24,6 +24,8 @@ _PERSON = (
     Column("participant_id", "Participant id", "int", 12),
     Column("email", "Email", "text", 28),
     Column("employee_id", "Employee id", "text", 14),
+    Column("platform_user", "Learning platform user (subject at issuer)", "text", 36),
+    Column("platform_person_id", "Learning platform person id", "text", 18),
     Column("team", "Team", "text", 9),
 )
 # What a person did, the same figures per person and per role (docs/reports.md, "Per-person report").

@@ -83,8 +83,10 @@ def _session_cells(facts: SessionFacts) -> dict:
 
 
 def _person_cells(person: Participant) -> dict:
-    return {"participant": person.display_name, "participant_id": person.id, "email": person.email, "employee_id": person.employee_id,
-            "team": person.team.name if person.team_id else ""}
+    platform_user = f"{person.platform_subject} at {person.platform_issuer}" if person.platform_subject else ""
+    return {"participant": person.display_name, "participant_id": person.id, "email": person.email,
+            "employee_id": person.employee_id, "platform_user": platform_user,
+            "platform_person_id": person.platform_person_id, "team": person.team.name if person.team_id else ""}
 
 
 def _actions(facts: SessionFacts, person: Participant) -> list:

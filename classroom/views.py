@@ -1,10 +1,9 @@
 """Participant pages: the join form (the team room it leads to is game's: game/views.py)."""
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from classroom.errors import LabError
-from classroom.identity import cookie_name, cookie_token, sign_token
+from classroom.identity import cookie_token, participant_cookie_set
 from classroom.services.personal_data import personal_data_notice_for_code
 from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin
 
@@ -40,8 +39,6 @@ def join(request, join_code: str = ""):
         return render(request, "frontend/join.html", {
             "form": form, "error": exc, "privacy": personal_data_notice_for_code(join_code=form["join_code"])},
             status=exc.http_status)
-    code = participant.session.join_code
-    response = redirect("room", join_code=code)
-    response.set_cookie(cookie_name(code), sign_token(participant.rejoin_token), max_age=12 * 3600,
-                        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+    response = redirect("room", join_code=participant.session.join_code)
+    participant_cookie_set(response, participant)
     return response

@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/scenarios/", scenario_site.urls),  # the scenario editor (facilitator/admin.py)
     path("console/", include("facilitator.urls")),
     path("projector/", include("facilitator.projector_urls")),
+    path("lti/", include("facilitator.lti_urls")),  # LTI 1.3 tool: launch from a learning platform
     path("reports/", include("classroom.report_urls")),
     path("oidc/", include("classroom.oidc_urls")),  # single sign-on for staff (classroom/oidc.py)
     path("api/", include("game.api_urls")),

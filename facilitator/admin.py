@@ -312,3 +312,5 @@ class ScenarioAuthoringSite(admin.AdminSite):
 scenario_site = ScenarioAuthoringSite(name="scenarios")
 scenario_site.register(AuthoredScenario, AuthoredScenarioAdmin)
 admin.site.register(AuthoredScenario, AuthoredScenarioAdmin)
+
+from facilitator import lti_admin  # noqa: E402,F401  (registers the LTI platforms in the main admin)

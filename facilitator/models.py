@@ -49,3 +49,6 @@ class AuthoredScenario(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.name})"
+
+
+from facilitator.lti_models import LtiAccount, LtiPlatform  # noqa: E402,F401  (models of this app: LTI 1.3)

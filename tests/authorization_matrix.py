@@ -115,6 +115,19 @@ HTTP_ROWS: tuple[Row, ...] = (
     Row("choose a language", "POST", "/language/", public(), form={"language": "de", "next": "/"},
         note="kept for the caller only: their staff login, the seat this browser holds", url_name="language-set"),
     Row("browser strings in the page's language", "GET", "/jsi18n/", public(), url_name="javascript-catalog"),
+    Row("LTI 1.3: login initiation (from a learning platform)", "POST", "/lti/login/", public(), form={},
+        note="judged on the platform's parameters (an unregistered platform: 400); the signed launch decides "
+             "who gets what", url_name="lti-login"),
+    Row("LTI 1.3: launch (the platform posts the signed id_token)", "POST", "/lti/launch/", public(), form={},
+        note="a launch without a valid signed id_token, state and one-time nonce is refused (400) and stores "
+             "nothing; a valid one seats a learner or opens its own session's console to its facilitator only "
+             "(tests/facilitator/test_lti.py)", url_name="lti-launch"),
+    Row("LTI 1.3: a learner confirms the join form of their launch", "POST", "/lti/join/", public(),
+        form={"token": "", "display_name": "X"},
+        note="only with the form's signed token from a checked launch (15 minutes), else 400; it seats the "
+             "launch's identity", url_name="lti-join"),
+    Row("LTI 1.3: the tool's public keys (JWKS)", "GET", "/lti/jwks/", public(), note="public keys only",
+        url_name="lti-jwks"),
     Row("staff login page", "GET", "/console/login/", public(), url_name="login"),
     Row("single sign-on: start a login", "GET", "/oidc/authenticate/", public(), settings=SSO_ON,
         note="sent to the provider's login; 404 in words when single sign-on is not set up",

@@ -1,14 +1,16 @@
 """Personal data as the law expects (docs/privacy.md): a session asks only what it says it needs, keeps it
 for the days it says, and anyone entitled can erase it on request.
 
-What is personal here: a participant's display name, email and employee id, their rejoin token and code
+What is personal here: a participant's display name, email and employee id, their learning-platform identity
+(issuer, subject, person id: set by an LTI launch, facilitator/lti_launch.py), their rejoin token and code
 (credentials tied to them), and what they wrote in the team chat (LedgerEntry.detail["text"] of CHAT entries).
 Everything else the lab keeps about a person (edits of levers, approvals, connect/disconnect times, seats) is
 what they did in the exercise: it stays, under an anonymous label, so the session's and the team's figures
 (docs/reports.md) do not change when a person is erased.
 
 Two modes:
-- "anonymise": the name becomes "Participant N" (unique in the session), email and employee id are emptied,
+- "anonymise": the name becomes "Participant N" (unique in the session), email, employee id and platform
+  identity are emptied,
   the rejoin token and code are replaced, chat texts read "[message removed]". Every ledger entry stays.
 - "delete": the same, and also what no figure needs: chat entries keep no text at all, ledger entries filed
   only to answer a retried message once (counted=False) are deleted, the client message ids of the rest are
@@ -235,6 +237,7 @@ def _erase(*, session: Session, person: Participant, mode: str, now) -> None:
         person.display_name = _label(session, person)
     person.email = ""
     person.employee_id = ""
+    person.platform_issuer = person.platform_subject = person.platform_person_id = ""
     person.rejoin_token = new_rejoin_token()
     code = new_rejoin_code()
     while Participant.objects.filter(session=session, rejoin_code=code).exclude(pk=person.pk).exists():
@@ -252,8 +255,8 @@ def _erase(*, session: Session, person: Participant, mode: str, now) -> None:
         Connection.objects.filter(participant=person, closed_at__isnull=False).delete()
     else:
         ledger.filter(kind=LedgerEntry.Kind.CHAT).update(detail={"text": REDACTED_TEXT, "redacted": True})
-    person.save(update_fields=["display_name", "email", "employee_id", "rejoin_token", "rejoin_code",
-                               "anonymised_at", "last_seen_at"])
+    person.save(update_fields=["display_name", "email", "employee_id", "platform_issuer", "platform_subject",
+                               "platform_person_id", "rejoin_token", "rejoin_code", "anonymised_at", "last_seen_at"])
     emit_participant_event(person.id, "participant.erased", {
         "message": "Your personal data in this workshop was erased, so this page is no longer signed in."})
 
@@ -371,7 +374,9 @@ def participant_personal_data_export(*, participant_id: int, by) -> dict:
     return {
         "participant": {
             "id": person.id, "display_name": person.display_name, "email": person.email,
-            "employee_id": person.employee_id, "is_bot": person.is_bot, "joined_at": iso(person.joined_at),
+            "employee_id": person.employee_id, "platform_issuer": person.platform_issuer,
+            "platform_subject": person.platform_subject, "platform_person_id": person.platform_person_id,
+            "is_bot": person.is_bot, "joined_at": iso(person.joined_at),
             "last_seen_at": iso(person.last_seen_at), "anonymised_at": iso(person.anonymised_at),
             "team": person.team.name if person.team_id else None,
             "roles": sorted(person.seats.values_list("role", flat=True)),

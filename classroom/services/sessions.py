@@ -1,4 +1,6 @@
 """Sessions and the people in them: create, join, rejoin (presence: classroom/services/presence.py)."""
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -93,9 +95,24 @@ def _clean_display_name(display_name) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class PlatformIdentity:
+    """A person as a learning platform names them: its issuer, their subject there, its person id if sent."""
+    issuer: str
+    subject: str
+    person_id: str = ""
+
+    def as_fields(self) -> dict:
+        return {"platform_issuer": self.issuer, "platform_subject": self.subject,
+                "platform_person_id": self.person_id}
+
+
 def participant_join(*, join_code: str, display_name, email: str = "", employee_id: str = "",
-                     client: str | None = None) -> Participant:
-    """`client`: the joiner's address, for the join-code lockout (session_by_code)."""
+                     client: str | None = None, platform_identity: PlatformIdentity | None = None) -> Participant:
+    """`client`: the joiner's address, for the join-code lockout (session_by_code).
+
+    `platform_identity`: who a learning platform says the person is (facilitator/lti_launch.py); the same
+    identity joining again gets its existing participant back, whatever the name (no second seat)."""
     session_by_code(join_code=join_code, client=client)  # unknown codes count before the form is judged
     name = _clean_display_name(display_name)
     # not cut short here: personal_data_for_join refuses what is too long (a cut id would be someone else's)
@@ -104,6 +121,11 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
+        if platform_identity is not None:
+            known = session.participants.filter(platform_issuer=platform_identity.issuer,
+                                                platform_subject=platform_identity.subject).first()
+            if known is not None:
+                return known
         # only what the session asks is stored (docs/privacy.md)
         email, employee_id = personal_data_for_join(session=session, email=email, employee_id=employee_id)
         if session.participants.filter(display_name__iexact=name).exists():
@@ -114,7 +136,8 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
         while session.participants.filter(rejoin_code=code).exists():
             code = new_rejoin_code()
         participant = Participant.objects.create(session=session, display_name=name, email=email,
-                                                 employee_id=employee_id, rejoin_code=code)
+                                                 employee_id=employee_id, rejoin_code=code,
+                                                 **(platform_identity.as_fields() if platform_identity else {}))
         team = seat_newcomer(session=session, participant=participant)
         LedgerEntry.objects.create(session=session, team=team, participant=participant,
                                    kind=LedgerEntry.Kind.JOIN, round_number=session_round_number(session=session))

@@ -20,7 +20,8 @@ NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "\tTab", "Z
 
 def person_row(**overrides) -> dict:
     row = {"session_id": 7, "session": "Cohort", "session_date": date(2026, 3, 10), "participant": "Ada",
-           "participant_id": 70, "email": "ada@example.com", "employee_id": "E1", "team": "Team 1",
+           "participant_id": 70, "email": "ada@example.com", "employee_id": "E1",
+           "platform_user": "ada-7 at https://lms.example.test", "platform_person_id": "P-7", "team": "Team 1",
            "roles": "director, hr", "joined_at": minute(0), "first_activity": minute(0), "last_activity": minute(35),
            "edits": 2, "statements": 1, "approvals": 1, "approvals_before_deadline": 1, "median_seconds_to_approve": 42.0,
            "chat_messages": 3, "chat_share": 0.75, "minutes_connected": 50.0, "minutes_in_rounds": 40.0,
@@ -125,7 +126,7 @@ def test_a_real_workshop_exports_the_same_numbers(facilitator):
 
 def _xlsx_cell(kind: str, value):
     """A report value as openpyxl reads it back: UTC date-times without a zone, dates as midnight date-times."""
-    if value is None:
+    if value is None or value == "":  # an empty text cell reads back as no value
         return None
     if kind == "datetime":
         return value.astimezone(dt_timezone.utc).replace(tzinfo=None)

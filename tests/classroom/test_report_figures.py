@@ -207,7 +207,8 @@ def test_every_figure_of_the_people_view(workshop):
     rows = by(report(workshop["facilitator"], "people", workshop["session"]), "participant")
     session = workshop["session"]
     common = {"session_id": session.id, "session": "Test workshop", "session_date": date(2026, 3, 10), "team": "Team 1",
-              "joined_at": minute(0), "first_activity": minute(0)}  # the join entry, minute 0
+              "joined_at": minute(0), "first_activity": minute(0),  # the join entry, minute 0
+              "platform_user": "", "platform_person_id": ""}  # joined with the code, not from a platform
     assert rows["Ann"] == {
         **common, "participant": "Ann", "participant_id": workshop["ann"].id, "email": "ann@example.com",
         "employee_id": "E-Ann", "roles": "director, finance",
@@ -277,7 +278,8 @@ def test_every_figure_of_the_roles_view(workshop):
         p = workshop[name.lower()]
         return {"session_id": session.id, "session": "Test workshop", "session_date": date(2026, 3, 10),
                 "participant": name, "participant_id": p.id, "email": f"{name.lower()}@example.com",
-                "employee_id": f"E-{name}", "team": "Team 1", "holds_role_now": True}
+                "employee_id": f"E-{name}", "platform_user": "", "platform_person_id": "", "team": "Team 1",
+                "holds_role_now": True}
 
     ann_both = {  # Ann's figures that are the person's, or carried by both her roles
         "approvals": 1, "approvals_before_deadline": 1, "median_seconds_to_approve": 120.0,  # one approval at 9, for both
