@@ -105,6 +105,11 @@ class _GoneLayer:
         pass
 
 
+def frame_clock() -> float:
+    """The sockets' budget clock (a module function, so a test can hold time still)."""
+    return time.monotonic()
+
+
 class FrameBudget:
     """A token bucket per socket: `burst` frames at once, refilled at `per_second`. In the socket's own
     process memory: a socket lives in one process, so no shared counter is needed."""
@@ -193,7 +198,7 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
             from django.conf import settings
 
             self.budget = FrameBudget(per_second=settings.LAB_SOCKET_FRAMES_PER_SECOND,
-                                      burst=settings.LAB_SOCKET_BURST)
+                                      burst=settings.LAB_SOCKET_BURST, clock=frame_clock)
         if self.budget.take():
             return False
         if self.budget.refused == 1:
