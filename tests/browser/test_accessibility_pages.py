@@ -26,7 +26,7 @@ def log_in(browser, server, user, path="/console/"):
     page.goto(f"{server.url}{path}")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     return page
 
 
@@ -47,7 +47,7 @@ def test_join_page_has_no_serious_violations(browser, lab_server, lobby_session)
     assert_accessible(page, "join page")
     page.fill("input[name=join_code]", "ZZZZZZ")
     page.fill("input[name=display_name]", "Lost")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator(".error")).to_contain_text("No workshop has the code")
     assert_accessible(page, "join page with an error")
     page.goto(f"{lab_server.url}/join/{lobby_session.join_code}/?lost=elsewhere")

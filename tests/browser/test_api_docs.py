@@ -30,7 +30,7 @@ def hr_page(browser, lab_server, facilitator):
     page.goto(f"{lab_server.url}/reports/api-token/")
     page.fill("input[name=username]", hr.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text("Your API token")
     return page, lab_server.url, asked
 

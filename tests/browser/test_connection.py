@@ -130,7 +130,7 @@ def test_a_console_whose_login_is_gone_lands_on_the_login_page(browser, lab_serv
     page.goto(lab_server.url + console_path)
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     page.context.clear_cookies()  # logged out elsewhere, or the session expired
     page.context.set_offline(True)
@@ -142,7 +142,7 @@ def test_a_console_whose_login_is_gone_lands_on_the_login_page(browser, lab_serv
     # Logging in again leads back to the console, live.
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     assert page.url == lab_server.url + console_path
 
@@ -159,7 +159,7 @@ def test_the_console_keeps_itself_alive_without_an_error(browser, lab_server, st
     page.goto(f"{lab_server.url}/console/s/{started_session.id}/")
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     for _ in range(3):
         page.clock.fast_forward(11_000)

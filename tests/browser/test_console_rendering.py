@@ -42,7 +42,7 @@ def test_another_teams_edit_keeps_the_select_in_use_and_the_unchanged_nodes(brow
     console.goto(f"{lab_server.url}/console/s/{lobby_session.id}/")
     console.fill("input[name=username]", facilitator.username)
     console.fill("input[name=password]", "pw-for-tests")
-    console.click("button[type=submit]")
+    console.click("main button[type=submit]")
     expect(console.locator("#conn")).to_have_text("live", timeout=10_000)
     expect(console.locator(".team-card[data-team='2'] h3")).to_contain_text("v1")
 

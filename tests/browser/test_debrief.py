@@ -28,7 +28,7 @@ def debrief_page(browser, lab_server, facilitator):
     page.goto(f"{lab_server.url}/console/s/{session.id}/debrief/")
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("h1")).to_contain_text("Debrief: Test workshop")
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('kpi-chart'))")
     return page, session, teams

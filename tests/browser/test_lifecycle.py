@@ -31,7 +31,7 @@ def test_extend_by_five_minutes_then_end_the_session_now(browser, lab_server, lo
     page.goto(f"{lab_server.url}/console/s/{lobby_session.id}/")
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     expect(page.locator("#timer")).to_have_text(re.compile(r"^(09|10):\d\d$"))
     assert_accessible(page, "console in a round")

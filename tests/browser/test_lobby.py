@@ -31,7 +31,7 @@ def test_lobby_roles_are_provisional_until_the_session_starts(browser, lab_serve
     console.goto(f"{lab_server.url}/console/s/{lobby_session.id}/")
     console.fill("input[name=username]", facilitator.username)
     console.fill("input[name=password]", "pw-for-tests")
-    console.click("button[type=submit]")
+    console.click("main button[type=submit]")
     expect(console.locator("#people-count")).to_have_text("(4 people)", timeout=10_000)
     console.click("button[data-cmd=start]")  # the room hears session.changed and resyncs
     expect(page.locator("#round-label")).to_have_text("Round 1 of 2", timeout=10_000)

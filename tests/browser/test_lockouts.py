@@ -21,10 +21,10 @@ def test_a_guessing_device_is_locked_out_then_lifted_by_the_facilitator(browser,
         guesser.goto(f"{lab_server.url}/join/")
         guesser.fill("input[name=join_code]", f"ZZZZ{i:02d}")
         guesser.fill("input[name=display_name]", "Guesser")
-        guesser.click("button[type=submit]")
+        guesser.click("main button[type=submit]")
     expect(guesser.locator(".error")).to_contain_text("this device must now wait 5 minutes")
     guesser.fill("input[name=join_code]", lobby_session.join_code)
-    guesser.click("button[type=submit]")
+    guesser.click("main button[type=submit]")
     expect(guesser.locator(".error")).to_contain_text("Too many wrong join codes from this device. Wait 5 minutes")
     assert_accessible(guesser, "join page, locked out")
 
@@ -40,5 +40,5 @@ def test_a_guessing_device_is_locked_out_then_lifted_by_the_facilitator(browser,
 
     guesser.fill("input[name=join_code]", lobby_session.join_code)
     guesser.fill("input[name=display_name]", "Guesser")
-    guesser.click("button[type=submit]")
+    guesser.click("main button[type=submit]")
     expect(guesser).to_have_url(f"{lab_server.url}/play/{lobby_session.join_code}/")

@@ -18,7 +18,7 @@ def join(browser, url, code, name):
     page = context.new_page()
     page.goto(f"{url}/join/{code}/")
     page.fill("input[name=display_name]", name)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     return page
 
@@ -32,7 +32,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     console.goto(f"{url}/console/")
     console.fill("input[name=username]", "host")
     console.fill("input[name=password]", "pw-for-tests")
-    console.click("button[type=submit]")
+    console.click("main button[type=submit]")
     console.fill("input[name=name]", "Browser cohort")
     console.fill("input[name=rounds]", "2")
     console.fill("input[name=minutes_per_round]", "5")
@@ -46,7 +46,7 @@ def test_facilitator_and_four_participants_play_a_session_to_its_end(browser, la
     stray.goto(f"{url}/join/")
     stray.fill("input[name=join_code]", "ZZZZZZ")
     stray.fill("input[name=display_name]", "Lost")
-    stray.click("button[type=submit]")
+    stray.click("main button[type=submit]")
     expect(stray.locator(".error")).to_contain_text("No workshop has the code")
 
     players = [join(browser, url, code, name) for name in ("Ana", "Ben", "Chloe", "Dev")]

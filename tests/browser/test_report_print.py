@@ -28,7 +28,7 @@ def person_page(browser, lab_server, facilitator):
     page.goto(f"{lab_server.url}/reports/people/{person.id}/")
     page.fill("input[name=username]", hr.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("h1")).to_have_text(f"Participation: {person.display_name}")
     row = next(r for r in participation_report(user=hr, kind="people",
                                                filters=ReportFilter(session_id=workshop["session"].id)).rows

@@ -49,7 +49,7 @@ def test_facilitator_moves_a_person_to_a_new_team_and_their_room_follows(browser
     console.goto(f"{lab_server.url}/console/s/{lobby_session.id}/")
     console.fill("input[name=username]", facilitator.username)
     console.fill("input[name=password]", "pw-for-tests")
-    console.click("button[type=submit]")
+    console.click("main button[type=submit]")
     expect(console.locator("#conn")).to_have_text("live", timeout=10_000)
     console.click(".team-card[data-team='1'] details.arrange summary")
     console.select_option(f"select[data-move='{ben.id}']", "new")

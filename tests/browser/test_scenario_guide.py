@@ -26,7 +26,7 @@ def test_one_click_from_the_console_to_a_printable_guide(browser, lab_server):
     page.goto(f"{lab_server.url}/console/s/{session.id}/")
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.get_by_role("link", name="Facilitator guide").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Facilitator guide: {scenario.title}")

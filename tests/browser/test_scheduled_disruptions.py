@@ -30,7 +30,7 @@ def console_page(browser, server, session, facilitator):
     page.goto(f"{server.url}/console/s/{session.id}/")
     page.fill("input[name=username]", facilitator.username)
     page.fill("input[name=password]", "pw-for-tests")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     expect(page.locator("#conn")).to_have_text("live", timeout=10_000)
     return page
 
