@@ -31,8 +31,9 @@ CONSOLE_LIST = [(">", "New session", "<"), (">", "Session name", " <input"), (">
                 (">", "Scenario library", "<"), (">", "Your sessions", "<"), ("> ", "Ask for their email", "</label>"),
                 (">", "Participation reports", "<")]
 CONSOLE = [(">", "Start session", "<"), (">", "Close round now", "<"), (">", "Inject or schedule a disruption", "<"),
-           (">", "Leaderboard", "<"), ('aria-label="', "Cover absent roles", '"'), (">", "Open the projector view", "<"),
-           ('title="', "Adds bots to teams with fewer than four people (lobby only)", '"'), (">", "Debrief and results", "<")]
+           (">", "Leaderboard", "<"), ('aria-label="', "Cover absent roles", '"'),
+           (">", "Open the projector view", "<"), (">", "Debrief and results", "<"),
+           ('title="', "Adds bots to teams with fewer than four people (lobby only)", '"')]
 PROJECTOR = [(">", "Join the workshop", "<"), (">", "Who has joined", "<"), (">", "Announced disruptions", "<"),
              (">", "Join code", "<")]
 DEBRIEF = [(">", "Leaderboard on the balanced scorecard", "<"), (">", "Why they rank as they do", "<"),
@@ -46,7 +47,8 @@ LOGIN = [("<h1>", "Facilitator login", "</h1>"), (">", "Username", " <input"), (
          ('class="primary">', "Log in", "</button>")]
 
 # Sanity anchors: the catalogue really holds these words (not the English, not an empty string).
-ANCHORS = {"de": ["Treten Sie Ihrem Workshop bei", "Beitrittscode"], "fr": ["Rejoignez votre atelier", "Code de participation"]}
+ANCHORS = {"de": ["Treten Sie Ihrem Workshop bei", "Beitrittscode"],
+           "fr": ["Rejoignez votre atelier", "Code de participation"]}
 
 
 def reader(language: str, client: Client | None = None) -> Client:
