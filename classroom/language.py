@@ -57,3 +57,9 @@ def socket_language(scope, participant_language: str = "") -> str:
         return language_clean(participant_language)
     cookies = scope.get("cookies") or {}
     return language_clean(cookies.get(settings.LANGUAGE_COOKIE_NAME, DEFAULT))
+
+
+def offered(request) -> dict:
+    """Template context: the languages the picker offers, each named in its own language ("Deutsch" on an English
+    page, "English" on a German one), as a reader looks for their own."""
+    return {"lab_languages": settings.LANGUAGES}

@@ -110,3 +110,12 @@ def test_every_page_has_a_labelled_picker(client):
     assert '<label for="language-choice">Language</label>' in body
     assert re.search(r'<option value="de" lang="de"[^>]*>Deutsch</option>', body)
     assert re.search(r'<option value="fr" lang="fr"[^>]*>Français</option>', body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page_language", ["de", "fr"])
+def test_each_language_is_named_in_its_own_words_on_every_page(client, page_language):
+    client.cookies[COOKIE] = page_language
+    body = client.get("/").content.decode()
+    for code, name in (("en", "English"), ("de", "Deutsch"), ("fr", "Français")):
+        assert re.search(rf'<option value="{code}" lang="{code}"[^>]*>{name}</option>', body)
