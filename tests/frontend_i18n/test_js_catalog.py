@@ -20,10 +20,10 @@ ROOM_WORDS = ["live", "reconnecting…", "Approve version %(version)s", "Round %
 PLURAL = ("%(n)s minute left in round %(round)s.", "%(n)s minutes left in round %(round)s.")
 
 
-def catalog(client, language: str | None) -> dict:
+def catalog(client, language: str | None, url: str = "/jsi18n/") -> dict:
     if language is not None:
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    response = client.get("/jsi18n/")
+    response = client.get(url)
     assert response.status_code == 200
     found = re.search(r"const newcatalog = (\{.*?\});\n", response.content.decode(), re.S)
     return json.loads(found.group(1)) if found else {}  # English: no catalog, gettext() returns the msgid
@@ -87,3 +87,17 @@ def test_the_room_leaves_the_cookie_alone_when_it_already_agrees_or_the_seat_nev
     assert settings.LANGUAGE_COOKIE_NAME not in client.get(f"/play/{lobby_session.join_code}/").cookies
     client.cookies[cookie_name(lobby_session.join_code)] = sign_token(never.rejoin_token)
     assert settings.LANGUAGE_COOKIE_NAME not in client.get(f"/play/{lobby_session.join_code}/").cookies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked, cookie", [("fr", "de"), ("de", "fr"), ("de", None)])
+def test_the_page_can_ask_for_its_own_language_whatever_the_cookie(client, asked, cookie):
+    """The projector speaks its facilitator's language on any browser: the page names its language."""
+    words = catalog(client, cookie, url=f"/jsi18n/?language={asked}")
+    assert words["Round %(n)s of %(total)s"] == DjangoTranslation(asked, domain="djangojs").gettext("Round %(n)s of %(total)s")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["en", "xx", "", "de<script>"])
+def test_asking_for_english_or_a_language_the_lab_does_not_offer_gets_english(client, asked):
+    assert catalog(client, "de", url=f"/jsi18n/?language={asked}") == {}
