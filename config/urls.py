@@ -1,17 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
-from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView
 
 from classroom.api_docs import ApiDocsView, ApiRedocView
+from classroom.language_views import PageLanguageCatalog
 from facilitator.admin import scenario_site
 
 urlpatterns = [
     path("", include("classroom.urls")),
     path("", include("game.urls")),
     # The browser code's strings in the page's language (Django's JavaScript catalog; served here, no CDN).
-    path("jsi18n/", cache_page(3600)(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("jsi18n/", cache_page(3600)(PageLanguageCatalog.as_view()), name="javascript-catalog"),
     path("console/scenarios/", scenario_site.urls),  # the scenario editor (facilitator/admin.py)
     path("console/", include("facilitator.urls")),
     path("projector/", include("facilitator.projector_urls")),

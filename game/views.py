@@ -1,4 +1,5 @@
 """The team room page: a shell that its WebSocket fills (game/consumers.py); joining is classroom's."""
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -25,7 +26,7 @@ def room(request, join_code: str):
     if participant.language:  # their choice, made on any device, wins over this browser's
         translation.activate(participant.language)
         request.LANGUAGE_CODE = participant.language
-    return render(request, "frontend/room.html", {
+    response = render(request, "frontend/room.html", {
         "join_code": code,
         "participant": participant,
         "levers": room_lever_specs(currency=session_scenario(session=participant.session).currency),
@@ -34,3 +35,9 @@ def room(request, join_code: str):
         "dashboards": dashboards_json(),
         "kpis": kpi_catalog_json(),
     })
+    if participant.language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != participant.language:
+        # The page's scripts fetch /jsi18n/ next, which knows only the cookie: it carries the seat's language
+        # there (and to this browser's other pages), so room.js speaks it on another device too.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, participant.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                            samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response

@@ -4,10 +4,17 @@
   var root = document.getElementById("console");
   var csrf = root.querySelector("input[name=csrfmiddlewaretoken]").value;
   var ROLES = ["director", "finance", "engineering", "hr"];
-  var ROLE_LABEL = { director: "Director", finance: "Finance", engineering: "Engineering", hr: "HR" };
+  var ROLE_LABEL = { director: gettext("Director"), finance: gettext("Finance"), engineering: gettext("Engineering"), hr: gettext("HR") };
+  var ROUND_WORDS = { open: gettext("open"), paused: gettext("paused"), closing: gettext("closing"), closed: gettext("closed") };
   var state = null;
   var deadlineAt = null;
   var esc = window.labEscape;
+  function say(text, params) { return interpolate(text, params, true); }  // gettext's named placeholders
+  // A figure in the console's language (<html lang>), as format.js writes them (this page does not load it).
+  function num(v, digits) {
+    if (window.LabFormat) return window.LabFormat.number(v, digits);
+    return new Intl.NumberFormat(document.documentElement.lang || "en", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  }
 
   var socket = new LabSocket(root.dataset.ws, {
     onState: function (s) {
@@ -98,21 +105,22 @@
     if (m.connected || m.bot || !state.round || state.round.state !== "open" || !m.roles.length) return "";
     var since = Date.parse(m.last_seen_at || "") || 0;
     if (since && Date.now() - since < hold * 1000) return "";
-    return ' <span class="cover-offer" role="group" aria-label="Cover ' + esc(m.name) + "'s roles\">away: cover " +
-      m.roles.map(function (r) {
-        return '<button type="button" data-cover-team="' + t.number + '" data-role="' + r + '" data-by="teammate">' + ROLE_LABEL[r] +
-          " by a teammate</button> <button type=\"button\" data-cover-team=\"" + t.number + '" data-role="' + r + '" data-by="bot">' +
-          ROLE_LABEL[r] + " by a bot</button>";
+    return ' <span class="cover-offer" role="group" aria-label="' + esc(say(gettext("Cover %(name)s's roles"), { name: m.name })) + '">' +
+      esc(gettext("away: cover")) + " " + m.roles.map(function (r) {
+        return '<button type="button" data-cover-team="' + t.number + '" data-role="' + r + '" data-by="teammate">' +
+          esc(say(gettext("%(role)s by a teammate"), { role: ROLE_LABEL[r] })) + "</button> " +
+          '<button type="button" data-cover-team="' + t.number + '" data-role="' + r + '" data-by="bot">' +
+          esc(say(gettext("%(role)s by a bot"), { role: ROLE_LABEL[r] })) + "</button>";
       }).join(" ") + "</span>";
   }
 
   // Connected; reconnecting (gone under two minutes: Wi-Fi drops); or gone for N minutes.
   function presenceText(m) {
-    if (m.bot) return "bot";
-    if (m.connected) return "connected";
-    if (!m.last_seen_at) return "not connected yet";
+    if (m.bot) return gettext("bot");
+    if (m.connected) return gettext("connected");
+    if (!m.last_seen_at) return gettext("not connected yet");
     var minutes = Math.floor((Date.now() - Date.parse(m.last_seen_at)) / 60000);
-    return minutes < 2 ? "reconnecting…" : "gone for " + minutes + " min";
+    return minutes < 2 ? gettext("reconnecting…") : say(gettext("gone for %(n)s min"), { n: minutes });
   }
   setInterval(function () { if (state) render(); }, 30000);  // keep "gone for N min" current
 
@@ -120,14 +128,15 @@
   function arrangeBox(t) {
     if (s_finished()) return "";
     var open = openArrange[t.id] ? " open" : "";
-    return '<details class="arrange" data-team-id="' + t.id + '"' + open + "><summary>Arrange</summary>" + t.members.map(function (m) {
+    return '<details class="arrange" data-team-id="' + t.id + '"' + open + "><summary>" + esc(gettext("Arrange")) + "</summary>" + t.members.map(function (m) {
       var teams = state.teams.filter(function (o) { return o.id !== t.id; }).map(function (o) {
-        return '<option value="' + o.number + '">to ' + esc(o.name) + "</option>"; }).join("");
+        return '<option value="' + o.number + '">' + esc(say(gettext("to %(team)s"), { team: o.name })) + "</option>"; }).join("");
       var roles = ROLES.filter(function (r) { return m.roles.indexOf(r) < 0; }).map(function (r) {
-        return '<option value="' + r + '">make ' + ROLE_LABEL[r] + "</option>"; }).join("");
-      return '<div class="row arrange-row" data-key="arrange-' + m.id + '"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '" aria-label="Move ' + esc(m.name) +
-        '"><option value="" selected>move…</option>' + teams + '<option value="new">to a new team</option></select><select data-role-for="' + m.id +
-        '" aria-label="Give ' + esc(m.name) + ' a role"><option value="" selected>role…</option>' + roles + "</select></div>";
+        return '<option value="' + r + '">' + esc(say(gettext("make %(role)s"), { role: ROLE_LABEL[r] })) + "</option>"; }).join("");
+      return '<div class="row arrange-row" data-key="arrange-' + m.id + '"><span>' + esc(m.name) + '</span><select data-move="' + m.id + '" aria-label="' +
+        esc(say(gettext("Move %(name)s"), { name: m.name })) + '"><option value="" selected>' + esc(gettext("move…")) + "</option>" + teams +
+        '<option value="new">' + esc(gettext("to a new team")) + '</option></select><select data-role-for="' + m.id +
+        '" aria-label="' + esc(say(gettext("Give %(name)s a role"), { name: m.name })) + '"><option value="" selected>' + esc(gettext("role…")) + "</option>" + roles + "</select></div>";
     }).join("") + "</details>";
   }
   var openArrange = {};
@@ -153,8 +162,8 @@
 
   function render() {
     var s = state.session, r = state.round;
-    var label = s.state === "lobby" ? "Lobby: waiting for people" : s.state === "finished" ? "Session finished" :
-      "Round " + r.number + " of " + r.total + " · " + r.state;
+    var label = s.state === "lobby" ? gettext("Lobby: waiting for people") : s.state === "finished" ? gettext("Session finished") :
+      say(gettext("Round %(n)s of %(total)s"), { n: r.number, total: r.total }) + " · " + (ROUND_WORDS[r.state] || r.state);
     document.getElementById("round-label").textContent = label;
     deadlineAt = r && r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
     if (r && r.state === "paused") document.getElementById("timer").textContent = labFormatSeconds(r.remaining_seconds);
@@ -177,32 +186,33 @@
         var ok = p && p.approvals[role];
         // Approved or not in words too, not by colour alone.
         return '<span class="badge ' + (ok ? "yes" : "no") + '" data-role="' + role + '">' + ROLE_LABEL[role] +
-          (ok ? ' <span aria-hidden="true">✓</span><span class="visually-hidden"> approved</span>' : '<span class="visually-hidden"> not yet approved</span>') + "</span>";
+          (ok ? ' <span aria-hidden="true">✓</span><span class="visually-hidden"> ' + esc(gettext("approved")) + "</span>"
+          : '<span class="visually-hidden"> ' + esc(gettext("not yet approved")) + "</span>") + "</span>";
       }).join(" ");
       return '<div class="team-card ' + (p && p.aligned ? "aligned" : "") + '" data-key="team-' + t.id + '" data-team="' + t.number + '"><h3>' + esc(t.name) +
-        (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok"><span aria-hidden="true">✓</span> aligned</span>' : "") + "</h3>" +
+        (p ? ' <small class="muted">v' + p.version + "</small>" : "") + (p && p.aligned ? ' <span class="ok"><span aria-hidden="true">✓</span> ' + esc(gettext("aligned")) + "</span>" : "") + "</h3>" +
         '<ul class="people">' + t.members.map(function (m) {
           return '<li class="' + (m.connected ? "on" : "off") + '" data-key="member-' + m.id + '" data-participant="' + m.id + '">' + esc(m.name) + " <small>" +
             m.roles.map(function (x) { return ROLE_LABEL[x]; }).join(", ") + '</small> <small class="presence">' + presenceText(m) +
-            '</small> <small class="muted">rejoin code <span class="mono">' + esc(m.rejoin_code || "") + "</span></small>" +
+            '</small> <small class="muted">' + esc(gettext("rejoin code")) + ' <span class="mono">' + esc(m.rejoin_code || "") + "</span></small>" +
             coverOffer(t, m) + "</li>";
         }).join("") + "</ul><div>" + approvals + "</div>" + arrangeBox(t) + "</div>";
-    }).join("") || '<p class="muted">Nobody has joined yet.</p>');
-    document.getElementById("people-count").textContent = "(" + people + " people)";
+    }).join("") || '<p class="muted">' + esc(gettext("Nobody has joined yet.")) + "</p>");
+    document.getElementById("people-count").textContent = say(gettext("(%(n)s people)"), { n: people });
     renderDebrief();
     renderDisruptions();
     patch(document.querySelector("#leaderboard tbody"), (state.leaderboard || []).map(function (row, i) {
-      return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : row.scorecard.toFixed(1)) +
-        "</td><td>" + Math.round(row.cumulative_good_units).toLocaleString() + "</td><td>" + Math.round(row.cash || 0).toLocaleString() +
-        "</td><td>" + (row.aligned ? "yes" : "no") + "</td><td>" + credibilityText(row.credibility) + "</td></tr>";
+      return "<tr><td>" + (i + 1) + "</td><td>" + esc(row.team) + "</td><td>" + (row.scorecard == null ? "–" : num(row.scorecard, 1)) +
+        "</td><td>" + num(Math.round(row.cumulative_good_units), 0) + "</td><td>" + num(Math.round(row.cash || 0), 0) +
+        "</td><td>" + esc(row.aligned ? gettext("yes") : gettext("no")) + "</td><td>" + esc(credibilityText(row.credibility)) + "</td></tr>";
     }).join(""));
   }
 
   // The team's forecasts so far (docs/model.md, "Credibility"): the score, and which way they leaned.
   function credibilityText(c) {
     if (!c || c.score === null || c.score === undefined) return "–";
-    var lean = Math.abs(c.bias) < 0.05 ? "unbiased" : c.bias.toFixed(1).replace("-", "") + " % " + (c.bias > 0 ? "optimistic" : "pessimistic");
-    return c.score.toFixed(1) + " (" + lean + ", " + c.rounds + " month" + (c.rounds === 1 ? "" : "s") + ")";
+    var lean = Math.abs(c.bias) < 0.05 ? gettext("unbiased") : say(c.bias > 0 ? gettext("%(n)s % optimistic") : gettext("%(n)s % pessimistic"), { n: num(Math.abs(c.bias), 1) });
+    return say(ngettext("%(score)s (%(lean)s, %(n)s month)", "%(score)s (%(lean)s, %(n)s months)", c.rounds), { score: num(c.score, 1), lean: lean, n: c.rounds });
   }
 
   function tick() {
@@ -215,7 +225,7 @@
     var history = state.history || [];
     var maxRound = 0;
     history.forEach(function (t) { t.rounds.forEach(function (r) { maxRound = Math.max(maxRound, r.round); }); });
-    var labels = []; for (var i = 1; i <= maxRound; i++) labels.push("R" + i);
+    var labels = []; for (var i = 1; i <= maxRound; i++) labels.push(say(gettext("R%(n)s"), { n: i }));
     var data = { labels: labels, datasets: history.map(function (t) {
       return { label: t.team, data: labels.map(function (_, k) {
         var r = t.rounds.filter(function (x) { return x.round === k + 1; })[0]; return r ? r.scorecard : null; }) };
@@ -227,8 +237,8 @@
     }
     patch(document.getElementById("mistakes"), history.filter(function (t) { return t.mistakes.length; }).map(function (t) {
       return '<div class="team-mistakes" data-team="' + esc(t.team) + '"><h3>' + esc(t.team) + "</h3><ul>" + t.mistakes.map(function (m) {
-        return "<li><b>" + esc(m.title) + "</b> (rounds " + m.rounds.join(", ") + "): " + esc(m.evidence) + "</li>"; }).join("") + "</ul></div>";
-    }).join("") || '<p class="muted">Mistakes the plant reveals show here after the rounds that reveal them.</p>');
+        return "<li><b>" + esc(m.title) + "</b> " + esc(say(gettext("(rounds %(rounds)s)"), { rounds: m.rounds.join(", ") })) + ": " + esc(m.evidence) + "</li>"; }).join("") + "</ul></div>";
+    }).join("") || '<p class="muted">' + esc(gettext("Mistakes the plant reveals show here after the rounds that reveal them.")) + "</p>");
   }
 
   // ---- disruptions: inject now or schedule for a later round and day, size them first, edit, cancel ----
@@ -237,7 +247,8 @@
   var form = document.getElementById("inject-form");
   var editing = null;       // the disruption being edited (its row), or null for a new one
   var chosenRound = null;   // the facilitator's pick in the Round select, kept across renders
-  var STATE_WORDS = { scheduled: "scheduled", landed: "landed", cancelled: "cancelled", not_played: "not played (the workshop ended first)" };
+  var STATE_WORDS = { scheduled: gettext("scheduled"), landed: gettext("landed"), cancelled: gettext("cancelled"),
+    not_played: gettext("not played (the workshop ended first)") };
 
   function disruptionPut(d) {
     var list = state.disruptions = state.disruptions || [];
@@ -245,10 +256,12 @@
     if (at < 0) list.push(d); else list[at] = d;
     if (editing && editing.id === d.id) {
       editing = d.editable ? d : null;
-      if (!editing) stopEditing("This disruption can no longer change (" + (STATE_WORDS[d.state] || d.state) + ").");
+      if (!editing) stopEditing(say(gettext("This disruption can no longer change (%(state)s)."), { state: STATE_WORDS[d.state] || d.state }));
     }
   }
-  function kindLabel(kind) { var w = kind.replace(/_/g, " "); return w.charAt(0).toUpperCase() + w.slice(1); }
+  // The kind in words, in a sentence ("machine breakdown"), and as a label ("Machine breakdown").
+  function kindWords(kind) { return window.labDisruptionKind(kind); }
+  function kindLabel(kind) { var w = kindWords(kind); return w.charAt(0).toUpperCase() + w.slice(1); }
   function playingRound() {
     var r = state && state.round;
     return r && (r.state === "open" || r.state === "paused") ? r.number : null;
@@ -260,8 +273,10 @@
   }
   function inPlay(d) { return d.state === "scheduled" && d.round === playingRound(); }
   function pickedRound() { return form.round.value ? Number(form.round.value) : null; }
-  function daysText(d) { return d === 1 ? "1 day" : d + " days"; }
-  function teamsText(d) { return d.teams === "all" ? "every team" : "team" + (d.teams.length > 1 ? "s " : " ") + d.teams.join(", "); }
+  function daysText(d) { return say(ngettext("%(n)s day", "%(n)s days", d), { n: d }); }
+  function teamsText(d) {
+    return d.teams === "all" ? gettext("every team") : say(ngettext("team %(teams)s", "teams %(teams)s", d.teams.length), { teams: d.teams.join(", ") });
+  }
 
   function renderDisruptions() {
     var s = state.session, total = s.rounds, first = firstRound(), now = playingRound();
@@ -270,39 +285,45 @@
     var options = [];
     for (var n = first; n <= total; n++) {
       options.push('<option value="' + n + '"' + (n === chosenRound ? " selected" : "") + ">" +
-        (n === now ? "Now: round " + n + " (being played)" : "Round " + n + (s.state === "lobby" && n === 1 ? " (the first)" : "")) + "</option>");
+        esc(n === now ? say(gettext("Now: round %(n)s (being played)"), { n: n }) : s.state === "lobby" && n === 1 ? say(gettext("Round %(n)s (the first)"), { n: n })
+          : say(gettext("Round %(n)s"), { n: n })) + "</option>");
     }
-    patch(form.round, options.join("") || '<option value="">No round left</option>');
+    patch(form.round, options.join("") || '<option value="">' + esc(gettext("No round left")) + "</option>");
     var r = pickedRound();
-    document.getElementById("inject-submit").textContent = editing ? "Save changes" :
-      r !== null && r === now ? "Inject into this round" : "Schedule for round " + (r || "–");
+    document.getElementById("inject-submit").textContent = editing ? gettext("Save changes") :
+      r !== null && r === now ? gettext("Inject into this round") : say(gettext("Schedule for round %(n)s"), { n: r || "–" });
     document.getElementById("inject-announce-label").textContent = r !== null && r === now ?
-      "Announce to the teams now" : "Announce to the teams when round " + (r || "–") + " opens";
+      gettext("Announce to the teams now") : say(gettext("Announce to the teams when round %(n)s opens"), { n: r || "–" });
     form.querySelectorAll("button, select, input").forEach(function (el) { el.disabled = over; });
     var boxes = document.getElementById("inject-teams");
     var checked = {};
     boxes.querySelectorAll("input").forEach(function (i) { checked[i.value] = i.checked; });
     patch(boxes, state.teams.map(function (t) {
       return '<label class="check"><input type="checkbox" value="' + t.id + '"' + (checked[t.id] ? " checked" : "") + (over ? " disabled" : "") + "> " + esc(t.name) + "</label>";
-    }).join(" ") || '<span class="muted">No team yet.</span>');
+    }).join(" ") || '<span class="muted">' + esc(gettext("No team yet.")) + "</span>");
     var rows = (state.disruptions || []).slice().sort(function (a, b) {
       return a.round - b.round || a.start_day - b.start_day || a.id - b.id; });
     patch(document.getElementById("disruptions"), rows.map(function (d) {
-      var what = kindLabel(d.kind) + " of round " + d.round;
-      var word = inPlay(d) ? "in play this round" : STATE_WORDS[d.state] || d.state;
+      var what = say(gettext("%(kind)s of round %(n)s"), { kind: kindLabel(d.kind), n: d.round });
+      var word = inPlay(d) ? gettext("in play this round") : STATE_WORDS[d.state] || d.state;
       return '<li data-kind="' + esc(d.kind) + '" data-key="disruption-' + d.id + '" data-id="' + d.id + '" data-state="' + esc(d.state) + '" class="disruption-' + esc(d.state) + '">' +
-        "Round " + d.round + ", from day " + (d.start_day + 1) + " for " + daysText(d.duration_days) + ": <b>" + esc(kindLabel(d.kind)) + "</b> × " + d.magnitude +
-        ", " + teamsText(d) + (d.announced ? ", announced" : ", a surprise") + ' <span class="badge state">' + esc(word) + "</span>" +
-        (d.editable ? ' <button type="button" data-edit="' + d.id + '">Edit<span class="visually-hidden"> the ' + esc(what) + "</span></button>" +
-          ' <button type="button" class="warn" data-cancel="' + d.id + '">Cancel<span class="visually-hidden"> the ' + esc(what) + "</span></button>" : "") + "</li>";
-    }).join("") || '<li class="muted">None yet.</li>');
+        esc(say(gettext("Round %(round)s, from day %(day)s for %(days)s:"), { round: d.round, day: d.start_day + 1, days: daysText(d.duration_days) })) +
+        " <b>" + esc(kindLabel(d.kind)) + "</b> × " + esc(magnitude(d.magnitude)) + ", " +
+        esc(say(d.announced ? gettext("%(teams)s, announced") : gettext("%(teams)s, a surprise"), { teams: teamsText(d) })) + ' <span class="badge state">' + esc(word) + "</span>" +
+        (d.editable ? ' <button type="button" data-edit="' + d.id + '">' + esc(gettext("Edit")) + '<span class="visually-hidden"> ' + esc(say(gettext("the %(what)s"), { what: what })) + "</span></button>" +
+          ' <button type="button" class="warn" data-cancel="' + d.id + '">' + esc(gettext("Cancel")) + '<span class="visually-hidden"> ' + esc(say(gettext("the %(what)s"), { what: what })) + "</span></button>" : "") + "</li>";
+    }).join("") || '<li class="muted">' + esc(gettext("None yet.")) + "</li>");
+  }
+
+  function magnitude(v) {  // as typed (0.5, 1.25), with the language's decimal mark
+    return typeof v === "number" ? new Intl.NumberFormat(document.documentElement.lang || "en", { maximumFractionDigits: 6 }).format(v) : String(v);
   }
 
   function showKindHelp() {
     var opt = form.kind.options[form.kind.selectedIndex];
     var range = opt.dataset.range.split(",");
     form.magnitude.min = range[0]; form.magnitude.max = range[1];
-    document.getElementById("inject-help").textContent = "Magnitude: " + opt.title;
+    document.getElementById("inject-help").textContent = say(gettext("Magnitude: %(help)s"), { help: opt.title });
   }
   form.kind.addEventListener("change", showKindHelp);
   showKindHelp();
@@ -324,7 +345,7 @@
   function impactStale() {
     if (impactBox.hidden || impactBox.dataset.stale) return;
     impactBox.dataset.stale = "1";
-    patch(impactBox, '<p class="muted">The form has changed since: see the expected impact again.</p>');
+    patch(impactBox, '<p class="muted">' + esc(gettext("The form has changed since: see the expected impact again.")) + "</p>");
   }
   form.addEventListener("input", impactStale);
   form.addEventListener("change", function (ev) {
@@ -335,12 +356,15 @@
   function renderImpact(a) {
     delete impactBox.dataset.stale;
     impactBox.hidden = false;
-    patch(impactBox, '<h3 id="impact-title">Expected impact: ' + esc(kindLabel(a.disruption.kind)) + ", round " + a.round + "</h3>" +
-      '<p class="muted">' + esc(a.when) + ". Each figure is the median of " + a.n_samples + " sampled futures of the month, " +
-      "with the band in which 8 futures in 10 fall (10 % to 90 %). Without and with use the same futures, so the difference is the disruption's own.</p>" +
+    patch(impactBox, '<h3 id="impact-title">' + esc(say(gettext("Expected impact: %(kind)s, round %(round)s"), { kind: kindLabel(a.disruption.kind), round: a.round })) + "</h3>" +
+      '<p class="muted">' + esc(a.when) + ". " +
+      // xgettext:no-javascript-format ("% t" is text, not a directive)
+      esc(say(gettext("Each figure is the median of %(n)s sampled futures of the month, with the band in which 8 futures in 10 fall (10 % to 90 %). Without and with use the same futures, so the difference is the disruption's own."),
+        { n: a.n_samples })) + "</p>" +
       a.teams.map(function (t) {
         return '<table class="table impact-table" data-team-id="' + t.team_id + '"><caption>' + esc(t.team) + " (" + esc(t.package) + ")</caption>" +
-          '<thead><tr><th scope="col">KPI</th><th scope="col">Without</th><th scope="col">With</th><th scope="col">Difference</th></tr></thead><tbody>' +
+          '<thead><tr>' + [gettext("KPI"), gettext("Without"), gettext("With"), gettext("Difference")].map(function (h) { return '<th scope="col">' + esc(h) + "</th>"; }).join("") +
+          "</tr></thead><tbody>" +
           t.kpis.map(function (k) {
             return '<tr data-kpi="' + esc(k.kpi) + '"><th scope="row">' + esc(k.label) + "</th>" + impactCell(k.without) + impactCell(k.with) + impactCell(k.difference) + "</tr>";
           }).join("") + "</tbody></table>";
@@ -350,7 +374,7 @@
     var b = this;
     b.disabled = true;
     impactBox.hidden = false; delete impactBox.dataset.stale;
-    patch(impactBox, '<p class="muted">Running each team\'s month without and with it…</p>');
+    patch(impactBox, '<p class="muted">' + esc(gettext("Running each team's month without and with it…")) + "</p>");
     post("disruption-impact", formBody()).then(function (a) {
       b.disabled = false;
       if (a && a.teams) renderImpact(a); else { impactBox.hidden = true; patch(impactBox, ""); }
@@ -373,7 +397,7 @@
     form.targets.value = (d.targets || []).map(function (x) { return x + 1; }).join(", ");
     form.announce.checked = !!d.announced;
     document.querySelectorAll("#inject-teams input").forEach(function (i) { i.checked = (d.team_ids || []).indexOf(Number(i.value)) >= 0; });
-    document.getElementById("inject-editing-text").textContent = "Editing the " + kindLabel(d.kind).toLowerCase() + " of round " + d.round + ".";
+    document.getElementById("inject-editing-text").textContent = say(gettext("Editing the %(kind)s of round %(round)s."), { kind: kindWords(d.kind), round: d.round });
     document.getElementById("inject-editing").hidden = false;
     impactBox.hidden = true; patch(impactBox, "");
     showFieldError(null, "disruption-edit");
@@ -395,8 +419,9 @@
     var d = (state.disruptions || []).filter(function (x) { return x.id === id; })[0];
     if (!d) return;
     if (b.dataset.edit) { startEditing(d); return; }
-    if (!window.confirm("Cancel the " + kindLabel(d.kind).toLowerCase() + " of round " + d.round + "? It will not happen" +
-        (inPlay(d) && d.announced ? ", and the teams are told it is off." : "."))) return;
+    var question = { kind: kindWords(d.kind), round: d.round };
+    if (!window.confirm(inPlay(d) && d.announced ? say(gettext("Cancel the %(kind)s of round %(round)s? It will not happen, and the teams are told it is off."), question)
+        : say(gettext("Cancel the %(kind)s of round %(round)s? It will not happen."), question))) return;
     b.disabled = true;
     post("disruption-cancel", { id: id }).then(function (a) { if (a && a.ok && editing && editing.id === id) stopEditing(); });
   });
@@ -410,7 +435,7 @@
       answer = data;
       var atField = showFieldError(data.error, cmd);
       showError(data.error && !atField ? data.error.message : null);
-    }).catch(function () { showError("The server did not answer; check the connection and try again."); })
+    }).catch(function () { showError(gettext("The server did not answer; check the connection and try again.")); })
       .then(function () { if (state) render(); return answer; });
   }
 

@@ -15,11 +15,20 @@
 // Needs frontend/static/lab/format.js (LabFormat) and, for the chart, vendor/chart.umd.min.js.
 (function () {
   "use strict";
+  // Django's catalog (/jsi18n/, loaded by base.html) when the page has it; English as written otherwise
+  // (a bare page, as the widget's tests build).
+  var gettext = window.gettext || function (s) { return s; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); });
+  };
+  function say(text, params) { return interpolate(text, params, true); }
+  function roundName(n) { return say(gettext("Round %(n)s"), { n: n }); }
+  function figure(v) { return window.LabFormat ? window.LabFormat.numberUpTo(v, 3) : String(v); }
 
   var DEFAULT_PRESETS = [
-    { key: "recommended_pm", label: "Recommended preventive maintenance", help: "" },
-    { key: "no_overtime", label: "No overtime", help: "" },
-    { key: "no_cuts", label: "No budget cuts", help: "" }
+    { key: "recommended_pm", label: gettext("Recommended preventive maintenance"), help: "" },
+    { key: "no_overtime", label: gettext("No overtime"), help: "" },
+    { key: "no_cuts", label: gettext("No budget cuts"), help: "" }
   ];
   var ACTUAL_COLOUR = "#0072B2", WHATIF_COLOUR = "#D55E00";  // Okabe-Ito: told apart with colour blindness
 
@@ -52,9 +61,9 @@
 
   function unitText(spec) {
     if (spec.unit_text) return spec.unit_text;
-    return { share: "%", percent: "%", money: "money", money_per_unit: "money per unit", hours: "hours",
-      hours_week: "hours a week", units: "units", score: "out of 100", count: "count", ratio: "ratio",
-      station: "station number" }[spec.unit] || spec.unit;
+    return { share: "%", percent: "%", money: gettext("money"), money_per_unit: gettext("money per unit"), hours: gettext("hours"),
+      hours_week: gettext("hours a week"), units: gettext("units"), score: gettext("out of 100"), count: gettext("count"), ratio: gettext("ratio"),
+      station: gettext("station number") }[spec.unit] || spec.unit;
   }
 
   function csrfToken(opts) {
@@ -88,40 +97,40 @@
         (describedBy ? " " + describedBy : "") + "\">" + options + "</select>";
     }
 
-    var teamField = opts.teams ? field("team", "Team", select("team", opts.teams.map(function (t) {
+    var teamField = opts.teams ? field("team", gettext("Team"), select("team", opts.teams.map(function (t) {
       return "<option value=\"" + esc(t.id) + "\">" + esc(t.name) + "</option>";
     }).join(""))) : "";
-    var roundField = field("from_round", "Change from round", select("from_round", rounds.map(function (n) {
-      return "<option value=\"" + n + "\">Round " + n + "</option>";
+    var roundField = field("from_round", gettext("Change from round"), select("from_round", rounds.map(function (n) {
+      return "<option value=\"" + n + "\">" + esc(roundName(n)) + "</option>";
     }).join("")));
-    var presetField = field("preset", "Change", select("preset",
+    var presetField = field("preset", gettext("Change"), select("preset",
       presets.map(function (p) { return "<option value=\"" + esc(p.key) + "\">" + esc(p.label) + "</option>"; }).join("") +
-      "<option value=\"\">" + (levers ? "Only the lever changes below" : "No change (the rounds as played)") + "</option>",
+      "<option value=\"\">" + esc(levers ? gettext("Only the lever changes below") : gettext("No change (the rounds as played)")) + "</option>",
       id("preset-help")), "<p class=\"muted small cf-help\" id=\"" + id("preset-help") + "\"></p>");
     var leverBox = levers ? "<fieldset class=\"cf-levers\" aria-describedby=\"" + id("levers-error") + "\">" +
-      "<legend>Lever changes (optional)</legend>" +
-      "<p class=\"muted small\">Each change applies to every round from the one picked above; it comes on top of the change chosen there.</p>" +
+      "<legend>" + esc(gettext("Lever changes (optional)")) + "</legend>" +
+      "<p class=\"muted small\">" + esc(gettext("Each change applies to every round from the one picked above; it comes on top of the change chosen there.")) + "</p>" +
       "<div class=\"cf-lever-rows\" id=\"" + id("lever-rows") + "\"></div>" +
-      "<button type=\"button\" class=\"cf-add-lever\">Add a lever change</button>" +
+      "<button type=\"button\" class=\"cf-add-lever\">" + esc(gettext("Add a lever change")) + "</button>" +
       "<p class=\"cf-error\" id=\"" + id("levers-error") + "\" hidden></p></fieldset>" : "";
 
     el.classList.add("cf");
     el.innerHTML =
       "<form class=\"cf-form\" novalidate>" +
-      (rounds.length ? "" : "<p class=\"muted\">No round has been played yet: a replay starts from a round that was played.</p>") +
+      (rounds.length ? "" : "<p class=\"muted\">" + esc(gettext("No round has been played yet: a replay starts from a round that was played.")) + "</p>") +
       "<div class=\"cf-fields\">" + teamField + roundField + presetField + "</div>" + leverBox +
-      "<div class=\"row\"><button type=\"submit\" class=\"primary\"" + (rounds.length ? "" : " disabled") + ">Replay</button>" +
+      "<div class=\"row\"><button type=\"submit\" class=\"primary\"" + (rounds.length ? "" : " disabled") + ">" + esc(gettext("Replay")) + "</button>" +
       "<p class=\"cf-status muted\" id=\"" + id("status") + "\" role=\"status\" aria-live=\"polite\"></p></div>" +
       "<p class=\"error cf-form-error\" id=\"" + id("form-error") + "\" role=\"alert\" hidden></p>" +
       "</form>" +
       "<section class=\"cf-result\" id=\"" + id("result") + "\" aria-labelledby=\"" + id("result-title") + "\" hidden>" +
-      "<h3 id=\"" + id("result-title") + "\">As played and what if</h3>" +
+      "<h3 id=\"" + id("result-title") + "\">" + esc(gettext("As played and what if")) + "</h3>" +
       "<p class=\"cf-change\" id=\"" + id("change") + "\"></p>" +
-      "<div class=\"cf-field cf-kpi-pick\"><label for=\"" + id("kpi") + "\">KPI to compare</label>" +
+      "<div class=\"cf-field cf-kpi-pick\"><label for=\"" + id("kpi") + "\">" + esc(gettext("KPI to compare")) + "</label>" +
       "<select id=\"" + id("kpi") + "\" aria-describedby=\"" + id("kpi-about") + "\"></select>" +
       "<p class=\"muted small\" id=\"" + id("kpi-about") + "\"></p></div>" +
       "<p class=\"cf-summary\" id=\"" + id("summary") + "\"></p>" +
-      "<div class=\"chart-box cf-chart-box\"><canvas id=\"" + id("chart") + "\" role=\"img\" aria-label=\"Chart of the KPI as played and what if, by round; the table below has the same figures\"></canvas></div>" +
+      "<div class=\"chart-box cf-chart-box\"><canvas id=\"" + id("chart") + "\" role=\"img\" aria-label=\"" + esc(gettext("Chart of the KPI as played and what if, by round; the table below has the same figures")) + "\"></canvas></div>" +
       "<div class=\"table-scroll\" id=\"" + id("table-box") + "\" role=\"region\" tabindex=\"0\" aria-labelledby=\"" + id("table-caption") + "\"></div>" +
       "<div id=\"" + id("levers-box") + "\"></div>" +
       "</section>";
@@ -133,7 +142,7 @@
     function showPresetHelp() {
       var p = presets.filter(function (x) { return x.key === presetSelect.value; })[0];
       q("preset-help").textContent = p && p.help ? p.help :
-        (presetSelect.value ? "" : "Replays with the lever changes you add below; with none, the rounds as they were played.");
+        (presetSelect.value ? "" : gettext("Replays with the lever changes you add below; with none, the rounds as they were played."));
     }
     presetSelect.addEventListener("change", showPresetHelp);
     showPresetHelp();
@@ -147,7 +156,7 @@
         if (!groups[g]) { groups[g] = []; order.push(g); }
         groups[g].push("<option value=\"" + esc(s.name) + "\">" + esc(s.label) + "</option>");
       });
-      return "<option value=\"\">Choose a lever…</option>" + order.map(function (g) {
+      return "<option value=\"\">" + esc(gettext("Choose a lever…")) + "</option>" + order.map(function (g) {
         return "<optgroup label=\"" + esc(g) + "\">" + groups[g].join("") + "</optgroup>";
       }).join("");
     }
@@ -163,10 +172,10 @@
         var lo = spec.min * shown.scale, hi = spec.max * shown.scale;
         control = "<input type=\"number\" inputmode=\"decimal\"" + attrs + " min=\"" + lo + "\" max=\"" + hi +
           "\" step=\"" + (spec.kind === "int" ? 1 : "any") + "\">";
-        hint = "From " + lo.toLocaleString() + " to " + hi.toLocaleString() + " " + (shown.unit || "");
+        hint = say(gettext("From %(low)s to %(high)s"), { low: figure(lo), high: figure(hi) }) + " " + (shown.unit || "");
       } else if (spec.kind === "int_list") {
         control = "<input type=\"text\"" + attrs + " placeholder=\"" + esc((spec.default || []).join(", ")) + "\">";
-        hint = (spec.length || "") + " whole numbers separated by commas" +
+        hint = say(gettext("%(n)s whole numbers separated by commas"), { n: spec.length || "" }) +
           (spec.item_labels ? " (" + spec.item_labels.join(", ") + ")" : "") + ", " + (shown.unit || "");
       } else if (spec.kind === "choice") {
         control = "<select" + attrs + ">" + spec.choices.map(function (c) {
@@ -177,7 +186,7 @@
           var label = spec.choice_labels && spec.choice_labels[c] ? spec.choice_labels[c] : c;
           return "<option value=\"" + esc(c) + "\">" + esc(label) + "</option>";
         }).join("") + "</select>";
-        hint = "Hold Ctrl (or ⌘) to pick several; the order is the list's.";
+        hint = gettext("Hold Ctrl (or ⌘) to pick several; the order is the list's.");
       }
       return control + "<span class=\"muted small cf-hint\" id=\"" + vid + "-hint\">" + esc(hint) + "</span>";
     }
@@ -189,11 +198,11 @@
       row.className = "cf-lever-row";
       row.id = rowId;
       row.innerHTML =
-        "<div class=\"cf-field\"><label for=\"" + rowId + "-name\">Lever</label><select id=\"" + rowId + "-name\" aria-describedby=\"" +
+        "<div class=\"cf-field\"><label for=\"" + rowId + "-name\">" + esc(gettext("Lever")) + "</label><select id=\"" + rowId + "-name\" aria-describedby=\"" +
         rowId + "-error\">" + leverOptions() + "</select></div>" +
-        "<div class=\"cf-field cf-value\"><label for=\"" + rowId + "-value\">New value</label><span class=\"cf-value-box\">" +
+        "<div class=\"cf-field cf-value\"><label for=\"" + rowId + "-value\">" + esc(gettext("New value")) + "</label><span class=\"cf-value-box\">" +
         valueControl(rowId, null) + "</span></div>" +
-        "<button type=\"button\" class=\"cf-remove\" aria-label=\"Remove this lever change\">Remove</button>" +
+        "<button type=\"button\" class=\"cf-remove\" aria-label=\"" + esc(gettext("Remove this lever change")) + "\">" + esc(gettext("Remove")) + "</button>" +
         "<p class=\"cf-error\" id=\"" + rowId + "-error\" hidden></p>";
       q("lever-rows").appendChild(row);
       var nameSelect = row.querySelector("#" + rowId + "-name");
@@ -202,7 +211,7 @@
         row.dataset.lever = nameSelect.value;
         row.querySelector(".cf-value-box").innerHTML = valueControl(rowId, spec);
         var label = row.querySelector("label[for=\"" + rowId + "-value\"]");
-        label.textContent = spec ? "New value (" + ((spec.display && spec.display.unit) || spec.unit || "choice") + ")" : "New value";
+        label.textContent = spec ? say(gettext("New value (%(unit)s)"), { unit: (spec.display && spec.display.unit) || spec.unit || gettext("choice") }) : gettext("New value");
         clearError(rowId);
       });
       row.querySelector(".cf-remove").addEventListener("click", function () {
@@ -257,7 +266,7 @@
     }
     function showError(error) {
       var target = errorTarget(error.field);
-      var message = error.message || "The replay failed: try again.";
+      var message = error.message || gettext("The replay failed: try again.");
       if (target && target.err) {
         target.err.textContent = message;
         target.err.hidden = false;
@@ -270,7 +279,7 @@
         fe.textContent = message;
         fe.hidden = false;
       }
-      q("status").textContent = "The replay did not run: " + message;
+      q("status").textContent = say(gettext("The replay did not run: %(message)s"), { message: message });
     }
 
     // ---- results -------------------------------------------------------------------------------------
@@ -294,15 +303,15 @@
       var rowsHtml = answer.rounds.map(function (r) {
         var a = r.actual[key], c = r.counterfactual[key];
         var delta = typeof a === "number" && typeof c === "number" ? c - a : null;
-        return "<tr data-round=\"" + r.round + "\"><th scope=\"row\">Round " + r.round + "</th>" +
+        return "<tr data-round=\"" + r.round + "\"><th scope=\"row\">" + esc(roundName(r.round)) + "</th>" +
           "<td class=\"num\" data-side=\"actual\">" + esc(fmtKpi(a, spec, currency)) + "</td>" +
           "<td class=\"num\" data-side=\"counterfactual\">" + esc(fmtKpi(c, spec, currency)) + "</td>" +
-          "<td class=\"num\">" + esc(delta === null ? "–" : delta === 0 ? "no difference" : fmtChange(delta, spec, currency)) + "</td></tr>";
+          "<td class=\"num\">" + esc(delta === null ? "–" : delta === 0 ? gettext("no difference") : fmtChange(delta, spec, currency)) + "</td></tr>";
       }).join("");
       return "<table class=\"table cf-table\" id=\"" + id("table") + "\"><caption id=\"" + id("table-caption") + "\">" +
-        esc(spec.label) + ": as played and what if, round by round</caption>" +
-        "<thead><tr><th scope=\"col\">Round</th><th scope=\"col\" class=\"num\">As played</th>" +
-        "<th scope=\"col\" class=\"num\">What if</th><th scope=\"col\" class=\"num\">Difference</th></tr></thead>" +
+        esc(say(gettext("%(kpi)s: as played and what if, round by round"), { kpi: spec.label })) + "</caption>" +
+        "<thead><tr><th scope=\"col\">" + esc(gettext("Round")) + "</th><th scope=\"col\" class=\"num\">" + esc(gettext("As played")) + "</th>" +
+        "<th scope=\"col\" class=\"num\">" + esc(gettext("What if")) + "</th><th scope=\"col\" class=\"num\">" + esc(gettext("Difference")) + "</th></tr></thead>" +
         "<tbody>" + rowsHtml + "</tbody></table>";
     }
 
@@ -316,14 +325,15 @@
             return Array.isArray(v) ? v.join(", ") : String(v);
           };
           var ch = r.changed_levers[name];
-          rowsHtml.push("<tr><th scope=\"row\">Round " + r.round + "</th><td>" + esc(spec ? spec.label : name) + "</td><td>" +
+          rowsHtml.push("<tr><th scope=\"row\">" + esc(roundName(r.round)) + "</th><td>" + esc(spec ? spec.label : name) + "</td><td>" +
             esc(text(ch.actual)) + "</td><td>" + esc(text(ch.counterfactual)) + "</td></tr>");
         });
       });
-      if (!rowsHtml.length) return "<p class=\"muted\">No lever changed: the replay ran the rounds as they were played.</p>";
-      return "<details class=\"cf-changed\"><summary>The levers that changed, round by round</summary>" +
-        "<div class=\"table-scroll\"><table class=\"table\"><caption class=\"visually-hidden\">Levers as played and what if</caption>" +
-        "<thead><tr><th scope=\"col\">Round</th><th scope=\"col\">Lever</th><th scope=\"col\">As played</th><th scope=\"col\">What if</th></tr></thead>" +
+      if (!rowsHtml.length) return "<p class=\"muted\">" + esc(gettext("No lever changed: the replay ran the rounds as they were played.")) + "</p>";
+      return "<details class=\"cf-changed\"><summary>" + esc(gettext("The levers that changed, round by round")) + "</summary>" +
+        "<div class=\"table-scroll\"><table class=\"table\"><caption class=\"visually-hidden\">" + esc(gettext("Levers as played and what if")) + "</caption>" +
+        "<thead><tr>" + [gettext("Round"), gettext("Lever"), gettext("As played"), gettext("What if")].map(function (h) {
+          return "<th scope=\"col\">" + esc(h) + "</th>"; }).join("") + "</tr></thead>" +
         "<tbody>" + rowsHtml.join("") + "</tbody></table></div></details>";
     }
 
@@ -332,24 +342,24 @@
       var last = answer.rounds[answer.rounds.length - 1];
       var a = last.actual[key], c = last.counterfactual[key];
       if (typeof a !== "number" || typeof c !== "number") return "";
-      var what = a === c ? "the same" : fmtChange(c - a, spec, currency);
-      var judged = a === c || !spec.better ? "" :
-        ((c > a) === (spec.better === "up") ? " (better)" : " (worse)");
-      return "In round " + last.round + ", " + spec.label + ": " + fmtKpi(a, spec, currency) + " as played, " +
-        fmtKpi(c, spec, currency) + " with the change: " + what + judged + ".";
+      var parts = { round: last.round, kpi: spec.label, actual: fmtKpi(a, spec, currency), whatif: fmtKpi(c, spec, currency),
+        difference: a === c ? gettext("the same") : fmtChange(c - a, spec, currency) };
+      if (a === c || !spec.better) return say(gettext("In round %(round)s, %(kpi)s: %(actual)s as played, %(whatif)s with the change: %(difference)s."), parts);
+      return say((c > a) === (spec.better === "up") ? gettext("In round %(round)s, %(kpi)s: %(actual)s as played, %(whatif)s with the change: %(difference)s (better).")
+        : gettext("In round %(round)s, %(kpi)s: %(actual)s as played, %(whatif)s with the change: %(difference)s (worse)."), parts);
     }
 
     function drawChart(key) {
       var spec = kpis[key];
       var canvas = q("chart");
-      canvas.setAttribute("aria-label", "Line chart of " + spec.label + " as played and what if, by round; the table below has the same figures");
+      canvas.setAttribute("aria-label", say(gettext("Line chart of %(kpi)s as played and what if, by round; the table below has the same figures"), { kpi: spec.label }));
       if (!window.Chart) return;
       var data = {
-        labels: answer.rounds.map(function (r) { return "Round " + r.round; }),
+        labels: answer.rounds.map(function (r) { return roundName(r.round); }),
         datasets: [
-          { label: "As played", data: answer.rounds.map(function (r) { return plotted(r.actual[key], spec); }),
+          { label: gettext("As played"), data: answer.rounds.map(function (r) { return plotted(r.actual[key], spec); }),
             borderColor: ACTUAL_COLOUR, backgroundColor: ACTUAL_COLOUR, pointStyle: "circle", pointRadius: 4 },
-          { label: "What if", data: answer.rounds.map(function (r) { return plotted(r.counterfactual[key], spec); }),
+          { label: gettext("What if"), data: answer.rounds.map(function (r) { return plotted(r.counterfactual[key], spec); }),
             borderColor: WHATIF_COLOUR, backgroundColor: WHATIF_COLOUR, borderDash: [6, 4], pointStyle: "triangle", pointRadius: 5 }
         ]
       };
@@ -374,9 +384,9 @@
       var key = q("kpi").value;
       var spec = kpis[key];
       if (!spec) return;
-      var better = spec.better === "up" ? "Higher is better." : spec.better === "down" ? "Lower is better." :
-        "Neither higher nor lower is better in itself.";
-      q("kpi-about").textContent = better + " Unit: " + unitText(spec) + ".";
+      var better = spec.better === "up" ? gettext("Higher is better.") : spec.better === "down" ? gettext("Lower is better.") :
+        gettext("Neither higher nor lower is better in itself.");
+      q("kpi-about").textContent = better + " " + say(gettext("Unit: %(unit)s."), { unit: unitText(spec) });
       q("summary").textContent = summaryText(key);
       patch(q("table-box"), tableHtml(key));
       drawChart(key);
@@ -411,7 +421,7 @@
       var button = form.querySelector("button[type=submit]");
       button.disabled = true;
       el.setAttribute("aria-busy", "true");
-      q("status").textContent = "Replaying…";
+      q("status").textContent = gettext("Replaying…");
       return fetch(opts.url, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(opts) },
@@ -419,15 +429,15 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (!response.ok || data.error) {
-            showError(data.error || { message: "The replay failed (" + response.status + "): try again." });
+            showError(data.error || { message: say(gettext("The replay failed (%(status)s): try again."), { status: response.status }) });
             return;
           }
           answer = data;
           render();
-          q("status").textContent = "Replayed: " + data.change;
+          q("status").textContent = say(gettext("Replayed: %(change)s"), { change: data.change });
         });
       }).catch(function () {
-        showError({ message: "The server could not be reached: check the connection and try again." });
+        showError({ message: gettext("The server could not be reached: check the connection and try again.") });
       }).then(function () {
         button.disabled = !rounds.length;
         el.removeAttribute("aria-busy");

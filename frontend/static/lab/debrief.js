@@ -10,6 +10,8 @@
   var data = JSON.parse(dataEl.textContent);
   var series = data.series, kpis = data.kpis, currency = data.currency;
   var fmt = window.LabFormat;
+  function say(text, params) { return interpolate(text, params, true); }  // gettext's named placeholders
+  function month(n) { return say(gettext("Month %(n)s"), { n: n }); }
 
   // Okabe-Ito: told apart with colour blindness; lines also differ by dash and point shape.
   var COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000", "#8C6D1F"];
@@ -29,15 +31,15 @@
   }
 
   function about(spec) {
-    var better = spec.better === "up" ? "Higher is better." : spec.better === "down" ? "Lower is better." :
-      "Neither higher nor lower is better in itself: read it with the others.";
-    return better + " Unit: " + spec.unit_text + ".";
+    var better = spec.better === "up" ? gettext("Higher is better.") : spec.better === "down" ? gettext("Lower is better.") :
+      gettext("Neither higher nor lower is better in itself: read it with the others.");
+    return better + " " + say(gettext("Unit: %(unit)s."), { unit: spec.unit_text });
   }
 
   function tableHtml(key) {
     var spec = kpis[key];
-    var head = "<thead><tr><th scope=\"col\">Team</th>" + series.rounds.map(function (n) {
-      return "<th scope=\"col\" class=\"num\">Month " + n + "</th>";
+    var head = "<thead><tr><th scope=\"col\">" + esc(gettext("Team")) + "</th>" + series.rounds.map(function (n) {
+      return "<th scope=\"col\" class=\"num\">" + esc(month(n)) + "</th>";
     }).join("") + "</tr></thead>";
     var body = "<tbody>" + series.teams.map(function (t) {
       return "<tr><th scope=\"row\">" + esc(t.team) + "</th>" + t.values[key].map(function (v) {
@@ -45,14 +47,14 @@
       }).join("") + "</tr>";
     }).join("") + "</tbody>";
     return "<table class=\"table debrief-table\" id=\"kpi-table\"><caption id=\"kpi-table-caption\">" +
-      esc(spec.label) + " by team and month</caption>" + head + body + "</table>";
+      esc(say(gettext("%(kpi)s by team and month"), { kpi: spec.label })) + "</caption>" + head + body + "</table>";
   }
 
   var chart = null;
   function chartData(key) {
     var spec = kpis[key];
     return {
-      labels: series.rounds.map(function (n) { return "Month " + n; }),
+      labels: series.rounds.map(month),
       datasets: series.teams.map(function (t, i) {
         var colour = COLOURS[i % COLOURS.length];
         return { label: t.team, data: t.values[key].map(function (v) { return plotted(v, spec); }),
@@ -65,7 +67,7 @@
   function drawChart(key) {
     var spec = kpis[key];
     var canvas = document.getElementById("kpi-chart");
-    canvas.setAttribute("aria-label", "Line chart of the " + spec.label + " of each team by month; the table below has the same figures");
+    canvas.setAttribute("aria-label", say(gettext("Line chart of the %(kpi)s of each team by month; the table below has the same figures"), { kpi: spec.label }));
     if (!window.Chart) return;
     var options = {
       animation: false, responsive: true, maintainAspectRatio: false,

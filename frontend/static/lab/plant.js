@@ -16,8 +16,16 @@
 // out of the accessibility tree). Every id comes from idPrefix, so two pictures can share a page.
 (function () {
   "use strict";
+  // Django's catalog (/jsi18n/, loaded by base.html) when the page has it; English as written otherwise
+  // (a bare page, as the picture's tests build).
+  var gettext = window.gettext || function (s) { return s; };
+  var ngettext = window.ngettext || function (one, many, count) { return count === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); });
+  };
+  function say(text, params) { return interpolate(text, params, true); }
 
-  var HEALTH = { good: "Good", worn: "Worn", critical: "Critical" };
+  var HEALTH = { good: gettext("Good"), worn: gettext("Worn"), critical: gettext("Critical") };
   var DASH = "\u2013";  // a figure not there (before the first round)
   var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
@@ -26,17 +34,22 @@
     return (text == null ? "" : String(text)).replace(/[&<>"']/g, function (c) { return ESCAPES[c]; });
   }
 
+  function stationName(n) { return say(gettext("Station %(n)s"), { n: n }); }
+  // The drawing's words (the table's headers are below).
+  var WORDS = { rate: gettext("Rate"), effective: gettext("Effective"), wear: gettext("Wear"), pmDone: gettext("PM done"),
+    pmBacklog: gettext("PM backlog"), breakdowns: gettext("Breakdowns"), downtime: gettext("Downtime"), perHour: gettext("u/h") };
+
   function isNum(v) { return typeof v === "number" && isFinite(v); }
 
-  // 1234.5 -> "1,234.5"; 38.0 -> "38"; not a number -> null (callers show a dash).
+  // 1234.5 -> "1,234.5" (in English; "1.234,5" in German: the page's language); 38.0 -> "38"; not a number
+  // -> null (callers show a dash).
+  var formats = {};
   function fmt(v, digits) {
     if (!isNum(v)) return null;
-    var s = v.toFixed(digits || 0);
-    if (s.indexOf(".") >= 0) s = s.replace(/\.?0+$/, "");
-    if (Number(s) === 0) s = "0";  // no "-0"
-    var parts = s.split(".");
-    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    return parts.join(".");
+    var lang = document.documentElement.lang || "en", key = lang + ":" + (digits || 0);
+    if (!formats[key]) formats[key] = new Intl.NumberFormat(lang, { maximumFractionDigits: digits || 0 });
+    var scale = Math.pow(10, digits || 0), rounded = Math.round(v * scale) / scale;
+    return formats[key].format(rounded === 0 ? 0 : v);  // no "-0"
   }
 
   function withUnit(v, digits, unit) {
@@ -95,7 +108,7 @@
     return '<g class="plant-bottleneck-tag"><rect x="' + n(x) + '" y="' + n(y) + '" width="' + n(w) + '" height="' + n(h) +
       '" rx="5" class="plant-tag"/><polygon points="' + [n(fx), n(fy), n(fx + 14), n(fy), n(fx + 9), n(fy + 6), n(fx + 9), n(fy + 13),
         n(fx + 5), n(fy + 13), n(fx + 5), n(fy + 6)].join(" ") + '" class="plant-tag-icon" aria-hidden="true"/>' +
-      text(fx + 20, y + h / 2 + 5, "Bottleneck", "plant-tag-text") + "</g>";
+      text(fx + 20, y + h / 2 + 5, esc(gettext("Bottleneck")), "plant-tag-text") + "</g>";
   }
 
   function box(st, x, y, w, h) {
@@ -150,23 +163,23 @@
       var x = i * COL + (COL - BW) / 2, y = TOP, w = BW - 20;
       out += '<g class="plant-station" data-station="' + s.station + '">';
       if (s.bottleneck) out += bottleneckTag(x, 4, BW, 28);
-      out += box(s, x, y, BW, BH) + text(x + 10, y + 25, "Station " + esc(s.station), "plant-title") + healthMark(s, x + 10, y + 47);
+      out += box(s, x, y, BW, BH) + text(x + 10, y + 25, esc(stationName(s.station)), "plant-title") + healthMark(s, x + 10, y + 47);
       if (detail) {
-        out += row(x + 10, y + 80, w, "Rate", withUnit(s.rate, 1, "u/h")) +
-          row(x + 10, y + 102, w, "Effective", withUnit(s.effective_rate, 1, "u/h")) +
-          row(x + 10, y + 126, w, "Wear", pct(s.wear)) + wearBar(s, x + 10, y + 133, w) +
-          row(x + 10, y + 168, w, "PM done", withUnit(s.pm_hours_done, 1, "h")) +
-          row(x + 10, y + 190, w, "PM backlog", withUnit(s.pm_backlog_hours, 1, "h"));
+        out += row(x + 10, y + 80, w, WORDS.rate, withUnit(s.rate, 1, WORDS.perHour)) +
+          row(x + 10, y + 102, w, WORDS.effective, withUnit(s.effective_rate, 1, WORDS.perHour)) +
+          row(x + 10, y + 126, w, WORDS.wear, pct(s.wear)) + wearBar(s, x + 10, y + 133, w) +
+          row(x + 10, y + 168, w, WORDS.pmDone, withUnit(s.pm_hours_done, 1, "h")) +
+          row(x + 10, y + 190, w, WORDS.pmBacklog, withUnit(s.pm_backlog_hours, 1, "h"));
       }
-      out += '<g class="plant-this-round">' + row(x + 10, y + BH + 25, w, "Breakdowns", withUnit(s.failures, 0)) +
-        row(x + 10, y + BH + 48, w, "Downtime", withUnit(s.downtime_hours, 1, "h")) + "</g></g>";
+      out += '<g class="plant-this-round">' + row(x + 10, y + BH + 25, w, WORDS.breakdowns, withUnit(s.failures, 0)) +
+        row(x + 10, y + BH + 48, w, WORDS.downtime, withUnit(s.downtime_hours, 1, "h")) + "</g></g>";
       if (i < st.length - 1) {
         var cx = (i + 1) * COL;
         out += arrowRight(x + BW + 8, cx + (COL - BW) / 2 - 8, y + 20);  // clear of a bottleneck's outline
         if (detail && isNum(s.buffer_after)) {
           out += '<g class="plant-between" data-after="' + s.station + '">' + tray(cx, y + 60, level(s)) +
-            text(cx, y + 98, esc(compact(s.buffer_after)) + " u", "plant-text", "middle") +
-            (isNum(s.buffer_capacity) ? text(cx, y + 116, "of " + esc(compact(s.buffer_capacity)), "plant-text plant-muted", "middle") : "") + "</g>";
+            text(cx, y + 98, esc(say(gettext("%(n)s u"), { n: compact(s.buffer_after) })), "plant-text", "middle") +
+            (isNum(s.buffer_capacity) ? text(cx, y + 116, esc(say(gettext("of %(n)s"), { n: compact(s.buffer_capacity) })), "plant-text plant-muted", "middle") : "") + "</g>";
         }
       }
     });
@@ -180,24 +193,25 @@
     st.forEach(function (s, i) {
       var y = X + i * (RH + GAP), c2 = X + 160;
       out += '<g class="plant-station" data-station="' + s.station + '">' + box(s, X, y, BW, RH) +
-        text(X + 12, y + 25, "Station " + esc(s.station), "plant-title");
+        text(X + 12, y + 25, esc(stationName(s.station)), "plant-title");
       if (s.bottleneck) out += bottleneckTag(X + 98, y + 7, 108, 26);
       out += healthMark(s, X + BW - 10, y + 20, true);
       var yr = y + 50;
       if (detail) {
-        out += labelled(X + 12, y + 50, "Rate", withUnit(s.rate, 1, "u/h")) + labelled(c2, y + 50, "Effective", withUnit(s.effective_rate, 1, "u/h")) +
-          labelled(X + 12, y + 75, "Wear", pct(s.wear)) + wearBar(s, X + 110, y + 65, BW - 122) +
-          labelled(X + 12, y + 100, "PM done", withUnit(s.pm_hours_done, 1, "h")) + labelled(c2, y + 100, "PM backlog", withUnit(s.pm_backlog_hours, 1, "h"));
+        out += labelled(X + 12, y + 50, WORDS.rate, withUnit(s.rate, 1, WORDS.perHour)) + labelled(c2, y + 50, WORDS.effective, withUnit(s.effective_rate, 1, WORDS.perHour)) +
+          labelled(X + 12, y + 75, WORDS.wear, pct(s.wear)) + wearBar(s, X + 110, y + 65, BW - 122) +
+          labelled(X + 12, y + 100, WORDS.pmDone, withUnit(s.pm_hours_done, 1, "h")) + labelled(c2, y + 100, WORDS.pmBacklog, withUnit(s.pm_backlog_hours, 1, "h"));
         yr = y + 124;
       }
-      out += '<g class="plant-this-round">' + labelled(X + 12, yr, "Breakdowns", withUnit(s.failures, 0)) +
-        labelled(c2, yr, "Downtime", withUnit(s.downtime_hours, 1, "h")) + "</g></g>";
+      out += '<g class="plant-this-round">' + labelled(X + 12, yr, WORDS.breakdowns, withUnit(s.failures, 0)) +
+        labelled(c2, yr, WORDS.downtime, withUnit(s.downtime_hours, 1, "h")) + "</g></g>";
       if (i < st.length - 1) {
         out += arrowDown(X + 36, y + RH + 8, y + RH + GAP - 8);
         if (detail && isNum(s.buffer_after)) {
           out += '<g class="plant-between" data-after="' + s.station + '">' + tray(X + 70, y + RH + 14, level(s)) +
-            text(X + 92, y + RH + 29, esc(fmt(s.buffer_after, 0)) + (isNum(s.buffer_capacity) ? " of " + esc(fmt(s.buffer_capacity, 0)) : "") +
-                 " u waiting", "plant-text") + "</g>";
+            text(X + 92, y + RH + 29, esc(isNum(s.buffer_capacity)
+              ? say(gettext("%(n)s of %(capacity)s u waiting"), { n: fmt(s.buffer_after, 0), capacity: fmt(s.buffer_capacity, 0) })
+              : say(gettext("%(n)s u waiting"), { n: fmt(s.buffer_after, 0) })), "plant-text") + "</g>";
         }
       }
     });
@@ -205,7 +219,8 @@
   }
 
   function list(words) {
-    return words.length < 2 ? words.join("") : words.slice(0, -1).join(", ") + " and " + words[words.length - 1];
+    return words.length < 2 ? words.join("") :
+      say(gettext("%(first)s and %(last)s"), { first: words.slice(0, -1).join(", "), last: words[words.length - 1] });
   }
 
   function sum(stations, key) {
@@ -218,50 +233,54 @@
   function sentence(plant) {
     var st = plant.stations, parts = [];
     var necks = st.filter(function (s) { return s.bottleneck; }).map(function (s) { return String(s.station); });
-    if (necks.length === 1) parts.push("station " + necks[0] + " is the bottleneck");
-    else if (necks.length > 1) parts.push("stations " + list(necks) + " are the bottlenecks");
-    var failures = sum(st, "failures"), hours = sum(st, "downtime_hours");
-    var when = isNum(plant.round) ? " in round " + plant.round : " this round";
-    if (failures === null) parts.push(isNum(plant.round) ? "no breakdown figures for round " + plant.round : "no round has run yet");
-    else if (failures === 0) parts.push("no breakdowns" + when);
-    else parts.push(fmt(failures, 0) + (failures === 1 ? " breakdown" : " breakdowns") + " cost " +
-                    withUnit(hours || 0, 1, hours === 1 ? "hour" : "hours") + " of downtime" + when);
+    if (necks.length) parts.push(say(ngettext("station %(stations)s is the bottleneck", "stations %(stations)s are the bottlenecks", necks.length),
+                                     { stations: list(necks) }));
+    var failures = sum(st, "failures"), hours = sum(st, "downtime_hours"), round = plant.round, inRound = isNum(round);
+    if (failures === null) parts.push(inRound ? say(gettext("no breakdown figures for round %(round)s"), { round: round }) : gettext("no round has run yet"));
+    else if (failures === 0) parts.push(inRound ? say(gettext("no breakdowns in round %(round)s"), { round: round }) : gettext("no breakdowns this round"));
+    else {
+      var cost = { n: fmt(failures, 0), round: round, hours: say(ngettext("%(n)s hour", "%(n)s hours", hours || 0), { n: fmt(hours || 0, 1) }) };
+      parts.push(say(inRound ? ngettext("%(n)s breakdown cost %(hours)s of downtime in round %(round)s", "%(n)s breakdowns cost %(hours)s of downtime in round %(round)s", failures)
+        : ngettext("%(n)s breakdown cost %(hours)s of downtime this round", "%(n)s breakdowns cost %(hours)s of downtime this round", failures), cost));
+    }
     var critical = st.filter(function (s) { return s.health === "critical"; }).map(function (s) { return String(s.station); });
-    if (critical.length) parts.push((critical.length === 1 ? "station " : "stations ") + list(critical) +
-                                    (critical.length === 1 ? " is" : " are") + " in critical condition");
+    if (critical.length) parts.push(say(ngettext("station %(stations)s is in critical condition", "stations %(stations)s are in critical condition", critical.length),
+                                        { stations: list(critical) }));
     var s = parts.join("; ");
     return s.charAt(0).toUpperCase() + s.slice(1) + ".";
   }
 
   // A figure in a table cell: a dash that reads as words.
   function cell(value) {
-    return value === DASH ? '<td><span aria-hidden="true">' + DASH + '</span><span class="plant-sr">no figure yet</span></td>'
+    return value === DASH ? '<td><span aria-hidden="true">' + DASH + '</span><span class="plant-sr">' + esc(gettext("no figure yet")) + "</span></td>"
       : "<td>" + esc(value) + "</td>";
   }
 
-  var SUMMARY_COLS = [["Health", function (s) { return HEALTH[s.health]; }],
-    ["Breakdowns this round", function (s) { return withUnit(s.failures, 0); }],
-    ["Downtime this round (h)", function (s) { return withUnit(s.downtime_hours, 1); }]];
-  var DETAIL_COLS = [["Rate (u/h)", function (s) { return withUnit(s.rate, 1); }],
-    ["Effective rate (u/h)", function (s) { return withUnit(s.effective_rate, 1); }],
-    ["Wear (% of life)", function (s) { return pct(s.wear); }],
-    ["PM done this round (h)", function (s) { return withUnit(s.pm_hours_done, 1); }],
-    ["PM backlog (h)", function (s) { return withUnit(s.pm_backlog_hours, 1); }],
-    ["Expected failures next month", function (s) { return withUnit(s.expected_failures_next_month, 2); }],
-    ["Buffer after (u)", function (s) { return withUnit(s.buffer_after, 0); }],
-    ["Buffer capacity (u)", function (s) { return withUnit(s.buffer_capacity, 0); }, "buffer_capacity"],
-    ["Output this round (u)", function (s) { return withUnit(s.output, 0); }]];
+  var SUMMARY_COLS = [[gettext("Health"), function (s) { return HEALTH[s.health]; }],
+    [gettext("Breakdowns this round"), function (s) { return withUnit(s.failures, 0); }],
+    [gettext("Downtime this round (h)"), function (s) { return withUnit(s.downtime_hours, 1); }]];
+  var DETAIL_COLS = [[gettext("Rate (u/h)"), function (s) { return withUnit(s.rate, 1); }],
+    [gettext("Effective rate (u/h)"), function (s) { return withUnit(s.effective_rate, 1); }],
+    // xgettext:no-javascript-format ("% o" is text, not a directive)
+    [gettext("Wear (% of life)"), function (s) { return pct(s.wear); }],
+    [gettext("PM done this round (h)"), function (s) { return withUnit(s.pm_hours_done, 1); }],
+    [gettext("PM backlog (h)"), function (s) { return withUnit(s.pm_backlog_hours, 1); }],
+    [gettext("Expected failures next month"), function (s) { return withUnit(s.expected_failures_next_month, 2); }],
+    [gettext("Buffer after (u)"), function (s) { return withUnit(s.buffer_after, 0); }],
+    [gettext("Buffer capacity (u)"), function (s) { return withUnit(s.buffer_capacity, 0); }, "buffer_capacity"],
+    [gettext("Output this round (u)"), function (s) { return withUnit(s.output, 0); }]];
 
   function table(plant, captionId) {
     var cols = plant.detail ? SUMMARY_COLS.concat(DETAIL_COLS.filter(function (c) {  // an optional figure only when given
       return !c[2] || plant.stations.some(function (s) { return isNum(s[c[2]]); });
     })) : SUMMARY_COLS;
     return '<div class="plant-table-scroll" role="region" tabindex="0" aria-labelledby="' + captionId + '">' +
-      '<table class="plant-table"><caption id="' + captionId + '">The line, station by station</caption><thead><tr><th scope="col">Station</th>' +
+      '<table class="plant-table"><caption id="' + captionId + '">' + esc(gettext("The line, station by station")) + '</caption><thead><tr><th scope="col">' +
+      esc(gettext("Station")) + "</th>" +
       cols.map(function (c) { return '<th scope="col">' + esc(c[0]) + "</th>"; }).join("") + "</tr></thead><tbody>" +
       plant.stations.map(function (s) {
-        return '<tr data-station="' + s.station + '"' + (s.bottleneck ? ' class="is-bottleneck"' : "") + '><th scope="row">Station&nbsp;' + esc(s.station) +
-          (s.bottleneck ? ' <span class="plant-table-tag">Bottleneck</span>' : "") + "</th>" +
+        return '<tr data-station="' + s.station + '"' + (s.bottleneck ? ' class="is-bottleneck"' : "") + '><th scope="row">' + esc(stationName(s.station)).replace(/ /g, "&nbsp;") +
+          (s.bottleneck ? ' <span class="plant-table-tag">' + esc(gettext("Bottleneck")) + "</span>" : "") + "</th>" +
           cols.map(function (c) { return cell(c[1](s)); }).join("") + "</tr>";
       }).join("") + "</tbody></table></div>";
   }
@@ -287,7 +306,7 @@
       (isNum(view.round) ? ' data-round="' + view.round + '"' : "") + ">" +
       '<figcaption id="' + summaryId + '" class="plant-caption">' + esc(sentence(view)) + "</figcaption>" +
       '<div class="plant-drawing">' + wideSvg(view, summaryId) + narrowSvg(view, summaryId) + "</div>" +
-      '<details class="plant-details"><summary>The line as a table</summary>' + table(view, captionId) + "</details></figure>";
+      '<details class="plant-details"><summary>' + esc(gettext("The line as a table")) + "</summary>" + table(view, captionId) + "</details></figure>";
   }
 
   // For morphdom's onBeforeElUpdated: a patch keeps the table open if the person opened it.

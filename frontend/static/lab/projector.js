@@ -20,8 +20,13 @@
     var m = Math.floor(s / 60), r = s % 60;
     return m + ":" + (r < 10 ? "0" : "") + r;
   }
-  function score(v) { return typeof v === "number" ? v.toFixed(1) : "–"; }
-  function units(v) { return typeof v === "number" ? Math.round(v).toLocaleString() : "–"; }
+  function say(text, params) { return interpolate(text, params, true); }  // gettext's named placeholders
+  // Figures in the wall's language (<html lang>, the facilitator's), as format.js writes them.
+  function figure(v, digits) {
+    return new Intl.NumberFormat(document.documentElement.lang || "en", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+  }
+  function score(v) { return typeof v === "number" ? figure(v, 1) : "–"; }
+  function units(v) { return typeof v === "number" ? figure(Math.round(v), 0) : "–"; }
 
   // Only what changed is replaced: the QR code and the timer are never rebuilt by a poll.
   function setHtml(el, html) {
@@ -48,24 +53,24 @@
   function renderPeople(s) {
     var teams = s.people || [];
     var count = s.people_count || 0;
-    setText(byId("pj-people-title"), count === 0 ? "Who has joined" : count === 1 ? "1 person has joined" :
-      count + " people have joined");
+    setText(byId("pj-people-title"), count === 0 ? gettext("Who has joined") :
+      say(ngettext("%(n)s person has joined", "%(n)s people have joined", count), { n: count }));
     return setHtml(byId("pj-teams"), teams.length ? '<ul class="pj-team-list">' + teams.map(function (t) {
       return '<li class="pj-team"><h3>' + esc(t.team) + '</h3><ul class="pj-names">' + t.names.map(function (n) {
         return "<li>" + esc(n) + "</li>"; }).join("") + "</ul></li>";
-    }).join("") + "</ul>" : '<p class="pj-empty">Nobody yet: scan the code to be the first.</p>');
+    }).join("") + "</ul>" : '<p class="pj-empty">' + esc(gettext("Nobody yet: scan the code to be the first.")) + "</p>");
   }
 
   function renderRound(s) {
     var r = s.round, phase = s.session.state;
-    var title = phase === "finished" ? "The workshop has ended" : r ? "Round " + r.number + " of " + r.total : "Round";
+    var title = phase === "finished" ? gettext("The workshop has ended") : r ? say(gettext("Round %(n)s of %(total)s"), { n: r.number, total: r.total }) : gettext("Round");
     setText(byId("pj-round-title"), title);
     var note = "";
-    if (phase === "finished") note = "Thank you for playing.";
+    if (phase === "finished") note = gettext("Thank you for playing.");
     else if (!r) note = "";
-    else if (r.state === "paused") note = "Paused by the facilitator";
-    else if (r.state === "closing") note = "Time is up: the plant is running the month";
-    else if (r.state === "open") note = "left to agree one decision per team";
+    else if (r.state === "paused") note = gettext("Paused by the facilitator");
+    else if (r.state === "closing") note = gettext("Time is up: the plant is running the month");
+    else if (r.state === "open") note = gettext("left to agree one decision per team");
     setText(byId("pj-timer-note"), note);
     var key = r ? r.number + ":" + r.state : "";
     if (r && r.state === "open") {
@@ -94,7 +99,7 @@
     return setHtml(byId("pj-disruption-list"), list.length ? '<ul class="pj-disruption-items">' + list.map(function (d) {
       return '<li class="pj-disruption" data-id="' + d.id + '"><h3>' + esc(d.title) + "</h3><p>" + esc(d.description) +
         '</p><p class="pj-detail">' + esc(d.when) + " · " + esc(d.teams) + "</p></li>";
-    }).join("") + "</ul>" : '<p class="pj-empty">None announced this round.</p>');
+    }).join("") + "</ul>" : '<p class="pj-empty">' + esc(gettext("None announced this round.")) + "</p>");
   }
 
   function renderReveal(s) {
@@ -102,7 +107,7 @@
     show(byId("pj-reveal"), !!v);
     root.classList.toggle("pj-reveal-fresh", !!(v && v.fresh));
     if (!v) return false;
-    setText(byId("pj-reveal-title"), s.session.state === "finished" ? "Final round" : "Last round");
+    setText(byId("pj-reveal-title"), s.session.state === "finished" ? gettext("Final round") : gettext("Last round"));
     return setHtml(byId("pj-reveal-body"), '<p class="pj-headline">' + esc(v.headline) + "</p>" +
       (v.lines.length ? "<ul>" + v.lines.map(function (l) { return "<li>" + esc(l) + "</li>"; }).join("") + "</ul>" : ""));
   }
@@ -112,13 +117,14 @@
     show(byId("pj-board"), rows !== null && rows !== undefined);
     if (!rows) return false;
     return setHtml(byId("pj-board-body"), rows.length ?
-      '<table class="pj-table"><thead><tr><th scope="col">Rank</th><th scope="col">Team</th><th scope="col">Scorecard</th>' +
-      '<th scope="col">Good units so far</th><th scope="col">Aligned last round</th><th scope="col">Forecast credibility</th></tr></thead><tbody>' +
+      '<table class="pj-table"><thead><tr>' + [gettext("Rank"), gettext("Team"), gettext("Scorecard"), gettext("Good units so far"),
+        gettext("Aligned last round"), gettext("Forecast credibility")].map(function (h) { return '<th scope="col">' + esc(h) + "</th>"; }).join("") +
+      "</tr></thead><tbody>" +
       rows.map(function (row) {
         return "<tr><td>" + row.rank + "</td><th scope=\"row\">" + esc(row.team) + "</th><td>" + score(row.scorecard) +
-          "</td><td>" + units(row.cumulative_good_units) + "</td><td>" + (row.aligned ? "yes" : "no") +
+          "</td><td>" + units(row.cumulative_good_units) + "</td><td>" + esc(row.aligned ? gettext("yes") : gettext("no")) +
           "</td><td>" + score(row.credibility) + ' <span class="pj-lean">' + esc(row.forecast_lean) + "</span></td></tr>";
-      }).join("") + "</tbody></table>" : '<p class="pj-empty">The leaderboard fills when round 1 closes.</p>');
+      }).join("") + "</tbody></table>" : '<p class="pj-empty">' + esc(gettext("The leaderboard fills when round 1 closes.")) + "</p>");
   }
 
   function render(s) {
@@ -157,14 +163,14 @@
       .then(function (answer) {
         if (!answer.ok) throw new Error(answer.body.error ? answer.body.error.message : "error");
         failures = 0;
-        status("Live", true);
+        status(gettext("Live"), true);
         render(answer.body);
       })
       .catch(function (err) {
         failures += 1;
         // One missed poll is a blip; after that the wall says it may be out of date (the timer keeps counting).
-        if (failures > 1) status("Connection lost: reconnecting… (" + (err && err.message !== "error" &&
-          err.name !== "AbortError" && err.name !== "TypeError" ? err.message : "no answer") + ")", false);
+        if (failures > 1) status(say(gettext("Connection lost: reconnecting… (%(reason)s)"), { reason: err && err.message !== "error" &&
+          err.name !== "AbortError" && err.name !== "TypeError" ? err.message : gettext("no answer") }), false);
       })
       .then(function () {
         if (timer) clearTimeout(timer);

@@ -18,6 +18,8 @@
   var storeKey = "lab-room-" + root.dataset.code + "-";
 
   function $(id) { return document.getElementById(id); }
+  function say(text, params) { return interpolate(text, params, true); }  // gettext's named placeholders
+  function kindText(kind) { return window.labDisruptionKind(kind); }
   function currency() { return state && state.session.currency || "EUR"; }
   function roleTitle(r) { return ROLE_TITLE[r] || r; }
   function announce(text) { var el = $("announce"); el.textContent = ""; setTimeout(function () { el.textContent = text; }, 50); }
@@ -89,23 +91,25 @@
         renderTeam(); break;
       case "chat.message": state.chat.push(e.message); renderChat(); break;
       case "session.changed": socket.resync(); break;
-      case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); announce("News from the plant: " + e.disruption.description); break;
+      case "disruption.announced": state.disruptions.push(e.disruption); renderNews(); announce(say(gettext("News from the plant: %(text)s"), { text: e.disruption.description })); break;
       case "disruption.changed":  // the facilitator changed news the team has: replaced where it stands
         state.disruptions = state.disruptions.map(function (d) { return d.id === e.disruption.id ? e.disruption : d; });
-        renderNews(); announce("News from the plant changed: " + e.disruption.description); break;
+        renderNews(); announce(say(gettext("News from the plant changed: %(text)s"), { text: e.disruption.description })); break;
       case "disruption.cancelled":
         state.disruptions = state.disruptions.filter(function (d) { return d.id !== e.id; });
-        renderNews(); announce("News from the plant withdrawn."); break;
+        renderNews(); announce(gettext("News from the plant withdrawn.")); break;
     }
   }
 
   function announceLog(entry) {
     if (entry.by === state.you.name) return;  // your own change: the field already shows it
-    if (entry.kind === "edit") announce(entry.by + " (" + roleTitle(entry.role) + ") changed " + entry.label + " to " + leverText(entry.lever, entry.new) + ".");
-    else if (entry.kind === "approve") announce(entry.by + " approved version " + entry.version + " for " + roleTitle(entry.role) + ".");
-    else if (entry.kind === "reopen") announce("The director reopened the package: every role approves again.");
-    else if (entry.kind === "commit") announce(entry.by + " (Director) stated the team's forecast: every role approves again.");
-    else if (entry.kind === "note") announce(entry.by + " (" + roleTitle(entry.role) + ") wrote a line on their levers.");
+    var who = { name: entry.by, role: roleTitle(entry.role), version: entry.version };
+    if (entry.kind === "edit") announce(say(gettext("%(name)s (%(role)s) changed %(lever)s to %(value)s."),
+      { name: entry.by, role: roleTitle(entry.role), lever: entry.label, value: leverText(entry.lever, entry.new) }));
+    else if (entry.kind === "approve") announce(say(gettext("%(name)s approved version %(version)s for %(role)s."), who));
+    else if (entry.kind === "reopen") announce(gettext("The director reopened the package: every role approves again."));
+    else if (entry.kind === "commit") announce(say(gettext("%(name)s (Director) stated the team's forecast: every role approves again."), who));
+    else if (entry.kind === "note") announce(say(gettext("%(name)s (%(role)s) wrote a line on their levers."), who));
   }
 
   function showError(e) {
@@ -142,11 +146,11 @@
     card.hidden = !story;
     if (!story) return;
     patch($("story-body"), story.months.map(function (m) {
-      return '<div class="story-round" data-round="' + m.round + '"><h3>Month ' + m.round + "</h3><p>" +
+      return '<div class="story-round" data-round="' + m.round + '"><h3>' + esc(say(gettext("Month %(n)s"), { n: m.round })) + "</h3><p>" +
         m.sentences.map(function (s) { return '<span class="story-sentence" data-kind="' + esc(s.kind) + '">' + esc(s.text) + "</span>"; }).join(" ") +
         "</p></div>";
     }).join("") + (story.closing ? '<p class="story-closing" data-kind="' + esc(story.closing.kind) + '">' + esc(story.closing.text) + "</p>" : "") ||
-      '<p class="muted">No month was played.</p>');
+      '<p class="muted">' + esc(gettext("No month was played.")) + "</p>");
   }
   $("story-print").addEventListener("click", function () { window.print(); });
 
@@ -156,17 +160,17 @@
     $("brief-open").hidden = !briefs.length || inLobby();
     if (!briefs.length) return;
     // The gist in two paragraphs; levers, dashboards and the scorecard folded, so Approve stays near on a phone.
-    patch($("brief-body"), '<h2 id="brief-title">Your role' + (briefs.length > 1 ? "s" : "") + ": " +
-      briefs.map(function (b) { return esc(b.title); }).join(", ") + "</h2>" +
+    patch($("brief-body"), '<h2 id="brief-title">' + say(ngettext("Your role: %(titles)s", "Your roles: %(titles)s", briefs.length),
+      { titles: briefs.map(function (b) { return esc(b.title); }).join(", ") }) + "</h2>" +
       '<p class="muted">' + esc(briefs[0].scenario.title) + ": " + esc(briefs[0].scenario.about) + "</p>" +
       briefs.map(function (b) {
         return '<section class="brief-role">' + (briefs.length > 1 ? "<h3>" + esc(b.title) + "</h3>" : "") +
           "<p>" + esc(b.responsible_for) + " " + esc(b.your_role_in_it) + "</p>" +
-          "<details><summary>Your levers (" + b.levers.length + ")</summary><ul>" + b.levers.map(function (l) {
+          "<details><summary>" + esc(say(gettext("Your levers (%(n)s)"), { n: b.levers.length })) + "</summary><ul>" + b.levers.map(function (l) {
             return "<li><b>" + esc(l.label) + "</b> (" + esc(l.range) + "): " + esc(l.help) + "</li>"; }).join("") + "</ul></details>" +
-          "<details><summary>What you see first</summary><p>" + b.sees.map(esc).join(", ") + ". " + esc(b.others_see) + "</p></details></section>";
+          "<details><summary>" + esc(gettext("What you see first")) + "</summary><p>" + b.sees.map(esc).join(", ") + ". " + esc(b.others_see) + "</p></details></section>";
       }).join("") +
-      "<details><summary>What the team is judged by</summary><ul>" + briefs[0].judged_by.map(function (j) {
+      "<details><summary>" + esc(gettext("What the team is judged by")) + "</summary><ul>" + briefs[0].judged_by.map(function (j) {
         return "<li><b>" + esc(j.label) + " (" + j.weight_percent + " %)</b>: " + esc(j.explain) + "</li>"; }).join("") + "</ul></details>");
     // Shown once by itself when the roles are dealt (and again if they change); the button reopens it.
     var key = state.session.id + ":" + myRoles().join(",");
@@ -186,20 +190,21 @@
     $("team-name").textContent = state.team.name;
     var lobby = inLobby();
     patch($("team-members"), state.team.members.map(function (m) {
-      var roles = lobby ? "role set at the start" : m.roles.map(roleTitle).join(", ");
+      var roles = lobby ? gettext("role set at the start") : m.roles.map(roleTitle).join(", ");
       return '<li class="member ' + (m.connected ? "on" : "off") + '">' + esc(m.name) + " <small>" + esc(roles) +
-        " · " + (m.connected ? "online" : "offline") + "</small></li>";
+        " · " + esc(m.connected ? gettext("online") : gettext("offline")) + "</small></li>";
     }).join(""));
   }
 
   function renderRound() {
     var r = state.round, label = $("round-label"), st = $("round-state");
-    if (!r) { label.textContent = "Waiting for the facilitator to start"; deadlineAt = null; st.textContent = ""; return; }
-    label.textContent = "Round " + r.number + " of " + r.total;
+    if (!r) { label.textContent = gettext("Waiting for the facilitator to start"); deadlineAt = null; st.textContent = ""; return; }
+    label.textContent = say(gettext("Round %(n)s of %(total)s"), { n: r.number, total: r.total });
     deadlineAt = r.state === "open" ? Date.now() + r.remaining_seconds * 1000 : null;
-    var words = { open: "open: decide and approve", paused: "paused by the facilitator", closing: "closing: the plant is running the month…", closed: "closed" };
+    var words = { open: gettext("open: decide and approve"), paused: gettext("paused by the facilitator"),
+      closing: gettext("closing: the plant is running the month…"), closed: gettext("closed") };
     st.textContent = words[r.state] || r.state;
-    if (state.session.state === "finished") st.textContent = "The workshop has ended. Thank you!";
+    if (state.session.state === "finished") st.textContent = gettext("The workshop has ended. Thank you!");
     $("whatif-link").hidden = state.session.state !== "finished";
     if (r.state === "paused") $("timer").textContent = labFormatSeconds(r.remaining_seconds);
     tick();
@@ -215,7 +220,9 @@
         var key = state.round.number + ":" + mark;
         if (left <= mark && left > mark - 5 && announcedMinute !== key) {
           announcedMinute = key;
-          announce((mark >= 60 ? mark / 60 + " minute" + (mark > 60 ? "s" : "") : mark + " seconds") + " left in round " + state.round.number + ".");
+          var round = state.round.number;
+          announce(mark >= 60 ? say(ngettext("%(n)s minute left in round %(round)s.", "%(n)s minutes left in round %(round)s.", mark / 60), { n: mark / 60, round: round })
+            : say(ngettext("%(n)s second left in round %(round)s.", "%(n)s seconds left in round %(round)s.", mark), { n: mark, round: round }));
         }
       });
     } else if (state && state.round && state.round.state !== "paused") $("timer").textContent = "--:--";
@@ -228,8 +235,8 @@
     var items = (state.disruptions || []).filter(function (d) { return d.round >= currentRound(); });
     $("news").hidden = !items.length;
     patch($("news-list"), items.map(function (d) {
-      return '<li data-kind="' + esc(d.kind) + '"><b>' + esc(d.kind.replace(/_/g, " ")) + "</b>: " + esc(d.description) +
-        " From day " + (d.start_day + 1) + " for " + d.duration_days + " day(s).</li>";
+      return '<li data-kind="' + esc(d.kind) + '"><b>' + esc(kindText(d.kind)) + "</b>: " + esc(d.description) +
+        " " + esc(say(gettext("From day %(day)s for %(n)s day(s)."), { day: d.start_day + 1, n: d.duration_days })) + "</li>";
     }).join(""));
   }
 
@@ -237,7 +244,7 @@
   function rangeText(s) {
     if (s.kind === "choice" || s.kind === "multichoice") return "";
     var d = s.display;
-    if (d.money) return F.money(s.min, currency()) + " – " + F.money(s.max, currency()) + " per month";
+    if (d.money) return say(gettext("%(low)s – %(high)s per month"), { low: F.money(s.min, currency()), high: F.money(s.max, currency()) });
     return F.number(F.leverShown(s.min, s), 0) + " – " + F.number(F.leverShown(s.max, s), 0) + " " + d.unit;
   }
 
@@ -282,11 +289,11 @@
     var lobby = inLobby();
     var own = lobby ? [] : ROLES.filter(mine), others = ROLES.filter(function (r) { return own.indexOf(r) < 0; });
     $("my-levers").innerHTML = own.length ? own.map(function (role) {
-      return '<fieldset class="role-levers mine"><legend>' + esc(roleTitle(role)) + " (yours)</legend>" + leverRows(role, true) + "</fieldset>";
-    }).join("") : '<p class="muted">' + (lobby ? "Your levers appear when the session starts and roles are dealt." : "You hold no role in this team.") + "</p>";
+      return '<fieldset class="role-levers mine"><legend>' + esc(say(gettext("%(role)s (yours)"), { role: roleTitle(role) })) + "</legend>" + leverRows(role, true) + "</fieldset>";
+    }).join("") : '<p class="muted">' + esc(lobby ? gettext("Your levers appear when the session starts and roles are dealt.") : gettext("You hold no role in this team.")) + "</p>";
     $("other-levers").innerHTML = others.map(function (role) {
-      return '<fieldset class="role-levers theirs"><legend>' + esc(roleTitle(role)) + " (read only)</legend>" + leverRows(role, false) + "</fieldset>";
-    }).join("") || '<p class="muted">You hold every role.</p>';
+      return '<fieldset class="role-levers theirs"><legend>' + esc(say(gettext("%(role)s (read only)"), { role: roleTitle(role) })) + "</legend>" + leverRows(role, false) + "</fieldset>";
+    }).join("") || '<p class="muted">' + esc(gettext("You hold every role.")) + "</p>";
   }
 
   // Events are delegated to the room, so the forms can be rebuilt without re-binding.
@@ -303,7 +310,7 @@
     var spec = SPEC[el.dataset.lever];
     if (showFieldCheck(spec)) return;  // a typed value out of range stays here, with the reason beside it
     socket.send({ type: "package.edit", lever: spec.name, value: readValue(spec), base_version: state.package.version });
-    $("status-" + spec.name).textContent = "saving…";
+    $("status-" + spec.name).textContent = gettext("saving…");
   });
 
   // The type and range check as you type; returns the problem, if any. The server stays the judge.
@@ -312,10 +319,10 @@
     var inputs = spec.kind === "int_list" ? el.querySelectorAll("input") : spec.kind === "int" || spec.kind === "float" ? [el] : [];
     for (var i = 0; i < inputs.length; i++) {
       var input = inputs[i];
-      if (input.value === "" || !input.validity || input.validity.badInput) return "Enter a number (" + rangeText(spec) + ").";
+      if (input.value === "" || !input.validity || input.validity.badInput) return say(gettext("Enter a number (%(range)s)."), { range: rangeText(spec) });
       var v = Number(input.value), lo = F.leverShown(spec.min, spec), hi = F.leverShown(spec.max, spec);
-      if ((spec.kind === "int" || spec.kind === "int_list") && Math.floor(v) !== v) return "Enter a whole number (" + rangeText(spec) + ").";
-      if (v < lo || v > hi) return "Out of range: " + rangeText(spec) + ".";
+      if ((spec.kind === "int" || spec.kind === "int_list") && Math.floor(v) !== v) return say(gettext("Enter a whole number (%(range)s)."), { range: rangeText(spec) });
+      if (v < lo || v > hi) return say(gettext("Out of range: %(range)s."), { range: rangeText(spec) });
     }
     return null;
   }
@@ -332,7 +339,7 @@
     });
     if (spec.name === "priority_weights") {
       var sum = 0; el.querySelectorAll("input").forEach(function (i) { sum += Number(i.value) || 0; });
-      $("total-" + spec.name).textContent = "Total " + sum + " of 100";
+      $("total-" + spec.name).textContent = say(gettext("Total %(sum)s of 100"), { sum: sum });
     }
     return problem;
   }
@@ -370,7 +377,7 @@
   function renderPackage(force) {
     var p = state.package;
     var editable = roundOpen() && p && !p.aligned;
-    $("package-version").textContent = p ? "version " + p.version : "";
+    $("package-version").textContent = p ? say(gettext("version %(n)s"), { n: p.version }) : "";
     var pendingLevers = socket.pending(function (m) { return m.type === "package.edit"; }).map(function (m) { return m.lever; });
     SPECS.forEach(function (spec) {
       var el = $("lever-" + spec.name);
@@ -381,13 +388,13 @@
       var focused = el.contains(document.activeElement);
       // Never overwrite a number being typed; ticks are safe to refresh (they carry the ranks).
       if (p && (force || (!pending && (!focused || spec.kind === "multichoice")))) writeValue(spec, p.levers[spec.name]);
-      if (pending) { $("status-" + spec.name).textContent = "saving…"; return; }
+      if (pending) { $("status-" + spec.name).textContent = gettext("saving…"); return; }
       if (showFieldCheck(spec)) return;
-      $("status-" + spec.name).textContent = p && p.changed_lever === spec.name && p.author ? "changed by " + p.author : "";
+      $("status-" + spec.name).textContent = p && p.changed_lever === spec.name && p.author ? say(gettext("changed by %(name)s"), { name: p.author }) : "";
     });
     patch($("approvals"), ROLES.map(function (r) {
       var a = p && p.approvals[r];
-      return '<li class="' + (a ? "yes" : "no") + '" data-role="' + r + '">' + esc(roleTitle(r)) + ": " + (a ? "approved by " + esc(a.name) : "not yet") + "</li>";
+      return '<li class="' + (a ? "yes" : "no") + '" data-role="' + r + '">' + esc(roleTitle(r)) + ": " + esc(a ? say(gettext("approved by %(name)s"), { name: a.name }) : gettext("not yet")) + "</li>";
     }).join(""));
     var checks = (p && p.checks) || { ready: true, items: [] };
     var mineAll = p && myRoles().length && myRoles().every(function (r) { return p.approvals[r]; });
@@ -396,20 +403,23 @@
       var wanted = approveAfterSave;
       approveAfterSave = null;
       if (editable && checks.ready && !mineAll && p.version <= wanted.upTo) socket.send({ type: "package.approve", version: p.version });
-      else if (p && p.version > wanted.upTo) showError({ code: "stale_version", message: "The package changed while your change was saved: review version " + p.version + " and approve again." });
+      else if (p && p.version > wanted.upTo) showError({ code: "stale_version", message: say(gettext("The package changed while your change was saved: review version %(version)s and approve again."), { version: p.version }) });
     }
-    if (approveAfterSave) why = "Saving your change; your approval follows.";
-    else if (!socket.online) why = "Offline: you can approve once the connection is back.";
-    else if (!p || inLobby()) why = "The package opens when the facilitator starts the round.";
-    else if (p.aligned) why = "Every role approved version " + p.version + ".";
-    else if (!roundOpen()) why = "The round is not open.";
-    else if (!p.forecast || !p.rationale) why = "Waiting for the director to state the team's forecast and rationale: the package cannot be approved without them.";
-    else if (!checks.ready) why = "Not ready: " + checks.items.filter(function (i) { return i.kind === "refuse"; }).map(function (i) { return i.text; }).join(" ");
-    else if (mineAll) why = "You approved version " + p.version + ". Waiting for: " + ROLES.filter(function (r) { return !p.approvals[r]; }).map(roleTitle).join(", ") + ".";
-    else why = "Approving says you can defend version " + (p ? p.version : "") + " as a whole; any change after it asks everyone again.";
+    var version = p ? p.version : "";
+    if (approveAfterSave) why = gettext("Saving your change; your approval follows.");
+    else if (!socket.online) why = gettext("Offline: you can approve once the connection is back.");
+    else if (!p || inLobby()) why = gettext("The package opens when the facilitator starts the round.");
+    else if (p.aligned) why = say(gettext("Every role approved version %(version)s."), { version: version });
+    else if (!roundOpen()) why = gettext("The round is not open.");
+    else if (!p.forecast || !p.rationale) why = gettext("Waiting for the director to state the team's forecast and rationale: the package cannot be approved without them.");
+    else if (!checks.ready) why = say(gettext("Not ready: %(reasons)s"), { reasons: checks.items.filter(function (i) { return i.kind === "refuse"; }).map(function (i) { return i.text; }).join(" ") });
+    else if (mineAll) why = say(gettext("You approved version %(version)s. Waiting for: %(roles)s."), { version: version,
+      roles: ROLES.filter(function (r) { return !p.approvals[r]; }).map(roleTitle).join(", ") });
+    else why = say(gettext("Approving says you can defend version %(version)s as a whole; any change after it asks everyone again."), { version: version });
     var committed = !!(p && p.forecast && p.rationale);
     btn.disabled = !editable || mineAll || !socket.online || !checks.ready || !committed || inLobby() || !!approveAfterSave;
-    btn.textContent = mineAll && p && !p.aligned ? "You approved version " + p.version : "Approve version " + (p ? p.version : "");
+    btn.textContent = mineAll && p && !p.aligned ? say(gettext("You approved version %(version)s"), { version: version })
+      : say(gettext("Approve version %(version)s"), { version: version });
     $("approve-why").textContent = why;
     $("reopen").hidden = !(p && p.aligned && roundOpen() && mine("director"));
     $("aligned").hidden = !(p && p.aligned);
@@ -420,7 +430,8 @@
 
   // ---- the commitment: the director's forecast and rationale, each role's line --------------------------
   function forecastText(f) {
-    var parts = ["good units " + F.kpi(f.good_units, KPI.good_units, currency()), "cash at month end " + F.kpi(f.cash, KPI.cash, currency())];
+    var parts = [say(gettext("good units %(value)s"), { value: F.kpi(f.good_units, KPI.good_units, currency()) }),
+      say(gettext("cash at month end %(value)s"), { value: F.kpi(f.cash, KPI.cash, currency()) })];
     if (f.extra && KPI[f.extra.kpi]) parts.push(KPI[f.extra.kpi].label + ": " + F.kpi(f.extra.value, KPI[f.extra.kpi], currency()));
     return parts.join("; ");
   }
@@ -431,21 +442,24 @@
     if (!lastPreview || !f) return "";
     var parts = [["good_units", f.good_units], ["cash", f.cash]].filter(function (x) { return lastPreview.kpis[x[0]]; }).map(function (x) {
       var b = lastPreview.kpis[x[0]], spec = KPI[x[0]];
-      var where = x[1] > b.p90 ? "above the band: optimistic" : x[1] < b.p10 ? "below the band: cautious" : "inside the band";
-      return spec.label + " " + F.kpi(b.p10, spec, currency()) + " – " + F.kpi(b.p90, spec, currency()) + " (forecast " + where + ")";
+      var band = { label: spec.label, low: F.kpi(b.p10, spec, currency()), high: F.kpi(b.p90, spec, currency()) };
+      return say(x[1] > b.p90 ? gettext("%(label)s %(low)s – %(high)s (forecast above the band: optimistic)")
+        : x[1] < b.p10 ? gettext("%(label)s %(low)s – %(high)s (forecast below the band: cautious)")
+        : gettext("%(label)s %(low)s – %(high)s (forecast inside the band)"), band);
     });
     if (!parts.length) return "";
-    var stale = p && lastPreview.version !== p.version ? " The package has changed since: preview again." : "";
-    return '<p id="forecast-band" class="small">Preview of version ' + lastPreview.version + ", 10–90 % of sampled futures: " + esc(parts.join("; ")) + "." + esc(stale) + "</p>";
+    var stale = p && lastPreview.version !== p.version ? " " + gettext("The package has changed since: preview again.") : "";
+    return '<p id="forecast-band" class="small">' + esc(say(gettext("Preview of version %(version)s, 10–90 % of sampled futures: %(bands)s."),
+      { version: lastPreview.version, bands: parts.join("; ") })) + esc(stale) + "</p>";
   }
   function renderCommitment(editable, force) {
     var p = state.package, c = state.commitment || {}, notes = (p && p.notes) || {};
-    var html = p && p.forecast ? '<p id="forecast-stated"><b>Forecast:</b> ' + esc(forecastText(p.forecast)) + "</p>" +
-      '<p id="rationale-stated"><b>Why:</b> ' + (p.rationale ? esc(p.rationale) : '<span class="muted">no rationale yet</span>') + "</p>"
-      : '<p class="muted" id="forecast-stated">The director has not stated the team\'s forecast yet.</p>';
+    var html = p && p.forecast ? '<p id="forecast-stated"><b>' + esc(gettext("Forecast:")) + "</b> " + esc(forecastText(p.forecast)) + "</p>" +
+      '<p id="rationale-stated"><b>' + esc(gettext("Why:")) + "</b> " + (p.rationale ? esc(p.rationale) : '<span class="muted">' + esc(gettext("no rationale yet")) + "</span>") + "</p>"
+      : '<p class="muted" id="forecast-stated">' + esc(gettext("The director has not stated the team's forecast yet.")) + "</p>";
     if (p && p.forecast) html += bandText(p.forecast, p);
     var lines = ROLES.filter(function (r) { return notes[r]; });
-    if (lines.length) html += '<ul class="notes" aria-label="Each role\'s line">' + lines.map(function (r) { return "<li><b>" + esc(roleTitle(r)) + ":</b> " + esc(notes[r]) + "</li>"; }).join("") + "</ul>";
+    if (lines.length) html += '<ul class="notes" aria-label="' + esc(gettext("Each role's line")) + '">' + lines.map(function (r) { return "<li><b>" + esc(roleTitle(r)) + ":</b> " + esc(notes[r]) + "</li>"; }).join("") + "</ul>";
     patch($("commitment-summary"), "<div>" + html + "</div>");
     var director = mine("director") && !inLobby();
     $("commitment-form").hidden = !director;
@@ -460,8 +474,8 @@
       $("forecast-currency").textContent = currency();
       if (c.good_units_max !== undefined) {
         $("forecast-units").max = c.good_units_max;
-        $("forecast-units-hint").textContent = "At most " + F.number(c.good_units_max, 0) + " units: what the plant could make this month at full rate.";
-        $("forecast-cash-hint").textContent = "Today: " + F.money(c.cash_now, currency()) + ".";
+        $("forecast-units-hint").textContent = say(gettext("At most %(n)s units: what the plant could make this month at full rate."), { n: F.number(c.good_units_max, 0) });
+        $("forecast-cash-hint").textContent = say(gettext("Today: %(money)s."), { money: F.money(c.cash_now, currency()) });
       }
       var form = $("commitment-form"), typing = form.contains(document.activeElement);
       if (p && p.forecast && (force || !typing) && !form.dataset.dirty) {
@@ -473,7 +487,7 @@
       }
       Array.prototype.forEach.call(form.querySelectorAll("input, select, textarea, button"), function (el) { el.disabled = !editable; });
       $("forecast-extra-value").disabled = !editable || !$("forecast-extra-kpi").value;
-      $("commit-btn").textContent = p && p.forecast ? "Change the commitment" : "State the commitment";
+      $("commit-btn").textContent = p && p.forecast ? gettext("Change the commitment") : gettext("State the commitment");
     }
     // Someone holding several roles (a team of two or three) writes one line per role: the picker says which.
     var roles = myRoles(), picker = $("note-role");
@@ -486,12 +500,13 @@
     $("note-form").hidden = !role || inLobby();
     picker.disabled = !editable;
     if (role) {
-      $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
+      $("note-label").textContent = noteLabel(role);
       $("note-form").dataset.role = role;
       if (!$("note-form").contains(document.activeElement)) $("note-text").value = notes[role] || "";
       $("note-text").disabled = $("note-btn").disabled = !editable;
     }
   }
+  function noteLabel(role) { return say(gettext("Your line on the %(role)s levers (optional, one line)"), { role: roleTitle(role) }); }
   function numberOrText(v) { return v === "" || isNaN(Number(v)) ? v : Number(v); }
   $("commitment-form").addEventListener("input", function () { $("commitment-form").dataset.dirty = "1"; });
   $("forecast-extra-kpi").addEventListener("change", function () { $("forecast-extra-value").disabled = !$("forecast-extra-kpi").value; });
@@ -512,7 +527,7 @@
     var notes = (state && state.package && state.package.notes) || {};
     var role = $("note-role").value;
     $("note-text").value = notes[role] || "";
-    $("note-label").textContent = "Your line on the " + roleTitle(role) + " levers (optional, one line)";
+    $("note-label").textContent = noteLabel(role);
     $("note-form").dataset.role = role;
   });
   $("note-form").addEventListener("submit", function (ev) {
@@ -524,20 +539,20 @@
 
   // Refusals first (nobody can approve), then what the plant will cut, then what fits: each its own
   // labelled list, so a screen reader can jump to "What the plant will cut".
-  var CHECK_GROUPS = [["refuse", "What stops approval", "✖ Cannot approve"], ["cut", "What the plant will cut", "⚠ Will be cut"],
-    ["fits", "What fits", "✔ Fits"]];
+  var CHECK_GROUPS = [["refuse", gettext("What stops approval"), gettext("✖ Cannot approve")],
+    ["cut", gettext("What the plant will cut"), gettext("⚠ Will be cut")], ["fits", gettext("What fits"), gettext("✔ Fits")]];
   function renderChecks() {
     var p = state.package, box = $("checks");
-    if (!p || !p.checks) { patch(box, '<p class="muted">The checks appear when the round opens.</p>'); return; }
-    patch(box, '<p class="' + (p.checks.ready ? "ok" : "bad") + '">' + (p.checks.ready ? "✔ The plant can run this package." :
-      "✖ The plant cannot run this package yet.") + " Priority weights total " + p.checks.weights_total + " of 100.</p>" +
+    if (!p || !p.checks) { patch(box, '<p class="muted">' + esc(gettext("The checks appear when the round opens.")) + "</p>"); return; }
+    patch(box, '<p class="' + (p.checks.ready ? "ok" : "bad") + '">' + esc(p.checks.ready ? gettext("✔ The plant can run this package.") :
+      gettext("✖ The plant cannot run this package yet.")) + " " + esc(say(gettext("Priority weights total %(n)s of 100."), { n: p.checks.weights_total })) + "</p>" +
       CHECK_GROUPS.map(function (g) {
         var items = p.checks.items.filter(function (c) { return c.kind === g[0]; });
         if (!items.length) return "";
-        return '<section class="check-group" aria-labelledby="checks-' + g[0] + '"><h3 id="checks-' + g[0] + '">' + g[1] + '</h3><ul class="checks">' +
+        return '<section class="check-group" aria-labelledby="checks-' + g[0] + '"><h3 id="checks-' + g[0] + '">' + esc(g[1]) + '</h3><ul class="checks">' +
           items.map(function (c) {
-            return '<li class="check-' + c.kind + '" data-kind="' + c.kind + '" data-lever="' + esc(c.lever) + '"><b>' + g[2] +
-              "</b> " + esc(c.text) + (c.role && c.kind !== "fits" ? ' <span class="who">(' + esc(roleTitle(c.role)) + (mine(c.role) ? ": you" : "") + ")</span>" : "") + "</li>";
+            return '<li class="check-' + c.kind + '" data-kind="' + c.kind + '" data-lever="' + esc(c.lever) + '"><b>' + esc(g[2]) +
+              "</b> " + esc(c.text) + (c.role && c.kind !== "fits" ? ' <span class="who">(' + esc(roleTitle(c.role)) + (mine(c.role) ? esc(gettext(": you")) : "") + ")</span>" : "") + "</li>";
           }).join("") + "</ul></section>";
       }).join(""));
   }
@@ -555,24 +570,29 @@
       diffs[e.lever].new = e.new;
       if (diffs[e.lever].who.indexOf(e.by) < 0) diffs[e.lever].who.push(e.by + " (" + roleTitle(e.role) + ")");
     });
-    var head = mineApproved.length ? "Since you approved version " + since : "Since the round opened";
+    var head = mineApproved.length ? say(gettext("Since you approved version %(version)s"), { version: since }) : gettext("Since the round opened");
     var rows = order.filter(function (l) { return JSON.stringify(diffs[l].old) !== JSON.stringify(diffs[l].new); });
     var newCommit = log.filter(function (e) { return e.kind === "commit" && e.version > since; }).pop();
-    var html = (newCommit ? '<p class="warn-text" id="commit-changed">' + esc(newCommit.by) + " (director) stated the forecast at version " + newCommit.version + ": " + esc(forecastText(newCommit.forecast)) + ".</p>" : "") +
-      (lastReopen ? '<p class="warn-text">⟲ ' + esc(lastReopen.by) + " (director) reopened the package at version " + lastReopen.version + ": every role approves again.</p>" : "") +
-      "<h3>" + esc(head) + "</h3>" + (rows.length ? '<table class="table compact"><caption class="visually-hidden">' + esc(head) + '</caption><thead><tr><th scope="col">Lever</th><th scope="col">Was</th><th scope="col">Now</th><th scope="col">Who</th></tr></thead><tbody>' +
+    var html = (newCommit ? '<p class="warn-text" id="commit-changed">' + esc(say(gettext("%(name)s (director) stated the forecast at version %(version)s: %(forecast)s."),
+        { name: newCommit.by, version: newCommit.version, forecast: forecastText(newCommit.forecast) })) + "</p>" : "") +
+      (lastReopen ? '<p class="warn-text">⟲ ' + esc(say(gettext("%(name)s (director) reopened the package at version %(version)s: every role approves again."),
+        { name: lastReopen.by, version: lastReopen.version })) + "</p>" : "") +
+      "<h3>" + esc(head) + "</h3>" + (rows.length ? '<table class="table compact"><caption class="visually-hidden">' + esc(head) + '</caption><thead><tr><th scope="col">' +
+        esc(gettext("Lever")) + '</th><th scope="col">' + esc(gettext("Was")) + '</th><th scope="col">' + esc(gettext("Now")) + '</th><th scope="col">' + esc(gettext("Who")) + "</th></tr></thead><tbody>" +
         rows.map(function (l) {
           var d = diffs[l];
           return '<tr data-lever="' + esc(l) + '"><th scope="row">' + esc(d.label) + "</th><td>" + esc(leverText(l, d.old)) + "</td><td>" + esc(leverText(l, d.new)) + "</td><td>" + esc(d.who.join(", ")) + "</td></tr>";
-        }).join("") + "</tbody></table>" : '<p class="muted">Nothing changed.</p>');
+        }).join("") + "</tbody></table>" : '<p class="muted">' + esc(gettext("Nothing changed.")) + "</p>");
     patch($("changes"), html);
     patch($("log"), log.map(function (e) {
-      var when = e.at ? new Date(e.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
-      var what = e.kind === "edit" ? "changed " + esc(e.label) + " from " + esc(leverText(e.lever, e.old)) + " to " + esc(leverText(e.lever, e.new))
-        : e.kind === "approve" ? "approved version " + e.version + " for " + esc(roleTitle(e.role))
-        : e.kind === "commit" ? "stated the team's forecast (" + esc(e.forecast ? forecastText(e.forecast) : "none") + "): " + esc(e.rationale || "no rationale yet")
-        : e.kind === "note" ? (e.text ? "wrote the " + esc(roleTitle(e.role)) + " line: " + esc(e.text) : "removed the " + esc(roleTitle(e.role)) + " line")
-        : "reopened the package (version " + e.version + ")";
+      var when = e.at ? F.time(new Date(e.at)) : "";
+      var what = esc(e.kind === "edit" ? say(gettext("changed %(lever)s from %(old)s to %(new)s"), { lever: e.label, old: leverText(e.lever, e.old), new: leverText(e.lever, e.new) })
+        : e.kind === "approve" ? say(gettext("approved version %(version)s for %(role)s"), { version: e.version, role: roleTitle(e.role) })
+        : e.kind === "commit" ? say(gettext("stated the team's forecast (%(forecast)s): %(rationale)s"),
+          { forecast: e.forecast ? forecastText(e.forecast) : gettext("none"), rationale: e.rationale || gettext("no rationale yet") })
+        : e.kind === "note" ? (e.text ? say(gettext("wrote the %(role)s line: %(text)s"), { role: roleTitle(e.role), text: e.text })
+          : say(gettext("removed the %(role)s line"), { role: roleTitle(e.role) }))
+        : say(gettext("reopened the package (version %(version)s)"), { version: e.version }));
       return "<li><small class='muted'>" + when + " · v" + e.version + "</small> <b>" + esc(e.by || "") + "</b> " + what + "</li>";
     }).join(""));
   }
@@ -584,19 +604,20 @@
     lastPreview = p;
     if (state) renderPackage();  // the commitment shows its forecast against this band
     box.hidden = false;
-    box.innerHTML = "<h3>Version " + p.version + ": next month over " + p.n_samples + " sampled futures</h3>" +
-      '<table class="table"><thead><tr><th scope="col">KPI</th><th scope="col">pessimistic (10 %)</th><th scope="col">typical</th><th scope="col">optimistic (90 %)</th></tr></thead><tbody>' +
+    box.innerHTML = "<h3>" + esc(say(gettext("Version %(version)s: next month over %(n)s sampled futures"), { version: p.version, n: p.n_samples })) + "</h3>" +
+      '<table class="table"><thead><tr><th scope="col">' + esc(gettext("KPI")) + '</th><th scope="col">' + esc(gettext("pessimistic (10 %)")) + '</th><th scope="col">' +
+      esc(gettext("typical")) + '</th><th scope="col">' + esc(gettext("optimistic (90 %)")) + "</th></tr></thead><tbody>" +
       PREVIEW_KPIS.filter(function (k) { return p.kpis[k]; }).map(function (k) {
         var v = p.kpis[k], spec = KPI[k];
         return '<tr><th scope="row">' + esc(spec.label) + "</th><td>" + F.kpi(v.p10, spec, currency()) + "</td><td><b>" + F.kpi(v.p50, spec, currency()) + "</b></td><td>" + F.kpi(v.p90, spec, currency()) + "</td></tr>";
-      }).join("") + "</tbody></table>" + (p.disruptions && p.disruptions.length ? "<p class='preview-news'>Includes the news announced for this month: " +
-        p.disruptions.map(function (d) { return esc(d.kind.replace(/_/g, " ")) + " (from day " + (d.start_day + 1) + " for " + d.duration_days + " day(s))"; }).join("; ") + ".</p>" : "") +
-        "<p class='muted'>Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.</p>";
+      }).join("") + "</tbody></table>" + (p.disruptions && p.disruptions.length ? "<p class='preview-news'>" + esc(say(gettext("Includes the news announced for this month: %(news)s."), {
+        news: p.disruptions.map(function (d) { return say(gettext("%(kind)s (from day %(day)s for %(n)s day(s))"), { kind: kindText(d.kind), day: d.start_day + 1, n: d.duration_days }); }).join("; ") })) + "</p>" : "") +
+        "<p class='muted'>" + esc(gettext("Delayed effects (fatigue, maintenance debt, ramp-ups) show up in later months, not here.")) + "</p>";
   }
   $("preview-btn").addEventListener("click", function () {
     socket.raw({ type: "package.preview", id: "preview-" + Date.now(), version: state.package.version });
     $("preview").hidden = false;
-    $("preview").textContent = "Running the plant forward…";
+    $("preview").textContent = gettext("Running the plant forward…");
   });
 
   $("approve").addEventListener("click", function () {
@@ -605,7 +626,7 @@
     socket.send({ type: "package.approve", version: state.package.version });
   });
   $("reopen").addEventListener("click", function () {
-    if (window.confirm("Reopen the aligned package? Every role will have to approve again before the deadline.")) socket.send({ type: "package.reopen" });
+    if (window.confirm(gettext("Reopen the aligned package? Every role will have to approve again before the deadline."))) socket.send({ type: "package.reopen" });
   });
 
   // ---- chat -------------------------------------------------------------------------------------------
@@ -630,9 +651,9 @@
 
   // ---- the month's results: reveal, dashboards, plant, charts ----------------------------------------
   function verdictText(k) {
-    if (k.verdict === "better") return '<span class="up">▲ better</span>';
-    if (k.verdict === "worse") return '<span class="down">▼ worse</span>';
-    if (k.verdict === "same") return '<span class="muted">= same</span>';
+    if (k.verdict === "better") return '<span class="up">▲ ' + esc(gettext("better")) + "</span>";
+    if (k.verdict === "worse") return '<span class="down">▼ ' + esc(gettext("worse")) + "</span>";
+    if (k.verdict === "same") return '<span class="muted">= ' + esc(gettext("same")) + "</span>";
     return "";
   }
 
@@ -641,19 +662,21 @@
     var seen = Number(recall("reveal-" + state.you.id) || 0);
     if (!r || r.round <= seen) { box.hidden = true; return; }
     box.hidden = false;
-    patch(box, '<h2 id="reveal-title">Month ' + r.round + " results" + (r.aligned ? "" : ' <small class="bad">(your team did not align: the plant ran the last aligned package)</small>') + "</h2>" +
+    patch(box, '<h2 id="reveal-title">' + esc(say(gettext("Month %(n)s results"), { n: r.round })) + (r.aligned ? "" : ' <small class="bad">' +
+      esc(gettext("(your team did not align: the plant ran the last aligned package)")) + "</small>") + "</h2>" +
       '<p class="headline">' + esc(r.headline) + "</p>" +
       '<ul class="reveal-kpis">' + r.kpis.map(function (k) {
         var spec = KPI[k.kpi] || k;
         return '<li data-kpi="' + esc(k.kpi) + '"><span class="label">' + esc(k.label) + '</span><span class="value">' + F.kpi(k.value, spec, currency()) +
           "</span><span class='delta'>" + (k.change !== null && k.change !== undefined ? esc(F.change(k.change, spec, currency())) + " " : "") + verdictText(k) + "</span></li>";
       }).join("") + "</ul>" +
-      (r.drivers.length ? "<h3>What drove it</h3><ul>" + r.drivers.map(function (d) { return "<li>" + esc(d.text) + (d.role ? ' <span class="who">(' + esc(roleTitle(d.role)) + ")</span>" : "") + "</li>"; }).join("") + "</ul>" : "") +
-      (r.disruptions.length ? "<h3>What hit the plant</h3><ul>" + r.disruptions.map(function (d) { return "<li>" + esc(d.kind.replace(/_/g, " ")) + ": " + esc(d.description) + "</li>"; }).join("") + "</ul>" : "") +
-      (r.mistakes.length ? "<h3>What the plant is telling you</h3><ul>" + r.mistakes.map(function (m) { return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "") +
-      '<div class="row"><a href="#results-card">See every month\'s results</a><button type="button" class="primary" id="reveal-done">Got it</button></div>');
+      (r.drivers.length ? "<h3>" + esc(gettext("What drove it")) + "</h3><ul>" + r.drivers.map(function (d) { return "<li>" + esc(d.text) + (d.role ? ' <span class="who">(' + esc(roleTitle(d.role)) + ")</span>" : "") + "</li>"; }).join("") + "</ul>" : "") +
+      (r.disruptions.length ? "<h3>" + esc(gettext("What hit the plant")) + "</h3><ul>" + r.disruptions.map(function (d) { return "<li>" + esc(kindText(d.kind)) + ": " + esc(d.description) + "</li>"; }).join("") + "</ul>" : "") +
+      (r.mistakes.length ? "<h3>" + esc(gettext("What the plant is telling you")) + "</h3><ul>" + r.mistakes.map(function (m) { return "<li><b>" + esc(m.title) + "</b>: " + esc(m.evidence) + "</li>"; }).join("") + "</ul>" : "") +
+      '<div class="row"><a href="#results-card">' + esc(gettext("See every month's results")) + '</a><button type="button" class="primary" id="reveal-done">' +
+      esc(gettext("Got it")) + "</button></div>");
     if (fresh) {
-      announce("Month " + r.round + " results are in. " + r.headline);
+      announce(say(gettext("Month %(n)s results are in."), { n: r.round }) + " " + r.headline);
       var typing = document.activeElement && /INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName);
       if (!typing) { box.scrollIntoView({ block: "start" }); box.focus({ preventScroll: true }); }
     }
@@ -670,7 +693,7 @@
       var spec = KPI[key], v = last ? last.kpis[key] : null, p = prev ? prev.kpis[key] : null, trend = "";
       if (typeof v === "number" && typeof p === "number" && spec.better && v !== p) {
         var good = (v > p) === (spec.better === "up");
-        trend = ' <span class="' + (good ? "up" : "down") + '">' + (v > p ? "▲" : "▼") + " " + (good ? "better" : "worse") + "</span>";
+        trend = ' <span class="' + (good ? "up" : "down") + '">' + (v > p ? "▲" : "▼") + " " + esc(good ? gettext("better") : gettext("worse")) + "</span>";
       }
       return '<tr><th scope="row">' + esc(spec.label) + '</th><td data-kpi="' + key + '">' + F.kpi(v, spec, currency()) + trend + "</td></tr>";
     }).join("") + "</tbody></table>";
@@ -680,12 +703,12 @@
 
   function renderDashboards() {
     var rs = sortedResults(), last = rs[rs.length - 1], prev = rs[rs.length - 2];
-    $("dashboard-note").textContent = last ? "(after month " + last.round + ")" : "(figures arrive after the first month)";
+    $("dashboard-note").textContent = last ? say(gettext("(after month %(n)s)"), { n: last.round }) : gettext("(figures arrive after the first month)");
     var own = ROLES.filter(mine);
     patch($("dashboard"), own.map(function (r) { return dashboardTable(r, DASHBOARDS[r].detail, last, prev); }).join("") ||
-      '<p class="muted">Your dashboard appears when roles are dealt.</p>');
+      '<p class="muted">' + esc(gettext("Your dashboard appears when roles are dealt.")) + "</p>");
     patch($("other-dashboards"), ROLES.filter(function (r) { return !mine(r); }).map(function (r) {
-      return dashboardTable(r, DASHBOARDS[r].summary, last, prev); }).join("") || '<p class="muted">You hold every role.</p>');
+      return dashboardTable(r, DASHBOARDS[r].summary, last, prev); }).join("") || '<p class="muted">' + esc(gettext("You hold every role.")) + "</p>");
   }
 
   function renderPlant() {
@@ -696,25 +719,32 @@
   // Forecast against actual, month by month, and the team's credibility (docs/model.md, "Credibility").
   function forecastTable(rs) {
     var cred = state.credibility || {};
-    var head = '<h3 id="forecast-title">Forecast against actual</h3><p id="credibility">' + (cred.score === null || cred.score === undefined
-      ? "Credibility: no month with a forecast yet."
-      : "Credibility " + F.number(cred.score, 1) + " / 100 over " + cred.rounds + " month" + (cred.rounds === 1 ? "" : "s") +
-        ": forecasts were off by " + F.number(cred.mape, 1) + " % on average, and " + (Math.abs(cred.bias) < 0.05 ? "unbiased" :
-        F.number(Math.abs(cred.bias), 1) + " % " + (cred.bias > 0 ? "optimistic (more promised than delivered)" : "pessimistic")) + ".") + "</p>";
+    var lean = cred.score === null || cred.score === undefined ? "" : Math.abs(cred.bias) < 0.05 ? gettext("unbiased")
+      : say(cred.bias > 0 ? gettext("%(n)s % optimistic (more promised than delivered)") : gettext("%(n)s % pessimistic"), { n: F.number(Math.abs(cred.bias), 1) });
+    var head = '<h3 id="forecast-title">' + esc(gettext("Forecast against actual")) + '</h3><p id="credibility">' + esc(cred.score === null || cred.score === undefined
+      ? gettext("Credibility: no month with a forecast yet.")
+      : say(ngettext("Credibility %(score)s / 100 over %(n)s month: forecasts were off by %(mape)s % on average, and %(lean)s.",
+          "Credibility %(score)s / 100 over %(n)s months: forecasts were off by %(mape)s % on average, and %(lean)s.", cred.rounds),
+        { score: F.number(cred.score, 1), n: cred.rounds, mape: F.number(cred.mape, 1), lean: lean })) + "</p>";
     var rows = [];
     rs.forEach(function (r) {
-      if (!r.forecast_error) { rows.push('<tr><th scope="row">Month ' + r.round + '</th><td colspan="5" class="muted">no forecast (not aligned)</td></tr>'); return; }
+      if (!r.forecast_error) { rows.push('<tr><th scope="row">' + esc(month(r.round)) + '</th><td colspan="5" class="muted">' + esc(gettext("no forecast (not aligned)")) + "</td></tr>"); return; }
       Object.keys(r.forecast_error).forEach(function (k) {
         var e = r.forecast_error[k], spec = KPI[k];
-        rows.push('<tr data-round="' + r.round + '" data-kpi="' + k + '"><th scope="row">Month ' + r.round + "</th><td>" + esc(spec ? spec.label : k) + "</td><td>" +
+        rows.push('<tr data-round="' + r.round + '" data-kpi="' + k + '"><th scope="row">' + esc(month(r.round)) + "</th><td>" + esc(spec ? spec.label : k) + "</td><td>" +
           F.kpi(e.forecast, spec, currency()) + "</td><td>" + F.kpi(e.actual, spec, currency()) + "</td><td>" +
           (e.error === null ? "–" : (e.error > 0 ? "+" : "") + F.kpi(e.error, spec, currency())) + "</td><td>" +
           (e.error_pct === null ? "–" : (e.error_pct > 0 ? "+" : "") + F.number(e.error_pct, 1) + " %") + "</td></tr>");
       });
     });
-    return head + '<table class="table" id="forecast-table" aria-labelledby="forecast-title"><thead><tr><th scope="col">Month</th><th scope="col">KPI</th>' +
-      '<th scope="col">Forecast</th><th scope="col">Actual</th><th scope="col">Error</th><th scope="col">Error, % of actual</th></tr></thead><tbody>' + rows.join("") + "</tbody></table>";
+    return head + '<table class="table" id="forecast-table" aria-labelledby="forecast-title"><thead><tr>' +
+      [gettext("Month"), gettext("KPI"), gettext("Forecast"), gettext("Actual"), gettext("Error"),
+        // xgettext:no-javascript-format ("% o" is text, not a directive)
+        gettext("Error, % of actual")].map(function (h) {
+        return '<th scope="col">' + esc(h) + "</th>"; }).join("") + "</tr></thead><tbody>" + rows.join("") + "</tbody></table>";
   }
+
+  function month(n) { return say(gettext("Month %(n)s"), { n: n }); }
 
   function renderResults() {
     renderDashboards();
@@ -724,24 +754,25 @@
     card.hidden = false;
     var rs = sortedResults();
     var keys = Object.keys(KPI).filter(function (k) { return rs.some(function (r) { return r.kpis[k] !== undefined; }); });
-    patch($("results"), '<table class="table" id="results-table"><caption>Your KPIs, month by month</caption><thead><tr><th scope="col">KPI</th>' +
-      rs.map(function (r) { return '<th scope="col">Month ' + r.round + (r.aligned ? "" : " <small>(not aligned)</small>") + "</th>"; }).join("") + "</tr></thead><tbody>" +
+    patch($("results"), '<table class="table" id="results-table"><caption>' + esc(gettext("Your KPIs, month by month")) + '</caption><thead><tr><th scope="col">' + esc(gettext("KPI")) + "</th>" +
+      rs.map(function (r) { return '<th scope="col">' + esc(month(r.round)) + (r.aligned ? "" : " <small>" + esc(gettext("(not aligned)")) + "</small>") + "</th>"; }).join("") + "</tr></thead><tbody>" +
       keys.map(function (k) {
         return '<tr><th scope="row">' + esc(KPI[k].label) + "</th>" + rs.map(function (r) { return '<td data-kpi="' + k + '">' + F.kpi(r.kpis[k], KPI[k], currency()) + "</td>"; }).join("") + "</tr>";
       }).join("") + "</tbody></table>" + forecastTable(rs));
     if (!window.Chart) return;
     var data = {
-      labels: rs.map(function (r) { return "Month " + r.round; }),
+      labels: rs.map(function (r) { return month(r.round); }),
       datasets: [
         { label: KPI.good_units.label, data: rs.map(function (r) { return r.kpis.good_units; }), yAxisID: "y" },
         { label: KPI.demand.label, data: rs.map(function (r) { return r.kpis.demand; }), yAxisID: "y", borderDash: [6, 4] },
-        { label: KPI.scorecard.label + " (right axis)", data: rs.map(function (r) { return r.kpis.scorecard; }), yAxisID: "y1", borderDash: [2, 2] }
+        { label: say(gettext("%(label)s (right axis)"), { label: KPI.scorecard.label }), data: rs.map(function (r) { return r.kpis.scorecard; }), yAxisID: "y1", borderDash: [2, 2] }
       ]
     };
     if (chart) { chart.data = data; chart.update(); return; }
     chart = new Chart($("results-chart"), {
       type: "line", data: data,
-      options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: "units" } }, y1: { position: "right", min: 0, max: 100, title: { display: true, text: "score / 100" } } } }
+      options: { animation: false, scales: { y: { beginAtZero: true, title: { display: true, text: gettext("units") } },
+        y1: { position: "right", min: 0, max: 100, title: { display: true, text: gettext("score / 100") } } } }
     });
   }
 })();

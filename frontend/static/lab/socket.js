@@ -53,7 +53,7 @@
     this.online = ok;
     var banner = document.getElementById("offline-banner");
     if (banner) banner.hidden = ok || this.denied;
-    this.status(text || (ok ? "live" : "reconnecting…"), ok);
+    this.status(text || (ok ? gettext("live") : gettext("reconnecting…")), ok);
   };
 
   LabSocket.prototype.connect = function () {
@@ -103,7 +103,7 @@
     this.ws = null;
     if (FINAL_CODES.indexOf(code) >= 0) {
       this.denied = true;
-      this.setOnline(false, code === 4409 ? "opened on another device" : "not allowed: please join again");
+      this.setOnline(false, code === 4409 ? gettext("opened on another device") : gettext("not allowed: please join again"));
       if (this.handlers.onDenied) this.handlers.onDenied(code);
       return;
     }
@@ -111,7 +111,7 @@
       // The server closed a flooding socket politely: wait a few seconds before trying again, so the kept
       // edits are not sent straight back into the same limit.
       this.attempt = Math.max(this.attempt, 3);
-      this.setOnline(false, "too many messages at once: reconnecting in a few seconds…");
+      this.setOnline(false, gettext("too many messages at once: reconnecting in a few seconds…"));
     } else {
       this.setOnline(false);
     }
@@ -173,6 +173,13 @@
     var m = Math.floor(s / 60), r = s % 60;
     return (m < 10 ? "0" : "") + m + ":" + (r < 10 ? "0" : "") + r;
   };
+  // A disruption's kind in words (the server sends the code: machine_breakdown), in the page's language.
+  var KINDS = {
+    machine_breakdown: gettext("machine breakdown"), supplier_failure: gettext("supplier failure"),
+    demand_spike: gettext("demand spike"), absenteeism: gettext("absenteeism"), quality_escape: gettext("quality escape"),
+    energy_price_spike: gettext("energy price spike"), site_outage: gettext("site outage")
+  };
+  window.labDisruptionKind = function (kind) { return KINDS[kind] || String(kind).replace(/_/g, " "); };
   // Safe in text and in quoted attributes alike.
   var ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
   window.labEscape = function (text) {
