@@ -5,6 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from classroom.i18n_text import render
 from classroom.identity import cookie_name, sign_token
 from config.asgi import application
 from game.models import PackageVersion
@@ -95,7 +96,7 @@ async def test_edit_is_acked_and_reaches_teammates_as_the_next_seq(seated):
     assert event["seq"] == before["seq"] + 1
     # Old snapshot + event == fresh snapshot (Zulip's verify_action idea).
     before["package"], before["seq"] = event["package"], event["seq"]
-    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id)
+    fresh = render(await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id), "en")
     assert {k: before[k] for k in ("package", "seq")} == {k: fresh[k] for k in ("package", "seq")}
     await director.disconnect()
     await hr.disconnect()
