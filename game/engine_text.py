@@ -1,6 +1,7 @@
 """The engine's English texts that game shows, marked for game's catalogue (docs/i18n.md).
 
-The engine knows no Django, so its lever and project labels and lever help are plain English there; game
+The engine knows no Django, so its lever and project labels, lever help and disruption descriptions are plain
+English there; game
 translates them where it shows them (gettext(spec.label)) and this module is where makemessages finds them.
 tests/game/test_messages_language.py checks that every engine label and help text is listed here.
 """
@@ -90,6 +91,17 @@ PRIORITY_AXIS_LABELS = {
     'resilience': _('resilience'),
     'cost': _('cost'),
 }
+
+
+DISRUPTION_DESCRIPTIONS = (
+    _('A major machine failure stops stations for the days given.'),
+    _('A supplier cannot deliver.'),
+    _('Customers order more than usual.'),
+    _('Flu season or a transport strike: workers absent.'),
+    _('A material or process problem makes defects.'),
+    _('Energy costs jump.'),
+    _('The site is shut (flood, fire, power); a ready backup line takes over after activation.'),
+)
 
 
 def engine_text(text: str) -> str:

@@ -16,6 +16,7 @@ from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
 from game import engine
 from game.dashboards import KPIS, kpi_label
+from game.engine_text import engine_text
 from game.models import PackageVersion
 from game.money_format import money
 from game.selectors import package_latest, round_playing, session_scenario
@@ -122,5 +123,5 @@ def disruption_impact(*, session_id: int, user, spec: dict, team_ids=None, round
                          "difference": _cell(bands["difference"], spec_k.unit, scenario.currency, signed=True)})
         out.append({"team_id": team.id, "team": team.name, "package": note, "kpis": rows})
     return {"round": number, "when": when, "n_samples": IMPACT_SAMPLES, "currency": scenario.currency,
-            "disruption": {**event.to_dict(), "description": engine.DISRUPTION_KINDS[event.kind]["description"]},
+            "disruption": {**event.to_dict(), "description": engine_text(engine.DISRUPTION_KINDS[event.kind]["description"])},
             "teams": out}

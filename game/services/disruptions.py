@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_session_event, emit_team_event
+from classroom.i18n_text import message
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
 from game import engine
@@ -32,12 +33,13 @@ LANDED_STATES = (Round.State.CLOSING, Round.State.CLOSED)
 
 
 def disruption_payload(*, disruption: Disruption) -> dict:
-    """What a team is told of a disruption (and the base of the console's row)."""
+    """What a team is told of a disruption (and the base of the console's row). Its description is a message
+    (docs/i18n.md): it goes once to a team's group, read in each reader's language."""
     team_numbers = sorted(t.number for t in disruption.teams.all())
     return {
         "id": disruption.id,
         "kind": disruption.kind,
-        "description": engine.DISRUPTION_KINDS[disruption.kind]["description"],
+        "description": message(engine.DISRUPTION_KINDS[disruption.kind]["description"]),
         "round": disruption.round_number,
         "targets": disruption.targets,
         "start_day": disruption.start_day,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
+from game.engine_text import engine_text
 from game.selectors import package_latest, round_playing, session_scenario
 from game.services.disruptions import disruptions_announced_for
 
@@ -63,5 +64,5 @@ def package_preview(*, participant_id: int, version) -> dict:
     key = (team.id, game_round.number, package.version, tuple(news))  # engine.Disruption is frozen: hashable
     result = _cached(key, compute)
     return {"version": package.version, "round": game_round.number, **result,
-            "disruptions": [{"kind": d.kind, "description": engine.DISRUPTION_KINDS[d.kind]["description"],
+            "disruptions": [{"kind": d.kind, "description": engine_text(engine.DISRUPTION_KINDS[d.kind]["description"]),
                              "start_day": d.start_day, "duration_days": d.duration_days} for d in news]}

@@ -230,3 +230,15 @@ def test_a_refusal_renders_in_each_language(language, short):
 
 def test_settings_offer_the_languages_tested_here():
     assert {code for code, _ in settings.LANGUAGES} >= {"en", *LANGUAGES}
+
+
+def test_every_disruption_description_is_in_the_games_catalogue_list_and_renders_per_reader():
+    from classroom.i18n_text import message
+    from game.engine_text import DISRUPTION_DESCRIPTIONS
+
+    for kind in engine.DISRUPTION_KINDS.values():
+        assert kind["description"] in DISRUPTION_DESCRIPTIONS
+    node = message(engine.DISRUPTION_KINDS["supplier_failure"]["description"])
+    assert render(node, "en") == "A supplier cannot deliver."
+    assert render(node, "de") == "Ein Lieferant kann nicht liefern."
+    assert render(node, "fr") == "Un fournisseur ne peut pas livrer."
