@@ -24,6 +24,7 @@ from game.services.chat import chat_send
 from game.services.commitments import package_commit
 from game.services.packages import package_edit
 from tests import factories
+from tests.game.test_consumers import connect, drain, seated  # noqa: F401  (seated: a fixture)
 
 LANGUAGES = ("de", "fr")
 
@@ -242,3 +243,43 @@ def test_every_disruption_description_is_in_the_games_catalogue_list_and_renders
     assert render(node, "en") == "A supplier cannot deliver."
     assert render(node, "de") == "Ein Lieferant kann nicht liefern."
     assert render(node, "fr") == "Un fournisseur ne peut pas livrer."
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_over_the_sockets_each_teammate_reads_the_package_and_their_errors_in_their_language(seated):
+    """One edit, one group frame: the German reader gets German checks, the English reader English; a refused
+    edit comes back to its French sender in French, at its field."""
+    from channels.db import database_sync_to_async
+
+    from classroom.models import Participant
+
+    def set_language(person, code):
+        Participant.objects.filter(pk=person.pk).update(language=code)
+
+    await database_sync_to_async(set_language)(seated["finance"], "de")
+    await database_sync_to_async(set_language)(seated["hr"], "fr")
+    sockets = {role: (await connect(seated[role]))[0] for role in ("director", "finance", "hr")}
+    for comm in sockets.values():
+        await drain(comm)
+    await sockets["hr"].send_json_to({"type": "package.edit", "id": "bad", "lever": "overtime_share", "value": 0.9,
+                                      "base_version": 1})
+    error = await sockets["hr"].receive_json_from(timeout=5)
+    assert error["type"] == "error" and error["field"] == "overtime_share" and error["message"] == REFUSED["fr"]
+    await sockets["hr"].send_json_to({"type": "no.such", "id": "x"})
+    error = await sockets["hr"].receive_json_from(timeout=5)
+    assert error["code"] == "unknown_type" and error["message"] == "Type de message inconnu 'no.such'."
+    await sockets["hr"].send_json_to({"type": "package.edit", "id": "ok", "lever": "overtime_share", "value": 0.1,
+                                      "base_version": 1})
+    texts = {}
+    for role in ("director", "finance"):
+        frame = await sockets[role].receive_json_from(timeout=5)
+        assert frame["type"] == "package.updated"
+        texts[role] = [item["text"] for item in frame["package"]["checks"]["items"]]
+        assert all(isinstance(text, str) for text in texts[role])
+        texts[role + "-log"] = frame["log"][0]["label"]
+    assert texts["director"][0].startswith("Maintenance envelope: the plan needs ")
+    assert texts["finance"][0].startswith("Instandhaltungsbudget: Der Plan braucht ")
+    assert (texts["director-log"], texts["finance-log"]) == ("Overtime share", "Überstundenanteil")
+    for comm in sockets.values():
+        await comm.disconnect()
