@@ -11,23 +11,28 @@ LEVER_TEXTS = (
     _('Production target'),
     _('Units released to the line this round; the line stops releasing when reached.'),
     _('Priority weights'),
-    _('Weights of throughput, quality, reliability, resilience, cost; they must sum to 100. The team’s leadership alignment (part of the scorecard) drops when the budgets do not follow them.'),
+    _('Weights of throughput, quality, reliability, resilience, cost; they must sum to 100. The team’s '
+      'leadership alignment (part of the scorecard) drops when the budgets do not follow them.'),
     _('Project portfolio'),
-    _('Projects to work on this round, in order of priority; dropping an unfinished project cancels it (money spent is sunk). Completed projects are ignored.'),
+    _('Projects to work on this round, in order of priority; dropping an unfinished project cancels it '
+      '(money spent is sunk). Completed projects are ignored.'),
     _('Maintenance envelope'),
-    _('Cap on maintenance spending: technician wages are paid first, then repair parts; PM parts get what is left, so PM beyond the cap waits and repairs beyond it wait a day for parts.'),
+    _('Cap on maintenance spending: technician wages are paid first, then repair parts; PM parts get what '
+      'is left, so PM beyond the cap waits and repairs beyond it wait a day for parts.'),
     _('Training envelope'),
     _('Cap on training hours and cross-training: beyond it, both are cut in proportion.'),
     _('Quality envelope'),
     _('Cap on inspection (paid first) and the quality program (gets what is left).'),
     _('Capex envelope'),
-    _('Cap on engineering hours (paid first) and project spending, given in portfolio order; an underfunded project progresses slower.'),
+    _('Cap on engineering hours (paid first) and project spending, given in portfolio order; an underfunded '
+      'project progresses slower.'),
     _('Outsourced units'),
     _('Finished units bought from a subcontractor at a premium (quality not ours to control).'),
     _('Raw material cover'),
     _('Raw material stock target, in days of demand; protects against supplier failures, costs holding.'),
     _('Second supplier share'),
-    _('Share of raw material bought from the second supplier once it is qualified: a price premium per unit, and insurance only up to what that supplier can surge to.'),
+    _('Share of raw material bought from the second supplier once it is qualified: a price premium per '
+      'unit, and insurance only up to what that supplier can surge to.'),
     _('Preventive maintenance hours'),
     _('Planned PM hours per station; PM lowers equipment virtual age (imperfect repair).'),
     _('Maintenance technicians'),
@@ -52,7 +57,8 @@ LEVER_TEXTS = (
     _('Cross-training target'),
     _('Share of workers trained beyond their home station; they cover absent colleagues, slower off home.'),
     _('Cross-training scheme'),
-    _('chain: each trained worker learns the next station (one extra skill). full: every station (four extra skills, four times the training cost).'),
+    _('chain: each trained worker learns the next station (one extra skill). full: every station (four '
+      'extra skills, four times the training cost).'),
     _('Temporary workers'),
     _('Agency workers for this round only: immediate, lower skill, higher cost.'),
 )

@@ -101,10 +101,10 @@ def _forecast_clean(forecast, limits: dict) -> dict:
                            field="forecast.extra.kpi")
         value = _finite(extra.get("value"))
         if value is None or (value < 0 and extra["kpi"] not in ("net_cash_flow", "margin")):
-            raise LabError("invalid_value", (_("%(label)s must be a number.") if extra["kpi"] in ("net_cash_flow", "margin")
-                                            else _("%(label)s must be a number, 0 or more."))
-                           % {"label": kpi_label(extra["kpi"])},
-                           field="forecast.extra.value")
+            signed = extra["kpi"] in ("net_cash_flow", "margin")
+            raise LabError("invalid_value", (_("%(label)s must be a number.") if signed
+                                             else _("%(label)s must be a number, 0 or more."))
+                           % {"label": kpi_label(extra["kpi"])}, field="forecast.extra.value")
         extra = {"kpi": extra["kpi"], "value": value}
     return {"good_units": int(units), "cash": cash, "extra": extra}
 
@@ -123,7 +123,8 @@ def _text_clean(text, *, limit: int, field: str, what: str) -> str:
 def _latest_for_change(team, game_round, participant, changed: str, base_version):
     return latest_for_change(team, game_round, participant, changed=changed, base_version=base_version,
                              stale_text=_("A teammate changed this since version %(version)s; review it and "
-                                          "change it again.") % {"version": base_version}, field="forecast" if changed == COMMIT else "note")
+                                          "change it again.") % {"version": base_version},
+                             field="forecast" if changed == COMMIT else "note")
 
 
 def _new_version(participant, team, game_round, latest, *, role: str, changed: str, base_version, **fields) -> dict:
@@ -176,8 +177,8 @@ def package_note(*, participant_id: int, role, text, base_version, client_msg_id
             raise LabError("invalid_value", _("role must be one of %(roles)s.") % {"roles": ", ".join(engine.ROLES)},
                            field="role")
         if not game_round.holds_role:
-            raise Forbidden("not_your_role", _("You do not hold the %(role)s role in your team: each role writes its own "
-                                              "line.") % {"role": role_code_text(role)}, field="note")
+            raise Forbidden("not_your_role", _("You do not hold the %(role)s role in your team: each role writes its "
+                                              "own line.") % {"role": role_code_text(role)}, field="note")
         text = _text_clean(text, limit=NOTE_MAX, field="note", what="note")
         if "\n" in text or "\r" in text:
             raise LabError("invalid_value", _("The note is one line: remove the line breaks."), field="note")

@@ -57,7 +57,8 @@ def test_money_inside_a_message_renders_per_reader():
 
 # --- labels the server sends -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language, cash, oee", [("de", "Liquidität", "OEE, Linie"), ("fr", "Trésorerie", "TRS, ligne")])
+@pytest.mark.parametrize("language, cash, oee", [("de", "Liquidität", "OEE, Linie"),
+                                                ("fr", "Trésorerie", "TRS, ligne")])
 def test_the_kpi_catalogue_is_built_in_the_active_language(language, cash, oee):
     with translation.override(language):
         catalogue = kpi_catalog_json()
@@ -100,7 +101,8 @@ def test_every_engine_label_and_help_is_in_the_games_catalogue_list():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("language, cash, title", [("de", "Liquidität", "Werkleitung"), ("fr", "Trésorerie", "Direction")])
+@pytest.mark.parametrize("language, cash, title", [("de", "Liquidität", "Werkleitung"),
+                                                  ("fr", "Trésorerie", "Direction")])
 def test_the_room_page_builds_its_catalogues_in_the_participants_language(client, started_session, language, cash,
                                                                           title):
     person = factories.holder(started_session, "director")
