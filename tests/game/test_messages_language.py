@@ -111,7 +111,8 @@ def test_the_room_page_builds_its_catalogues_in_the_participants_language(client
     code = started_session.join_code
     client.cookies[cookie_name(code)] = sign_token(person.rejoin_token)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the seat's stored choice wins over this browser's
-    response = client.get(reverse("room", kwargs={"join_code": code}))
+    with translation.override("en"):  # the view activates the seat's language: do not leave it to later tests
+        response = client.get(reverse("room", kwargs={"join_code": code}))
     assert response.status_code == 200
     assert response.context["kpis"]["cash"]["label"] == cash
     assert response.context["role_titles"]["director"] == title
