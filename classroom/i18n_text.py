@@ -30,7 +30,8 @@ def _param(value):
         if KEY in value:
             return _text(value)
         if "number" in value and isinstance(value["number"], (int, float)) and not isinstance(value["number"], bool):
-            return formats.number_format(value["number"], decimal_pos=value.get("digits", 0), use_l10n=True,
+            digits = value.get("digits", 0)  # rounded here: number_format cuts the decimals it drops
+            return formats.number_format(round(value["number"], digits), decimal_pos=digits, use_l10n=True,
                                          force_grouping=True)
     return value
 

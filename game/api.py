@@ -6,6 +6,7 @@ they are null for a reader who does not run the session (HR). Results stay the f
 """
 from datetime import timezone as dt_timezone
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -143,7 +144,7 @@ class SessionDetailApi(LabApiView):
         sid = path_id(session_id)
         session = api_session_list(user=request.user, filters=ReportFilter(session_id=sid)).first()
         if session is None:  # report_sessions_for_user has refused an unknown or foreign session already
-            raise NotFound("unknown_session", f"There is no session with id {sid}.")
+            raise NotFound("unknown_session", _("There is no session with id %(id)s.") % {"id": sid})
         played = session_rounds_played(session_ids=[sid]).get(sid, 0)
         body = session_json(session, user=request.user, rounds_played=played)
         body["teams"] = [{"id": t.id, "number": t.number, "name": t.name, "participant_count": t.people}

@@ -9,6 +9,7 @@ import time
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
@@ -141,7 +142,8 @@ class TeamConsumer(LabConsumer):
             elif kind == "ping":
                 await self.send_json({"type": "pong", "ref": ref})
             else:
-                raise LabError("unknown_type", f"Unknown message type {kind!r}.", field="type")
+                raise LabError("unknown_type", gettext("Unknown message type %(kind)s.") % {"kind": repr(kind)},
+                               field="type")
         except LabError as exc:
             await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
 

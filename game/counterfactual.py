@@ -23,6 +23,9 @@ alignment score stays as recorded (a replay does not re-run the team's meeting).
 """
 import math
 
+from django.utils import formats, translation
+from django.utils.translation import gettext as _, gettext_noop
+
 from classroom.errors import Forbidden, LabError, NotFound
 from classroom.models import Participant, Session, Team
 from classroom.services.access import participant_roles
@@ -32,6 +35,7 @@ from game.engine import strategies
 from game.engine.budget import planned_spend
 from game.lever_display import lever_display, room_lever_specs
 from game.models import Round, RoundResult
+from game.engine_text import engine_text
 from game.money_format import money
 from game.package_checks import decision_error_text
 from game.selectors import session_scenario
@@ -40,24 +44,26 @@ ENVELOPES = ("maintenance_budget", "training_budget", "quality_budget", "capex_b
 
 PRESETS = {
     "recommended_pm": {
-        "label": "Recommended preventive maintenance",
-        "help": "PM hours at the equipment maker's recommendation on every station and 4 technicians, with the "
-                "maintenance envelope raised to pay for them.",
+        "label": gettext_noop("Recommended preventive maintenance"),
+        "help": gettext_noop("PM hours at the equipment maker's recommendation on every station and 4 technicians, "
+                             "with the maintenance envelope raised to pay for them."),
     },
     "no_overtime": {
-        "label": "No overtime",
-        "help": "Overtime share 0: the planned hours only.",
+        "label": gettext_noop("No overtime"),
+        "help": gettext_noop("Overtime share 0: the planned hours only."),
     },
     "no_cuts": {
-        "label": "No budget cuts",
-        "help": "Every finance envelope raised to what the plan needs, so nothing is cut for lack of money.",
+        "label": gettext_noop("No budget cuts"),
+        "help": gettext_noop("Every finance envelope raised to what the plan needs, so nothing is cut for lack of "
+                             "money."),
     },
 }
 
 
 def counterfactual_presets() -> list[dict]:
-    """The presets a person can pick, with their labels and one-sentence help (for the widget)."""
-    return [{"key": key, **spec} for key, spec in PRESETS.items()]
+    """The presets a person can pick, with their labels and one-sentence help (for the widget), in the active
+    language."""
+    return [{"key": key, **{k: _(v) for k, v in spec.items()}} for key, spec in PRESETS.items()]
 
 
 def _recommended_pm(scenario) -> dict:
@@ -71,13 +77,13 @@ def _recommended_pm(scenario) -> dict:
 def _team_in_session(session: Session, team) -> Team:
     if isinstance(team, Team):
         if team.session_id != session.id:
-            raise NotFound("unknown_team", "That team is not in this session.", field="team")
+            raise NotFound("unknown_team", _("That team is not in this session."), field="team")
         return team
     if isinstance(team, bool) or not isinstance(team, int):
-        raise LabError("invalid_value", "Pick a team.", field="team")
+        raise LabError("invalid_value", _("Pick a team."), field="team")
     found = session.teams.filter(pk=team).first()
     if found is None:
-        raise NotFound("unknown_team", "That team is not in this session.", field="team")
+        raise NotFound("unknown_team", _("That team is not in this session."), field="team")
     return found
 
 
@@ -85,8 +91,8 @@ def _check_preset(preset):
     if preset in (None, ""):
         return None
     if not isinstance(preset, str) or preset not in PRESETS:
-        raise LabError("unknown_preset", "Pick one of the changes offered: "
-                       + ", ".join(p["label"].lower() for p in PRESETS.values()) + ".", field="preset")
+        raise LabError("unknown_preset", _("Pick one of the changes offered: %(presets)s.") % {
+            "presets": ", ".join(_(p["label"]).lower() for p in PRESETS.values())}, field="preset")
     return preset
 
 
@@ -94,11 +100,12 @@ def _check_levers(levers, currency: str) -> dict:
     if levers in (None, ""):
         return {}
     if not isinstance(levers, dict):
-        raise LabError("invalid_value", "Lever changes must map a lever to its new value.", field="levers")
+        raise LabError("invalid_value", _("Lever changes must map a lever to its new value."), field="levers")
     out = {}
     for name, value in levers.items():
         if name not in engine.LEVERS:
-            raise LabError("invalid_value", f"There is no lever called {str(name)[:40]!r}: pick one from the list.",
+            raise LabError("invalid_value", _("There is no lever called %(name)s: pick one from the list.")
+                           % {"name": repr(str(name)[:40])},
                            field=str(name)[:40])
         try:
             out[name] = engine.validate_lever(name, value)
@@ -123,17 +130,20 @@ def _check_from_round(from_round, team_rounds: list[int]) -> int:
     if isinstance(from_round, str) and from_round.strip().isdigit():
         from_round = int(from_round)
     if isinstance(from_round, bool) or not isinstance(from_round, int):
-        raise LabError("invalid_value", "Say from which round the change starts (its number).", field="from_round")
+        raise LabError("invalid_value", _("Say from which round the change starts (its number)."),
+                       field="from_round")
     if not team_rounds:
-        raise LabError("round_not_played", "No round has been played yet: a replay needs a round that was "
-                       "played.", field="from_round")
+        raise LabError("round_not_played", _("No round has been played yet: a replay needs a round that was "
+                                             "played."), field="from_round")
     if from_round not in team_rounds:
         first, last = team_rounds[0], team_rounds[-1]
-        pick = f"round {first}" if first == last else f"a round from {first} to {last}"
-        why = (f"Round {from_round} has not been played yet" if from_round > last
-               else f"There is no round {from_round}" if from_round < 1
-               else f"This team did not play round {from_round}")
-        raise LabError("round_not_played", f"{why}: pick {pick}.", field="from_round")
+        pick = (_("round %(first)s") if first == last else _("a round from %(first)s to %(last)s")) % {
+            "first": first, "last": last}
+        why = (_("Round %(number)s has not been played yet") if from_round > last
+               else _("There is no round %(number)s") if from_round < 1
+               else _("This team did not play round %(number)s")) % {"number": from_round}
+        raise LabError("round_not_played", _("%(why)s: pick %(pick)s.") % {"why": why, "pick": pick},
+                       field="from_round")
     return from_round
 
 
@@ -141,34 +151,46 @@ def _value_text(name: str, value, currency: str) -> str:
     spec = engine.LEVERS[name]
     if isinstance(value, list):
         if spec.kind == "multichoice":
-            return ", ".join(engine.PROJECTS[c].label for c in value) if value else "none"
+            return ", ".join(engine_text(engine.PROJECTS[c].label) for c in value) if value else _("none")
         shown = lever_display(spec.unit, currency)
         return ", ".join(str(v) for v in value) + (f" {shown['unit']}" if shown["unit"] else "")
     if isinstance(value, str):
         return value
     shown = lever_display(spec.unit, currency)
     if shown["money"]:
-        return money(value, currency) + " a month"
+        return _("%(money)s a month") % {"money": money(value, currency)}
     v = value * shown["scale"]
-    return f"{v:,.{0 if float(v).is_integer() else 2}f} {shown['unit']}".strip()
+    digits = 0 if float(v).is_integer() else 2
+    shown_v = formats.number_format(float(f"{v:.{digits}f}"), digits, use_l10n=True, force_grouping=True)
+    return f"{shown_v} {shown['unit']}".strip()
 
 
 def _describe(preset, edits: dict, from_round: int, scenario) -> str:
     parts = []
     if preset == "recommended_pm":
         rec = _recommended_pm(scenario)
-        parts.append(f"recommended preventive maintenance ({', '.join(str(h) for h in rec['pm_hours'])} h a month "
-                     f"per station, {rec['technicians']} technicians, the maintenance envelope raised to pay for it)")
+        parts.append(_("recommended preventive maintenance (%(hours)s h a month per station, %(technicians)s "
+                       "technicians, the maintenance envelope raised to pay for it)") % {
+            "hours": ", ".join(str(h) for h in rec["pm_hours"]), "technicians": rec["technicians"]})
     elif preset == "no_overtime" and "overtime_share" not in edits:  # an overtime edit says it all
-        parts.append("no overtime")
+        parts.append(_("no overtime"))
     for name, value in edits.items():
-        parts.append(f"{engine.LEVERS[name].label.lower()} set to {_value_text(name, value, scenario.currency)}")
+        parts.append(_("%(lever)s set to %(value)s") % {"lever": _lever_in_sentence(name),
+                                                         "value": _value_text(name, value, scenario.currency)})
     if preset == "no_cuts":
-        parts.append("every finance envelope raised to what the plan needs")
+        parts.append(_("every finance envelope raised to what the plan needs"))
     if not parts:
-        return "No change: the rounds as they were played."
+        return _("No change: the rounds as they were played.")
     text = "; ".join(parts)
-    return f"{text[:1].upper()}{text[1:]}, from round {from_round} on."
+    return _("%(change)s, from round %(number)s on.") % {"change": f"{text[:1].upper()}{text[1:]}",
+                                                         "number": from_round}
+
+
+def _lever_in_sentence(name: str) -> str:
+    """A lever's label inside a sentence: lower case in English and French, as written in German (its nouns keep
+    their capital)."""
+    label = engine_text(engine.LEVERS[name].label)
+    return label if translation.get_language() == "de" else label.lower()
 
 
 def _changed_levers(levers: dict, preset, edits: dict, heads: float, scenario, number: int) -> dict:
@@ -193,8 +215,10 @@ def _changed_levers(levers: dict, preset, edits: dict, heads: float, scenario, n
     try:
         engine.validate_package(lv, scenario)
     except engine.DecisionError as exc:
-        raise LabError("invalid_value", f"With this change the package of round {number} could not run: "
-                       f"{decision_error_text(exc, scenario.currency)}", field=exc.field) from None
+        raise LabError("invalid_value", _("With this change the package of round %(number)s could not run: "
+                                          "%(reason)s") % {"number": number,
+                                                           "reason": decision_error_text(exc, scenario.currency)},
+                       field=exc.field) from None
     return lv
 
 
@@ -278,10 +302,10 @@ def counterfactual_for_participant(*, participant: Participant, from_round, leve
     """"What if we had...": a participant's replay of their own team, once the workshop has ended. Whatever
     team a request names, only the participant's own is replayed; KPIs as their seat may see them."""
     if not counterfactual_open_to_participant(participant=participant):
-        raise Forbidden("not_ended", "What if… opens when the workshop has ended: come back then to replay your "
-                        "team's months with a different decision.")
+        raise Forbidden("not_ended", _("What if… opens when the workshop has ended: come back then to replay "
+                                        "your team's months with a different decision."))
     if participant.team_id is None:
-        raise LabError("not_seated", "You were not in a team in this workshop, so there is nothing to replay.")
+        raise LabError("not_seated", _("You were not in a team in this workshop, so there is nothing to replay."))
     answer = counterfactual(session=participant.session, team=participant.team, from_round=from_round,
                             levers=levers, preset=preset)
     keep = counterfactual_participant_kpis(participant=participant)

@@ -11,10 +11,12 @@ sent only to sockets holding that role; everyone sees every role's `summary` lis
 """
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext, gettext_noop as _
+
 
 @dataclass(frozen=True)
 class Kpi:
-    label: str
+    label: str  # English, marked for the catalogue: read it through kpi_label() or kpi_catalog_json()
     unit: str
     digits: int = 0
     better: str = ""  # "up" if higher is better, "down" if lower is better, "" if neither
@@ -22,49 +24,49 @@ class Kpi:
 
 KPIS: dict[str, Kpi] = {
     # the director's scorecard and the market
-    "scorecard": Kpi("Balanced scorecard", "score", 1, "up"),
-    "good_units": Kpi("Good units shipped", "units", 0, "up"),
-    "demand": Kpi("Demand", "units", 0, ""),
-    "lost_orders": Kpi("Orders lost to late delivery", "units", 0, "down"),
-    "order_backlog": Kpi("Orders waiting", "units", 0, "down"),
-    "throughput_strength": Kpi("Throughput strength (shipped / demand)", "ratio", 2, "up"),
-    "oee_line": Kpi("OEE, line", "share", 1, "up"),
-    "execution_confidence": Kpi("Execution confidence", "score", 0, "up"),
-    "operational_risk": Kpi("Operational risk (share of a month's contribution at stake)", "percent", 1, "down"),
-    "leadership_alignment": Kpi("Leadership alignment", "score", 0, "up"),
-    "margin": Kpi("Margin", "share", 1, "up"),
+    "scorecard": Kpi(_("Balanced scorecard"), "score", 1, "up"),
+    "good_units": Kpi(_("Good units shipped"), "units", 0, "up"),
+    "demand": Kpi(_("Demand"), "units", 0, ""),
+    "lost_orders": Kpi(_("Orders lost to late delivery"), "units", 0, "down"),
+    "order_backlog": Kpi(_("Orders waiting"), "units", 0, "down"),
+    "throughput_strength": Kpi(_("Throughput strength (shipped / demand)"), "ratio", 2, "up"),
+    "oee_line": Kpi(_("OEE, line"), "share", 1, "up"),
+    "execution_confidence": Kpi(_("Execution confidence"), "score", 0, "up"),
+    "operational_risk": Kpi(_("Operational risk (share of a month's contribution at stake)"), "percent", 1, "down"),
+    "leadership_alignment": Kpi(_("Leadership alignment"), "score", 0, "up"),
+    "margin": Kpi(_("Margin"), "share", 1, "up"),
     # finance
-    "cash": Kpi("Cash", "money", 0, "up"),
-    "revenue": Kpi("Revenue", "money", 0, "up"),
-    "opex": Kpi("Operating cost", "money", 0, "down"),
-    "net_cash_flow": Kpi("Net cash flow", "money", 0, "up"),
-    "cost_per_unit": Kpi("Cost per good unit", "money_per_unit", 2, "down"),
-    "cost_of_poor_quality": Kpi("Cost of poor quality", "money", 0, "down"),
-    "capex": Kpi("Capex spent", "money", 0, "down"),
-    "repairs_waiting_for_money": Kpi("Repairs that waited for money", "count", 0, "down"),
-    "training_funded": Kpi("Share of the training plan funded", "share", 0, "up"),
+    "cash": Kpi(_("Cash"), "money", 0, "up"),
+    "revenue": Kpi(_("Revenue"), "money", 0, "up"),
+    "opex": Kpi(_("Operating cost"), "money", 0, "down"),
+    "net_cash_flow": Kpi(_("Net cash flow"), "money", 0, "up"),
+    "cost_per_unit": Kpi(_("Cost per good unit"), "money_per_unit", 2, "down"),
+    "cost_of_poor_quality": Kpi(_("Cost of poor quality"), "money", 0, "down"),
+    "capex": Kpi(_("Capex spent"), "money", 0, "down"),
+    "repairs_waiting_for_money": Kpi(_("Repairs that waited for money"), "count", 0, "down"),
+    "training_funded": Kpi(_("Share of the training plan funded"), "share", 0, "up"),
     # engineering
-    "bottleneck_station": Kpi("Bottleneck station", "station", 0, ""),
-    "oee_bottleneck": Kpi("OEE at the bottleneck", "share", 1, "up"),
-    "availability": Kpi("Availability", "share", 1, "up"),
-    "failures": Kpi("Breakdowns", "count", 0, "down"),
-    "minor_stop_loss": Kpi("Minor stops (share of run time)", "share", 1, "down"),
-    "unplanned_hours": Kpi("Unplanned downtime", "hours", 0, "down"),
-    "expected_unplanned_hours_next": Kpi("Expected downtime next month", "hours", 0, "down"),
-    "maintenance_backlog": Kpi("Preventive maintenance backlog", "hours", 0, "down"),
-    "pm_compliance": Kpi("PM compliance", "share", 0, "up"),
-    "first_pass_yield": Kpi("First-pass yield", "share", 1, "up"),
-    "engineering_load": Kpi("Engineering load", "share", 0, "down"),
+    "bottleneck_station": Kpi(_("Bottleneck station"), "station", 0, ""),
+    "oee_bottleneck": Kpi(_("OEE at the bottleneck"), "share", 1, "up"),
+    "availability": Kpi(_("Availability"), "share", 1, "up"),
+    "failures": Kpi(_("Breakdowns"), "count", 0, "down"),
+    "minor_stop_loss": Kpi(_("Minor stops (share of run time)"), "share", 1, "down"),
+    "unplanned_hours": Kpi(_("Unplanned downtime"), "hours", 0, "down"),
+    "expected_unplanned_hours_next": Kpi(_("Expected downtime next month"), "hours", 0, "down"),
+    "maintenance_backlog": Kpi(_("Preventive maintenance backlog"), "hours", 0, "down"),
+    "pm_compliance": Kpi(_("PM compliance"), "share", 0, "up"),
+    "first_pass_yield": Kpi(_("First-pass yield"), "share", 1, "up"),
+    "engineering_load": Kpi(_("Engineering load"), "share", 0, "down"),
     # HR
-    "headcount": Kpi("Headcount", "count", 0, ""),
-    "skill": Kpi("Skill", "share", 0, "up"),
-    "fatigue": Kpi("Fatigue", "share", 0, "down"),
-    "absenteeism": Kpi("Absenteeism", "share", 1, "down"),
-    "quits": Kpi("Quits", "count", 0, "down"),
-    "injuries": Kpi("Injuries", "count", 0, "down"),
-    "hiring_pipeline": Kpi("Hires in the pipeline", "count", 0, ""),
-    "cross_training": Kpi("Cross-trained share", "share", 0, "up"),
-    "hours_per_week": Kpi("Hours per week", "hours_week", 1, ""),
+    "headcount": Kpi(_("Headcount"), "count", 0, ""),
+    "skill": Kpi(_("Skill"), "share", 0, "up"),
+    "fatigue": Kpi(_("Fatigue"), "share", 0, "down"),
+    "absenteeism": Kpi(_("Absenteeism"), "share", 1, "down"),
+    "quits": Kpi(_("Quits"), "count", 0, "down"),
+    "injuries": Kpi(_("Injuries"), "count", 0, "down"),
+    "hiring_pipeline": Kpi(_("Hires in the pipeline"), "count", 0, ""),
+    "cross_training": Kpi(_("Cross-trained share"), "share", 0, "up"),
+    "hours_per_week": Kpi(_("Hours per week"), "hours_week", 1, ""),
 }
 
 # Each role's dashboard: `detail` only to that role's seats, `summary` to everyone.
@@ -106,8 +108,14 @@ def visible_kpis(roles) -> set[str]:
     return keys
 
 
+def kpi_label(key: str) -> str:
+    """A KPI's label in the active language."""
+    return gettext(KPIS[key].label)
+
+
 def kpi_catalog_json() -> dict:
-    return {key: asdict(kpi) for key, kpi in KPIS.items()}
+    """The catalogue in the active language (the page or socket it is built for)."""
+    return {key: {**asdict(kpi), "label": gettext(kpi.label)} for key, kpi in KPIS.items()}
 
 
 def dashboards_json() -> dict:

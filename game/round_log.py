@@ -2,10 +2,11 @@
 director's forecast and rationale), role's note, approval and reopening, oldest first. The room shows it and works out "what changed since the version you approved".
 
 Built from the package versions and approvals themselves (each version stores the full levers), so the
-log cannot disagree with the package.
+log cannot disagree with the package. An edit's lever label is a message (docs/i18n.md): the entry goes once
+to the team's group and each socket renders it in its reader's language.
 """
 from game.models import Approval, PackageVersion, Round
-from game.package_checks import lever_label
+from game.package_checks import lever_label_message
 
 
 def version_entries(*, package: PackageVersion, previous_levers: dict | None) -> list[dict]:
@@ -24,7 +25,7 @@ def version_entries(*, package: PackageVersion, previous_levers: dict | None) ->
         return [{"kind": "note", "version": package.version, "role": role, "text": (package.notes or {}).get(role, ""),
                  "by": by, "at": at}]
     lever = package.changed_lever
-    return [{"kind": "edit", "version": package.version, "lever": lever, "label": lever_label(lever),
+    return [{"kind": "edit", "version": package.version, "lever": lever, "label": lever_label_message(lever),
              "old": previous_levers.get(lever), "new": package.levers.get(lever), "by": by,
              "role": package.author_role or None, "at": at}]
 

@@ -9,7 +9,7 @@ from classroom.identity import cookie_token
 from classroom.services.sessions import participant_by_token, session_by_code
 from game import engine
 from game.dashboards import dashboards_json, kpi_catalog_json
-from game.lever_display import ROLE_TITLES, room_lever_specs
+from game.lever_display import role_titles, room_lever_specs
 from game.selectors import session_scenario
 
 
@@ -26,12 +26,13 @@ def room(request, join_code: str):
     if participant.language:  # their choice, made on any device, wins over this browser's
         translation.activate(participant.language)
         request.LANGUAGE_CODE = participant.language
+    # Labels, units and role titles below are built now, in the language just chosen (game/lever_display.py).
     response = render(request, "frontend/room.html", {
         "join_code": code,
         "participant": participant,
         "levers": room_lever_specs(currency=session_scenario(session=participant.session).currency),
         "roles": list(engine.ROLES),
-        "role_titles": ROLE_TITLES,
+        "role_titles": role_titles(),
         "dashboards": dashboards_json(),
         "kpis": kpi_catalog_json(),
     })

@@ -10,6 +10,8 @@ import json
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from classroom.errors import Forbidden, LabError
@@ -21,8 +23,10 @@ from game.dashboards import kpi_catalog_json
 from game.lever_display import room_lever_specs
 from game.selectors import session_scenario
 
-NOT_YOURS = Forbidden("not_participant", "What if… is for this workshop's participants: open it on the device "
-                      "you played on.")
+def _not_yours() -> Forbidden:
+    """Made per request, in its language."""
+    return Forbidden("not_participant", _("What if… is for this workshop's participants: open it on the device "
+                                          "you played on."))
 
 
 def _participant(request, code: str):
@@ -33,7 +37,11 @@ def whatif_page(request, join_code: str):
     code = join_code.upper()
     participant = _participant(request, code)
     if participant is None:
-        return render(request, "frontend/error.html", {"error": NOT_YOURS}, status=NOT_YOURS.http_status)
+        error = _not_yours()
+        return render(request, "frontend/error.html", {"error": error}, status=error.http_status)
+    if participant.language:  # their choice, made on any device, wins over this browser's (as in the room)
+        translation.activate(participant.language)
+        request.LANGUAGE_CODE = participant.language
     context = {"join_code": code, "participant": participant,
                "ended": counterfactual_open_to_participant(participant=participant)}
     if context["ended"] and participant.team is not None:
@@ -61,13 +69,15 @@ def _error(exc: LabError) -> JsonResponse:
 def whatif_json(request, join_code: str):
     participant = _participant(request, join_code.upper())
     if participant is None:
-        return _error(NOT_YOURS)
+        return _error(_not_yours())
+    if participant.language:
+        translation.activate(participant.language)
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        return _error(LabError("invalid_json", "The request body must be a JSON object."))
+        return _error(LabError("invalid_json", _("The request body must be a JSON object.")))
     try:
         answer = counterfactual_for_participant(participant=participant, from_round=body.get("from_round"),
                                                 levers=body.get("levers"), preset=body.get("preset"))

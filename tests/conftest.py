@@ -25,6 +25,17 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
+def english_to_start():
+    """Every test starts in English: a request through the test client leaves its reader's language active in this
+    thread (LocaleMiddleware activates and never resets), and a later test calling a service would read German."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def coalescing_forgotten(request):
     """Coalesced events (classroom/events.py) a test left for later are dropped when it ends, and a publish
     already running on its timer thread is waited for: it would run into the next test, or hold the database

@@ -2,6 +2,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError, TooManyTries
 from classroom.events import emit_team_event
@@ -15,19 +16,20 @@ CHAT_MAX = 500
 
 def chat_send(*, participant_id: int, text, client_msg_id: str) -> dict | None:
     if not isinstance(text, str) or not text.strip():
-        raise LabError("invalid_message", "A chat message needs some text.", field="text")
+        raise LabError("invalid_message", _("A chat message needs some text."), field="text")
     text = text.strip()
     if len(text) > CHAT_MAX:
-        raise LabError("invalid_message", f"A chat message has at most {CHAT_MAX} characters.", field="text")
+        raise LabError("invalid_message", _("A chat message has at most %(n)s characters.") % {"n": CHAT_MAX},
+                       field="text")
     if not text_storable(text):
-        raise LabError("invalid_message", "A chat message cannot contain NUL characters or unpaired surrogate "
-                       "code points; remove them and send again.", field="text")
+        raise LabError("invalid_message", _("A chat message cannot contain NUL characters or unpaired surrogate "
+                       "code points; remove them and send again."), field="text")
     client_msg_id = client_id_clean(client_msg_id)
     with transaction.atomic():
         # Locked, so the same message arriving on two sockets at once is recorded once.
         participant = Participant.objects.select_for_update(of=("self",)).select_related("session").get(pk=participant_id)
         if participant.team_id is None:
-            raise LabError("not_seated", "You are not seated in a team yet.")
+            raise LabError("not_seated", _("You are not seated in a team yet."))
         if ledger_has_applied(participant=participant, client_msg_id=client_msg_id):
             return None  # a retry of a message already sent: not counted again
         _chat_rate_check(participant_id)
@@ -52,9 +54,10 @@ def _chat_rate_check(participant_id: int) -> None:
         cache.set(key, 1, timeout=settings.LAB_CHAT_WINDOW_SECONDS)
         sent = 1
     if sent > settings.LAB_CHAT_MESSAGES_PER_WINDOW:
-        raise TooManyTries("chat_too_fast", f"You are sending messages faster than {settings.LAB_CHAT_MESSAGES_PER_WINDOW} "
-                           f"in {settings.LAB_CHAT_WINDOW_SECONDS} seconds: wait a few seconds, then send again. "
-                           "Your message is still in the box.", field="text")
+        raise TooManyTries("chat_too_fast", _(
+            "You are sending messages faster than %(n)s in %(seconds)s seconds: wait a few seconds, then send again. "
+            "Your message is still in the box.") % {"n": settings.LAB_CHAT_MESSAGES_PER_WINDOW,
+                                                    "seconds": settings.LAB_CHAT_WINDOW_SECONDS}, field="text")
 
 
 def chat_payload(*, entry: LedgerEntry, name: str) -> dict:

@@ -5,6 +5,7 @@ round) and who covers: a present teammate, else a bot.
 """
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.models import Seat, Session
@@ -53,27 +54,27 @@ def seats_cover_due(*, now=None) -> int:
 def seat_cover_command(*, session_id: int, user, team_number, role, by) -> None:
     """The facilitator covers one role now, by a teammate (the present one holding fewest roles) or a bot."""
     if role not in ROLES:
-        raise LabError("invalid_value", f"role must be one of {', '.join(ROLES)}.", field="role")
+        raise LabError("invalid_value", _("role must be one of %(roles)s.") % {"roles": ", ".join(ROLES)}, field="role")
     if by not in COVER_BY:
-        raise LabError("invalid_value", "Cover by a teammate or a bot.", field="by")
+        raise LabError("invalid_value", _("Cover by a teammate or a bot."), field="by")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state != Session.State.RUNNING:
-            raise LabError("not_running", "Roles are covered while the session runs.")
+            raise LabError("not_running", _("Roles are covered while the session runs."))
         seat = (Seat.objects.select_related("team", "participant")
                 .filter(team__session=session, team__number=team_number, role=role).first()
                 if isinstance(team_number, int) else None)
         if seat is None:
-            raise LabError("unknown_team", "Choose one of this session's teams.", field="team")
+            raise LabError("unknown_team", _("Choose one of this session's teams."), field="team")
         changed = _cover_team_seats([seat], by, timezone.now())
         announce_seats(session, changed)
 
 
 def cover_settings(*, session_id: int, user, mode, after_seconds) -> None:
     if mode not in Session.Cover.values:
-        raise LabError("invalid_value", "Cover must be automatic or on your call.", field="mode")
+        raise LabError("invalid_value", _("Cover must be automatic or on your call."), field="mode")
     if isinstance(after_seconds, bool) or not isinstance(after_seconds, int) or not 30 <= after_seconds <= 1800:
-        raise LabError("invalid_value", "The hold time is a whole number of seconds between 30 and 1800.",
+        raise LabError("invalid_value", _("The hold time is a whole number of seconds between 30 and 1800."),
                        field="after_seconds")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)

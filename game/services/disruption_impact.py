@@ -9,10 +9,14 @@ the difference is the disruption's own effect; each figure comes with its band (
 For a later round the plant that month will have moved on; the runs start from the plant as it is now with
 its current package, which the answer says in words.
 """
+from django.utils import formats
+from django.utils.translation import gettext as _, ngettext
+
 from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
 from game import engine
-from game.dashboards import KPIS
+from game.dashboards import KPIS, kpi_label
+from game.engine_text import engine_text
 from game.models import PackageVersion
 from game.money_format import money
 from game.selectors import package_latest, round_playing, session_scenario
@@ -30,14 +34,15 @@ def _figure(value: float, unit: str, currency: str, signed: bool = False) -> str
     if unit == "money":
         return sign + money(size, currency)
     if unit == "score":
-        return f"{sign}{size:.1f}"
-    return f"{sign}{size:,.0f}"
+        return sign + formats.number_format(float(f"{size:.1f}"), 1, use_l10n=True)  # rounded as before
+    return sign + formats.number_format(int(f"{size:.0f}"), 0, use_l10n=True, force_grouping=True)
 
 
 def _cell(bands: dict, unit: str, currency: str, signed: bool = False) -> dict:
     """A figure with its band, in numbers and in words: '6,414 (5,209 to 6,708)'."""
-    text = (f"{_figure(bands['p50'], unit, currency, signed)} ({_figure(bands['p10'], unit, currency, signed)} "
-            f"to {_figure(bands['p90'], unit, currency, signed)})")
+    text = _("%(mid)s (%(low)s to %(high)s)") % {"mid": _figure(bands["p50"], unit, currency, signed),
+                                                 "low": _figure(bands["p10"], unit, currency, signed),
+                                                 "high": _figure(bands["p90"], unit, currency, signed)}
     return {"p10": bands["p10"], "p50": bands["p50"], "p90": bands["p90"], "mean": bands["mean"], "text": text}
 
 
@@ -48,14 +53,15 @@ def _package(team, playing, scenario) -> tuple[dict, str]:
         if package is not None:
             try:
                 engine.validate_package(package.levers, scenario)
-                return package.levers, f"its package version {package.version} of round {playing.number}"
+                return package.levers, _("its package version %(version)s of round %(number)s") % {
+                    "version": package.version, "number": playing.number}
             except engine.DecisionError:
                 pass  # a package the plant cannot run yet (weights mid-edit): what it would carry forward
     aligned = (PackageVersion.objects.filter(team=team, aligned_at__isnull=False)
                .order_by("-round__number", "-version").first())
     if aligned is not None:
-        return aligned.levers, f"its last aligned package (round {aligned.round.number})"
-    return engine.default_levers(scenario), "the scenario's default package"
+        return aligned.levers, _("its last aligned package (round %(number)s)") % {"number": aligned.round.number}
+    return engine.default_levers(scenario), _("the scenario's default package")
 
 
 def _exclude_id(session, disruption_id):
@@ -63,7 +69,7 @@ def _exclude_id(session, disruption_id):
         return None
     if isinstance(disruption_id, bool) or not isinstance(disruption_id, int) \
             or not session.disruptions.filter(pk=disruption_id).exists():
-        raise LabError("unknown_disruption", "This session has no such disruption.", field="id")
+        raise LabError("unknown_disruption", _("This session has no such disruption."), field="id")
     return disruption_id
 
 
@@ -80,7 +86,7 @@ def disruption_impact(*, session_id: int, user, spec: dict, team_ids=None, round
     teams = list(session.teams.filter(id__in=chosen) if chosen else session.teams.all())
     teams.sort(key=lambda t: t.number)
     if not teams:
-        raise LabError("no_teams", "Nobody has joined yet: there is no team to hit.", field="teams")
+        raise LabError("no_teams", _("Nobody has joined yet: there is no team to hit."), field="teams")
     scenario = session_scenario(session=session)
     playing = round_playing(session=session)
     fresh = engine.state_to_team_dicts(engine.initial_state(scenario, 1))[0]
@@ -98,22 +104,24 @@ def disruption_impact(*, session_id: int, user, spec: dict, team_ids=None, round
                                  round_number=number, base_disruptions=bases, keys=IMPACT_KPIS)
     ahead = number - playing.number if playing is not None else None
     if playing is not None and ahead == 0:
-        when = f"Round {number}, the month being played"
+        when = _("Round %(number)s, the month being played") % {"number": number}
     elif playing is not None:
-        when = (f"Round {number}, {ahead} month{'s' if ahead > 1 else ''} ahead: run from each plant as it is now "
-                "with its current package (the months between will change both)")
+        when = ngettext("Round %(number)s, %(ahead)s month ahead: run from each plant as it is now with its current "
+                        "package (the months between will change both)",
+                        "Round %(number)s, %(ahead)s months ahead: run from each plant as it is now with its current "
+                        "package (the months between will change both)", ahead) % {"number": number, "ahead": ahead}
     else:
-        when = f"Round {number}: run from each plant as it is now with its current package"
+        when = _("Round %(number)s: run from each plant as it is now with its current package") % {"number": number}
     out = []
     for team, note, run in zip(teams, notes, runs):
         rows = []
         for key in IMPACT_KPIS:
             spec_k, bands = KPIS[key], run["kpis"][key]
-            rows.append({"kpi": key, "label": spec_k.label, "unit": spec_k.unit,
+            rows.append({"kpi": key, "label": kpi_label(key), "unit": spec_k.unit,
                          "without": _cell(bands["without"], spec_k.unit, scenario.currency),
                          "with": _cell(bands["with"], spec_k.unit, scenario.currency),
                          "difference": _cell(bands["difference"], spec_k.unit, scenario.currency, signed=True)})
         out.append({"team_id": team.id, "team": team.name, "package": note, "kpis": rows})
     return {"round": number, "when": when, "n_samples": IMPACT_SAMPLES, "currency": scenario.currency,
-            "disruption": {**event.to_dict(), "description": engine.DISRUPTION_KINDS[event.kind]["description"]},
+            "disruption": {**event.to_dict(), "description": engine_text(engine.DISRUPTION_KINDS[event.kind]["description"])},
             "teams": out}

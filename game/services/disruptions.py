@@ -17,9 +17,11 @@ round is closing or closed), `cancelled`, or `not_played` (the workshop ended be
 """
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_session_event, emit_team_event
+from classroom.i18n_text import message
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
 from game import engine
@@ -31,12 +33,13 @@ LANDED_STATES = (Round.State.CLOSING, Round.State.CLOSED)
 
 
 def disruption_payload(*, disruption: Disruption) -> dict:
-    """What a team is told of a disruption (and the base of the console's row)."""
+    """What a team is told of a disruption (and the base of the console's row). Its description is a message
+    (docs/i18n.md): it goes once to a team's group, read in each reader's language."""
     team_numbers = sorted(t.number for t in disruption.teams.all())
     return {
         "id": disruption.id,
         "kind": disruption.kind,
-        "description": engine.DISRUPTION_KINDS[disruption.kind]["description"],
+        "description": message(engine.DISRUPTION_KINDS[disruption.kind]["description"]),
         "round": disruption.round_number,
         "targets": disruption.targets,
         "start_day": disruption.start_day,
@@ -76,7 +79,7 @@ def _console_payload(disruption: Disruption, session: Session) -> dict:
 def disruption_spec(spec) -> engine.Disruption:
     """A facilitator's disruption as the engine's event, or a LabError naming the field at fault."""
     if not isinstance(spec, dict):
-        raise LabError("invalid_value", "A disruption needs kind, targets, start_day, duration_days, magnitude.",
+        raise LabError("invalid_value", _("A disruption needs kind, targets, start_day, duration_days, magnitude."),
                        field="kind")
     try:
         return engine.Disruption.from_dict({k: spec[k] for k in SPEC_KEYS if k in spec})
@@ -88,26 +91,29 @@ def disruption_round(*, session: Session, round_number) -> int:
     """The round a disruption may be set for: the one being played, or a later one that has not opened.
     None means the round being played (inject now)."""
     if session.state == Session.State.FINISHED:
-        raise LabError("session_finished", "The workshop has ended: there is no round left to disrupt.",
+        raise LabError("session_finished", _("The workshop has ended: there is no round left to disrupt."),
                        field="round")
     if round_number is None:
         playing = round_playing(session=session)
         if playing is None:
-            raise LabError("no_open_round", "Disruptions injected now hit the round being played: start the "
-                           "session or wait for the next round, or pick a later round.", field="round")
+            raise LabError("no_open_round", _("Disruptions injected now hit the round being played: start the "
+                           "session or wait for the next round, or pick a later round."), field="round")
         return playing.number
     if isinstance(round_number, bool) or not isinstance(round_number, int):
-        raise LabError("invalid_value", "Say which round (its number).", field="round")
+        raise LabError("invalid_value", _("Say which round (its number)."), field="round")
     states = _round_states(session)
     played = [n for n, state in states.items() if state in LANDED_STATES]
     first = max(played, default=0) + 1
     if first > session.rounds:
-        raise LabError("no_round_left", "Every round of this workshop has been played.", field="round")
-    choose = f"pick round {first}" + (f" to {session.rounds}" if session.rounds > first else "")
+        raise LabError("no_round_left", _("Every round of this workshop has been played."), field="round")
+    choose = (_("pick round %(first)s to %(last)s") if session.rounds > first else _("pick round %(first)s")) % {
+        "first": first, "last": session.rounds}
     if round_number < first:
-        raise LabError("round_past", f"Round {round_number} has already been played: {choose}.", field="round")
+        raise LabError("round_past", _("Round %(number)s has already been played: %(choose)s.")
+                       % {"number": round_number, "choose": choose}, field="round")
     if round_number > session.rounds:
-        raise LabError("invalid_value", f"This workshop has {session.rounds} rounds: {choose}.", field="round")
+        raise LabError("invalid_value", _("This workshop has %(rounds)s rounds: %(choose)s.")
+                       % {"rounds": session.rounds, "choose": choose}, field="round")
     return round_number
 
 
@@ -121,7 +127,8 @@ def _lock_round(session: Session, round_number: int) -> Round | None:
 def _round_still_open_to_change(session: Session, round_number: int) -> None:
     game_round = _lock_round(session, round_number)
     if game_round is not None and game_round.state in LANDED_STATES:
-        raise LabError("round_past", f"Round {round_number} has already been played (it is closing now).",
+        raise LabError("round_past", _("Round %(number)s has already been played (it is closing now).")
+                       % {"number": round_number},
                        field="round")
 
 
@@ -129,10 +136,10 @@ def disruption_team_ids(*, session: Session, team_ids) -> list[int]:
     if team_ids in (None, "", []):
         return []
     if not isinstance(team_ids, list) or any(isinstance(t, bool) or not isinstance(t, int) for t in team_ids):
-        raise LabError("invalid_value", "teams must be a list of team ids (or empty for every team).", field="teams")
+        raise LabError("invalid_value", _("teams must be a list of team ids (or empty for every team)."), field="teams")
     known = set(session.teams.filter(id__in=team_ids).values_list("id", flat=True))
     if known != set(team_ids):
-        raise LabError("unknown_team", "Some of those teams are not in this session.", field="teams")
+        raise LabError("unknown_team", _("Some of those teams are not in this session."), field="teams")
     return sorted(known)
 
 
@@ -185,19 +192,19 @@ def disruption_inject(*, session_id: int, user, spec: dict, team_ids=None, annou
 
 def _changeable(session: Session, disruption_id) -> Disruption:
     if isinstance(disruption_id, bool) or not isinstance(disruption_id, int):
-        raise LabError("invalid_value", "Say which disruption (its id).", field="id")
+        raise LabError("invalid_value", _("Say which disruption (its id)."), field="id")
     disruption = (Disruption.objects.select_for_update().filter(pk=disruption_id, session=session).first())
     if disruption is None:
-        raise NotFound("unknown_disruption", "This session has no such disruption.", field="id")
+        raise NotFound("unknown_disruption", _("This session has no such disruption."), field="id")
     _lock_round(session, disruption.round_number)
     state = disruption_state(disruption=disruption, session=session, round_states=_round_states(session))
     if state == "cancelled":
-        raise LabError("disruption_cancelled", "This disruption has been cancelled already.", field="id")
+        raise LabError("disruption_cancelled", _("This disruption has been cancelled already."), field="id")
     if state == "landed":
-        raise LabError("disruption_landed", f"This disruption has hit round {disruption.round_number} already: "
-                       "it can no longer change.", field="id")
+        raise LabError("disruption_landed", _("This disruption has hit round %(number)s already: it can no longer "
+                                               "change.") % {"number": disruption.round_number}, field="id")
     if state == "not_played":
-        raise LabError("session_finished", "The workshop has ended.", field="id")
+        raise LabError("session_finished", _("The workshop has ended."), field="id")
     return disruption
 
 

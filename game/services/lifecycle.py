@@ -9,6 +9,7 @@ disruption plan, which is game's.
 """
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.events import emit_session_event
@@ -23,9 +24,9 @@ def session_end(*, session_id: int, user) -> Session:
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state == Session.State.FINISHED:
-            raise LabError("already_finished", "This session has already finished.")
+            raise LabError("already_finished", _("This session has already finished."))
         if session.end_requested_at is not None:
-            raise LabError("already_ending", "The session is already ending: its round is closing now.")
+            raise LabError("already_ending", _("The session is already ending: its round is closing now."))
         session.end_requested_at = timezone.now()
         session.save(update_fields=["end_requested_at"])
         game_round = (Round.objects.filter(session=session, state__in=(*OPEN_STATES, Round.State.CLOSING))

@@ -13,6 +13,7 @@ import math
 from django.db import transaction
 from django.db.models import Exists, F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import Forbidden, LabError
 from classroom.models import LedgerEntry, Participant, Seat, Team
@@ -20,7 +21,8 @@ from classroom.services.access import participant_roles
 from classroom.services.ledger import client_id_clean, ledger_applied
 from game import engine
 from game.models import Approval, PackageVersion, Round
-from game.package_checks import decision_error_text
+from game.engine_text import engine_text
+from game.package_checks import decision_error_text, role_code_text
 from game.round_log import approval_entry, version_entries
 from game.selectors import approvals_payload, package_latest, package_payload, session_scenario
 from game.services.rounds import package_broadcast, round_close_if_all_aligned
@@ -56,7 +58,7 @@ def _lock_team(participant_id: int) -> Participant:
                    .filter(pk=participant_id, team__session=F("session")).first())
     if participant is None:
         Participant.objects.get(pk=participant_id)  # an unknown person is a bug: DoesNotExist, as ever
-        raise LabError("not_seated", "You are not seated in a team yet.")
+        raise LabError("not_seated", _("You are not seated in a team yet."))
     return participant
 
 
@@ -73,11 +75,12 @@ def _round_for_message(participant: Participant, client_msg_id: str, role: str |
 
 def _check_open(game_round: Round | None) -> None:
     if game_round is None:
-        raise LabError("round_not_open", "The session has not started yet: wait for the facilitator.")
+        raise LabError("round_not_open", _("The session has not started yet: wait for the facilitator."))
     if game_round.state == Round.State.PAUSED:
-        raise LabError("round_paused", "The facilitator has paused the round; your change was not saved.")
+        raise LabError("round_paused", _("The facilitator has paused the round; your change was not saved."))
     if game_round.state != Round.State.OPEN:
-        raise LabError("round_closed", f"Round {game_round.number} is closed; changes are no longer accepted.")
+        raise LabError("round_closed", _("Round %(number)s is closed; changes are no longer accepted.")
+                       % {"number": game_round.number})
 
 
 def _ledger(participant: Participant, team: Team, game_round: Round, kind: str, client_msg_id: str,
@@ -115,9 +118,10 @@ def latest_for_change(team, game_round, participant, *, changed: str, base_versi
     latest = (team.package_versions.filter(round=game_round).select_related("author")
               .annotate(stale=Exists(changed_since)).order_by("-version").first())
     if latest.aligned_at:
-        raise LabError("package_locked", "Every role approved this package; it is locked for this round.")
+        raise LabError("package_locked", _("Every role approved this package; it is locked for this round."))
     if isinstance(base_version, bool) or not isinstance(base_version, int) or not 1 <= base_version <= latest.version:
-        raise LabError("invalid_message", f"base_version must be a version number between 1 and {latest.version}.",
+        raise LabError("invalid_message", _("base_version must be a version number between 1 and %(latest)s.")
+                       % {"latest": latest.version},
                        field="base_version")
     if latest.stale:
         raise LabError("stale_version", stale_text, field=field)
@@ -133,17 +137,20 @@ def package_edit(*, participant_id: int, lever: str, value, base_version, client
         if game_round.applied:
             return _current_package(team, game_round)
         if spec is None:
-            raise LabError("unknown_lever", f"There is no lever called {lever!r}.", field="lever")
+            raise LabError("unknown_lever", _("There is no lever called %(lever)s.") % {"lever": repr(lever)},
+                           field="lever")
         if not game_round.holds_role:
-            raise Forbidden("not_your_lever", f"{spec.label} belongs to the {spec.role} role.", field=lever)
+            raise Forbidden("not_your_lever", _("%(label)s belongs to the %(role)s role.") % {
+                "label": engine_text(spec.label), "role": role_code_text(spec.role)}, field=lever)
         try:
             value = engine.validate_lever(lever, _beyond_float_as_inf(value))
         except engine.DecisionError as exc:
             raise LabError("invalid_value", decision_error_text(exc, session_scenario(session=team.session).currency),
                            field=lever)
         latest = latest_for_change(team, game_round, participant, changed=lever, base_version=base_version,
-                                   stale_text=f"{spec.label} was changed by a teammate since version {base_version}; "
-                                   "review the new value and edit again.", field=lever)
+                                   stale_text=_("%(label)s was changed by a teammate since version %(version)s; "
+                                                "review the new value and edit again.")
+                                   % {"label": engine_text(spec.label), "version": base_version}, field=lever)
         if latest.levers.get(lever) == value:  # nothing changes: filed for the retry, not counted
             _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, spec.role,
                     {"lever": lever, "value": value, "version": latest.version}, counted=False)
@@ -170,21 +177,23 @@ def package_approve(*, participant_id: int, version, client_msg_id) -> dict:
             return _current_package(team, game_round)
         latest = package_latest(team=team, game_round=game_round)
         if isinstance(version, bool) or not isinstance(version, int):
-            raise LabError("invalid_message", "version must be the package version number you reviewed.",
+            raise LabError("invalid_message", _("version must be the package version number you reviewed."),
                            field="version")
         if version != latest.version:
-            raise LabError("stale_version", f"The package changed: you reviewed version {version}, the latest is "
-                           f"version {latest.version}. Review it and approve again.")
+            raise LabError("stale_version", _("The package changed: you reviewed version %(version)s, the latest is "
+                                             "version %(latest)s. Review it and approve again.")
+                           % {"version": version, "latest": latest.version})
         if latest.aligned_at:
             return package_payload(package=latest, scenario=session_scenario(session=team.session))
         try:
             engine.validate_package(latest.levers, session_scenario(session=team.session))
         except engine.DecisionError as exc:
-            raise LabError("invalid_package", "This package cannot be approved yet: " + decision_error_text(exc),
+            raise LabError("invalid_package", _("This package cannot be approved yet: %(reason)s")
+                           % {"reason": decision_error_text(exc)},
                            field=exc.field)
         if not latest.forecast or not latest.rationale:  # a team defends a number, not just a set of levers
-            raise LabError("no_commitment", "The director has not stated the team's forecast and rationale yet: "
-                           "the package cannot be approved without them.", field="forecast")
+            raise LabError("no_commitment", _("The director has not stated the team's forecast and rationale yet: "
+                                             "the package cannot be approved without them."), field="forecast")
         roles = participant_roles(participant=participant)
         approvals = list(latest.approvals.select_related("participant"))
         approved = {a.role for a in approvals}
@@ -215,10 +224,10 @@ def package_reopen(*, participant_id: int, client_msg_id) -> dict:
         if game_round.applied:
             return _current_package(team, game_round)
         if not game_round.holds_role:
-            raise Forbidden("not_your_decision", "Only the director can reopen an aligned package.")
+            raise Forbidden("not_your_decision", _("Only the director can reopen an aligned package."))
         latest = package_latest(team=team, game_round=game_round)
         if latest.aligned_at is None:
-            raise LabError("not_aligned", "The package is not aligned yet: it is still open for changes.")
+            raise LabError("not_aligned", _("The package is not aligned yet: it is still open for changes."))
         _ledger(participant, team, game_round, LedgerEntry.Kind.EDIT, client_msg_id, "director",
                 {"reopen": True, "version": latest.version + 1})
         # No longer aligned: the round's close takes the team as not aligned unless it aligns again.

@@ -9,9 +9,12 @@ the same version costs one engine run, and a disruption announced, edited or can
 import threading
 from collections import OrderedDict
 
+from django.utils.translation import gettext as _
+
 from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
+from game.engine_text import engine_text
 from game.selectors import package_latest, round_playing, session_scenario
 from game.services.disruptions import disruptions_announced_for
 
@@ -38,13 +41,14 @@ def package_preview(*, participant_id: int, version) -> dict:
     participant = Participant.objects.select_related("session", "team").get(pk=participant_id)
     team, session = participant.team, participant.session
     if team is None:
-        raise LabError("not_seated", "You are not seated in a team yet.")
+        raise LabError("not_seated", _("You are not seated in a team yet."))
     game_round = round_playing(session=session)
     if game_round is None:
-        raise LabError("round_not_open", "There is no round to preview right now.")
+        raise LabError("round_not_open", _("There is no round to preview right now."))
     package = package_latest(team=team, game_round=game_round)
     if version is not None and version != package.version:
-        raise LabError("stale_version", f"The package is now at version {package.version}; preview that one.")
+        raise LabError("stale_version", _("The package is now at version %(version)s; preview that one.")
+                       % {"version": package.version})
     scenario = session_scenario(session=session)
     try:
         engine.validate_package(package.levers, scenario)
@@ -60,5 +64,5 @@ def package_preview(*, participant_id: int, version) -> dict:
     key = (team.id, game_round.number, package.version, tuple(news))  # engine.Disruption is frozen: hashable
     result = _cached(key, compute)
     return {"version": package.version, "round": game_round.number, **result,
-            "disruptions": [{"kind": d.kind, "description": engine.DISRUPTION_KINDS[d.kind]["description"],
+            "disruptions": [{"kind": d.kind, "description": engine_text(engine.DISRUPTION_KINDS[d.kind]["description"]),
                              "start_day": d.start_day, "duration_days": d.duration_days} for d in news]}

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.events import emit_session_event, emit_team_event, emit_team_events
@@ -118,9 +119,9 @@ def session_start(*, session_id: int, user) -> Session:
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state != Session.State.LOBBY:
-            raise LabError("already_started", "This session has already started.")
+            raise LabError("already_started", _("This session has already started."))
         if not session.participants.exists():
-            raise LabError("no_participants", "Nobody has joined yet: share the join code first.")
+            raise LabError("no_participants", _("Nobody has joined yet: share the join code first."))
         teams_balance(session=session, ignore_absent=True)
         Round.objects.bulk_create(Round(session=session, number=n) for n in range(1, session.rounds + 1))
         session.state = Session.State.RUNNING
@@ -139,7 +140,7 @@ def _active_round(session: Session, *, lock: bool = True) -> Round:
     qs = Round.objects.select_for_update() if lock else Round.objects
     game_round = qs.filter(session=session, state__in=OPEN_STATES).first()
     if game_round is None:
-        raise LabError("no_open_round", "No round is open right now.")
+        raise LabError("no_open_round", _("No round is open right now."))
     return game_round
 
 
@@ -148,7 +149,7 @@ def round_pause(*, session_id: int, user) -> Round:
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         game_round = _active_round(session)
         if game_round.state == Round.State.PAUSED:
-            raise LabError("already_paused", "The round is already paused.")
+            raise LabError("already_paused", _("The round is already paused."))
         game_round.paused_remaining = max(0.0, (game_round.deadline - timezone.now()).total_seconds())
         game_round.state = Round.State.PAUSED
         game_round.save(update_fields=["paused_remaining", "state"])
@@ -161,7 +162,7 @@ def round_resume(*, session_id: int, user) -> Round:
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         game_round = _active_round(session)
         if game_round.state != Round.State.PAUSED:
-            raise LabError("not_paused", "The round is not paused.")
+            raise LabError("not_paused", _("The round is not paused."))
         game_round.deadline = timezone.now() + timedelta(seconds=game_round.paused_remaining or 0)
         game_round.paused_remaining = None
         game_round.state = Round.State.OPEN
@@ -173,8 +174,8 @@ def round_resume(*, session_id: int, user) -> Round:
 
 def round_extend(*, session_id: int, user, minutes) -> Round:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not EXTEND_RANGE[0] <= minutes <= EXTEND_RANGE[1]:
-        raise LabError("invalid_value", f"Extend by a whole number of minutes between {EXTEND_RANGE[0]} and "
-                       f"{EXTEND_RANGE[1]}.", field="minutes")
+        raise LabError("invalid_value", _("Extend by a whole number of minutes between %(low)s and %(high)s.")
+                       % {"low": EXTEND_RANGE[0], "high": EXTEND_RANGE[1]}, field="minutes")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         game_round = _active_round(session)
@@ -196,13 +197,13 @@ def round_advance(*, session_id: int, user, round_number) -> bool:
     the *next* round, which opens the moment the first one is done.
     """
     if isinstance(round_number, bool) or not isinstance(round_number, int):
-        raise LabError("invalid_value", "Say which round to close (its number).", field="round")
+        raise LabError("invalid_value", _("Say which round to close (its number)."), field="round")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user)
         game_round = _active_round(session, lock=False)
         if game_round.number != round_number:
-            raise LabError("round_already_closed", f"Round {round_number} has already closed; "
-                           f"round {game_round.number} is open now.")
+            raise LabError("round_already_closed", _("Round %(number)s has already closed; round %(open)s is open now.")
+                           % {"number": round_number, "open": game_round.number})
     return round_request_close(round_id=game_round.id, closed_by=Round.ClosedBy.FACILITATOR)
 
 

@@ -36,3 +36,8 @@ def test_a_missing_parameter_never_breaks_the_frame():
 def test_render_uses_the_active_language_by_default():
     with translation.override("fr"):
         assert render(message("Language")) == "Langue"
+
+
+def test_numbers_are_rounded_not_cut():
+    assert render(message("%(x)s", x=number(12.96, 1)), "en") == "13.0"
+    assert render(message("%(x)s", x=number(2.5, 0)), "de") == "2"  # round half to even, as Python's round

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 
+from classroom.i18n_text import render
 from config.asgi import application
 from game.services.packages import package_edit
 from game.snapshots import session_snapshot
@@ -101,6 +102,6 @@ async def test_console_hears_scheduled_edited_and_cancelled_disruptions(started_
         assert event["type"] == "disruption.changed"
         assert {k: event["disruption"][k] for k in expected} == expected
         listed = [event["disruption"] if d["id"] == made.id else d for d in listed]
-    fresh = await database_sync_to_async(session_snapshot)(session_id=started_session.id)
+    fresh = render(await database_sync_to_async(session_snapshot)(session_id=started_session.id), "en")
     assert fresh["disruptions"] == listed
     await comm.disconnect()

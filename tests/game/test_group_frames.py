@@ -7,6 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from classroom import events
+from classroom.i18n_text import render
 from game.consumers import TeamConsumer
 from tests.game.test_consumers import connect, drain, seated  # noqa: F401  (seated: a fixture)
 
@@ -25,6 +26,9 @@ def test_a_team_message_becomes_one_frame_and_other_groups_keep_the_dict():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.asyncio
 async def test_teammates_get_the_event_without_any_socket_encoding_it(seated, monkeypatch):
+    """A frame holding no text to translate (a chat message) goes as the sender's one frame. A package holds its
+    checks' texts as messages (docs/i18n.md), so each socket renders it in its reader's language."""
+    from game.services.chat import chat_send
     from game.services.packages import package_edit
 
     sockets = {role: (await connect(seated[role]))[0] for role in ("director", "finance", "engineering")}
@@ -38,12 +42,17 @@ async def test_teammates_get_the_event_without_any_socket_encoding_it(seated, mo
         return await real(content)
 
     monkeypatch.setattr(TeamConsumer, "encode_json", classmethod(counting))
+    message = await database_sync_to_async(chat_send)(participant_id=seated["hr"].id, text="hello", client_msg_id="c1")
+    for comm in sockets.values():
+        frame = await comm.receive_json_from(timeout=5)
+        assert frame["type"] == "chat.message" and frame["message"] == message and "frame" not in frame
+    assert "chat.message" not in encoded  # sent as the sender's one frame
     package = await database_sync_to_async(package_edit)(
         participant_id=seated["hr"].id, lever="overtime_share", value=0.2, base_version=1, client_msg_id="m1")
     for comm in sockets.values():
         frame = await comm.receive_json_from(timeout=5)
-        assert frame["type"] == "package.updated" and frame["package"] == package and "frame" not in frame
-    assert "package.updated" not in encoded  # sent as the sender's one frame
+        assert frame["type"] == "package.updated" and frame["package"] == render(package, "en")
+        assert "frame" not in frame
     for comm in sockets.values():
         await comm.disconnect()
 

@@ -6,7 +6,14 @@ import pytest
 
 from game import engine
 from game.engine.budget import planned_spend
-from game.package_checks import decision_error_text, package_checks
+from classroom.i18n_text import render
+from game.package_checks import decision_error_text
+from game.package_checks import package_checks as package_checks_messages
+
+
+def package_checks(*args, **kwargs):
+    """The checks as an English reader's socket sends them (their texts are messages: docs/i18n.md)."""
+    return render(package_checks_messages(*args, **kwargs), "en")
 
 ENVELOPES = ("maintenance_budget", "training_budget", "quality_budget", "capex_budget")
 INTERNAL_NAMES = [name for name in engine.LEVERS if "_" in name]

@@ -1,6 +1,7 @@
 import pytest
 
 from classroom.errors import Forbidden, LabError
+from classroom.i18n_text import render
 from classroom.models import LedgerEntry
 from game import engine
 from game.models import Approval, PackageVersion, Round
@@ -176,7 +177,7 @@ def test_an_underfunded_package_can_be_approved_and_says_what_the_plant_cuts(sta
     finance = factories.holder(started_session, "finance")
     out = package_edit(participant_id=finance.id, lever="maintenance_budget", value=0.0, base_version=1,
                        client_msg_id="f")
-    cuts = [c for c in out["checks"]["items"] if c["kind"] == "cut"]
+    cuts = [c for c in render(out["checks"], "en")["items"] if c["kind"] == "cut"]  # texts are messages
     assert [c["lever"] for c in cuts] == ["maintenance_budget"] and out["checks"]["ready"]
     assert "PM" in cuts[0]["text"] and cuts[0]["shortfall"] > 0 and "Finance can raise" in cuts[0]["text"]
     factories.committed(started_session)

@@ -4,6 +4,7 @@ import pytest
 
 from classroom.errors import LabError
 from classroom.events import team_group
+from classroom.i18n_text import render
 from game import engine
 from game.models import Approval, PackageVersion, Round, RoundResult
 from game.round_log import round_log
@@ -49,7 +50,8 @@ def current_round(session):
 
 
 def team_log(team, session):
-    return round_log(team_id=team.id, game_round=current_round(session))
+    """The log as an English reader's socket sends it (an edit's label is a message: docs/i18n.md)."""
+    return render(round_log(team_id=team.id, game_round=current_round(session)), "en")
 
 
 def test_the_log_lists_edits_approvals_and_a_reopen_in_order(two_teams):
@@ -86,7 +88,7 @@ def test_the_log_lists_edits_approvals_and_a_reopen_in_order(two_teams):
     assert (log[8]["role"], log[8]["version"]) == ("finance", 5)
     assert [e["at"] for e in log] == sorted(e["at"] for e in log)
     # The room's snapshot carries the same log.
-    assert team_snapshot(participant_id=hr.id)["log"] == log
+    assert render(team_snapshot(participant_id=hr.id)["log"], "en") == log
 
 
 def test_the_log_is_per_team(two_teams):
@@ -112,7 +114,7 @@ def test_edit_and_approve_broadcasts_carry_the_entries_they_add_to_the_log(two_t
     assert events[1]["log"][0]["lever"] == "technicians" and events[1]["log"][0]["new"] == 6
     assert events[2]["log"][0]["role"] == "finance" and events[2]["log"][0]["by"] == seats["finance"].display_name
     # Old log + the events' entries == the fresh log (what a reconnect would show).
-    assert [x for e in events for x in e["log"]] == team_log(team1, session)
+    assert render([x for e in events for x in e["log"]], "en") == team_log(team1, session)
     assert updates(sent, team2) == []
     # The console hears neither the package's levers nor the log: only its summary, coalesced.
     assert not [m for g, m in sent if m["type"] == "package.updated" and g != team_group(team1.id)]
