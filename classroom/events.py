@@ -19,9 +19,11 @@ from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F
 
+from classroom import i18n_text
 from classroom.models import Session, Team
 
 log = logging.getLogger(__name__)
@@ -143,9 +145,17 @@ async def _drain(outboxes: dict, group: str, outbox: collections.deque) -> None:
 def _serialised_once(group: str, message: dict) -> dict:
     """A team group's message as `{"type", "frame"}`: the frame's JSON text is made once here and every socket
     of the group sends it as it is (game/consumers.py), instead of encoding it once per socket (and, in the
-    in-memory layer, deep-copying the payload per socket: a str is not copied). Other groups get the dict."""
-    if group.startswith("team.") and "frame" not in message:
-        return {"type": message["type"], "frame": json.dumps(message)}
+    in-memory layer, deep-copying the payload per socket: a str is not copied). Other groups get the dict.
+
+    A message holding text for its readers (classroom/i18n_text.py) is rendered here once per offered language,
+    `{"type", "frames": {"en": ..., "de": ..., "fr": ...}}`, and each socket sends its reader's: teammates reading
+    three languages still cost three encodings, not one per socket."""
+    if group.startswith("team.") and "frame" not in message and "frames" not in message:
+        frame = json.dumps(message)
+        if f'"{i18n_text.KEY}"' not in frame:
+            return {"type": message["type"], "frame": frame}
+        return {"type": message["type"], "frames": {code: json.dumps(i18n_text.render(message, code))
+                                                    for code, _ in settings.LANGUAGES}}
     return message
 
 

@@ -15,6 +15,7 @@ from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
 from classroom.events import bind_event_loop, participant_group, team_group
 from classroom.identity import cookie_name, unsign_token
+from classroom.language import DEFAULT as DEFAULT_LANGUAGE
 from classroom.language import socket_language
 from classroom.services.presence import connection_close, connection_heartbeat, connection_open
 from classroom.services.sessions import participant_by_token, participant_seat_again
@@ -147,9 +148,16 @@ class TeamConsumer(LabConsumer):
         except LabError as exc:
             await self.send_json(exc.as_frame(ref if isinstance(ref, str) else None))
 
+    def _frame_of(self, event) -> str | None:
+        """The group's one serialised frame, or the one rendered in this socket's reader's language."""
+        frames = event.get("frames")
+        if isinstance(frames, dict):
+            return frames.get(self.language) or frames.get(DEFAULT_LANGUAGE)
+        return event.get("frame")
+
     async def send_event(self, event):
         """A group event as it was serialised for the whole group, else (older senders) encoded here."""
-        frame = event.get("frame")
+        frame = self._frame_of(event)
         if isinstance(frame, str):
             await self.send_frame(frame)
         else:
@@ -166,8 +174,9 @@ class TeamConsumer(LabConsumer):
 
     async def round_results(self, event):
         """The month's results arrive in full for the team: this seat gets what its roles may see."""
-        if isinstance(event.get("frame"), str):
-            event = json.loads(event["frame"])
+        frame = self._frame_of(event)
+        if isinstance(frame, str):
+            event = json.loads(frame)
         await self.send_json(results_event_for(event, self.roles))
 
     async def session_changed(self, event):

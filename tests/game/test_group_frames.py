@@ -15,6 +15,16 @@ EVENT = {"type": "package.updated", "seq": 7, "package": {"version": 2, "levers"
          "log": []}
 
 
+def test_a_team_message_with_text_becomes_one_frame_per_language():
+    from classroom.i18n_text import message
+
+    event = {"type": "package.updated", "seq": 8, "note": message("Change language"), "n": 1}
+    sent = events._serialised_once(events.team_group(3), event)
+    assert set(sent) == {"type", "frames"} and set(sent["frames"]) == {"en", "de", "fr"}
+    assert json.loads(sent["frames"]["de"]) == {**event, "note": "Sprache wechseln"}
+    assert json.loads(sent["frames"]["en"]) == {**event, "note": "Change language"}
+
+
 def test_a_team_message_becomes_one_frame_and_other_groups_keep_the_dict():
     message = events._serialised_once(events.team_group(3), dict(EVENT))
     assert set(message) == {"type", "frame"} and message["type"] == "package.updated"
@@ -27,7 +37,8 @@ def test_a_team_message_becomes_one_frame_and_other_groups_keep_the_dict():
 @pytest.mark.asyncio
 async def test_teammates_get_the_event_without_any_socket_encoding_it(seated, monkeypatch):
     """A frame holding no text to translate (a chat message) goes as the sender's one frame. A package holds its
-    checks' texts as messages (docs/i18n.md), so each socket renders it in its reader's language."""
+    checks' texts as messages (docs/i18n.md): the sender renders it once per language and each socket sends its
+    reader's, so no socket encodes either."""
     from game.services.chat import chat_send
     from game.services.packages import package_edit
 
@@ -52,7 +63,8 @@ async def test_teammates_get_the_event_without_any_socket_encoding_it(seated, mo
     for comm in sockets.values():
         frame = await comm.receive_json_from(timeout=5)
         assert frame["type"] == "package.updated" and frame["package"] == render(package, "en")
-        assert "frame" not in frame
+        assert "frame" not in frame and "frames" not in frame
+    assert "package.updated" not in encoded
     for comm in sockets.values():
         await comm.disconnect()
 
