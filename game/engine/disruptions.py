@@ -7,40 +7,50 @@ from dataclasses import dataclass
 import numpy as np
 
 from .levers import DecisionError, N_STATIONS
+from .messages import gettext_noop
 
 MAX_DAY = 21
 N_SUPPLIERS = 2
 
-# kind -> (description, target meaning, magnitude meaning, magnitude range)
+# kind -> (description, target meaning, magnitude meaning, magnitude range). The descriptions are English marked for
+# game's catalogue (gettext_noop): game shows them through gettext, or as a message in a frame for many readers.
 DISRUPTION_KINDS: dict[str, dict] = {
     "machine_breakdown": {
-        "description": "A major machine failure stops stations for the days given.",
+        "description": gettext_noop("A major machine failure stops stations for the days given."),
         "targets": "station indices 0-4 (empty: the scenario's bottleneck)",
         "magnitude": "share of the station's capacity lost, 0-1 (1 = stopped)", "range": (0.0, 1.0)},
     "supplier_failure": {
-        "description": "A supplier cannot deliver.",
+        "description": gettext_noop("A supplier cannot deliver."),
         "targets": "supplier indices 0-1 (empty: the main supplier 0)",
         "magnitude": "share of that supplier's deliveries lost, 0-1", "range": (0.0, 1.0)},
     "demand_spike": {
-        "description": "Customers order more than usual.",
+        "description": gettext_noop("Customers order more than usual."),
         "targets": "ignored",
         "magnitude": "extra demand as a share of normal daily demand during the days, 0-3", "range": (0.0, 3.0)},
     "absenteeism": {
-        "description": "Flu season or a transport strike: workers absent.",
+        "description": gettext_noop("Flu season or a transport strike: workers absent."),
         "targets": "ignored",
         "magnitude": "extra share of the workforce absent, 0-0.8", "range": (0.0, 0.8)},
     "quality_escape": {
-        "description": "A material or process problem makes defects.",
+        "description": gettext_noop("A material or process problem makes defects."),
         "targets": "station indices 0-4 (empty: all stations)",
         "magnitude": "extra defect rate at the targeted stations, 0-0.5", "range": (0.0, 0.5)},
     "energy_price_spike": {
-        "description": "Energy costs jump.",
+        "description": gettext_noop("Energy costs jump."),
         "targets": "ignored",
         "magnitude": "multiplier on the energy price, 1-10", "range": (1.0, 10.0)},
     "site_outage": {
-        "description": "The site is shut (flood, fire, power); a ready backup line takes over after activation.",
+        "description": gettext_noop("The site is shut (flood, fire, power); a ready backup line takes over after activation."),
         "targets": "ignored (the main site)",
         "magnitude": "share of the site's capacity lost, 0-1", "range": (0.0, 1.0)},
+}
+
+# What people call each kind in a sentence (marked for game's catalogue, like the descriptions).
+DISRUPTION_NAMES: dict[str, str] = {
+    "machine_breakdown": gettext_noop("machine breakdown"), "supplier_failure": gettext_noop("supplier failure"),
+    "demand_spike": gettext_noop("demand spike"), "absenteeism": gettext_noop("absenteeism"),
+    "quality_escape": gettext_noop("quality escape"), "energy_price_spike": gettext_noop("energy price spike"),
+    "site_outage": gettext_noop("site outage"),
 }
 
 

@@ -7,6 +7,7 @@ import pytest
 from channels.db import database_sync_to_async
 
 from classroom import events
+from classroom.i18n_text import render
 from game.consumers import TeamConsumer
 from tests.game.test_consumers import connect, drain, seated  # noqa: F401  (seated: a fixture)
 
@@ -61,5 +62,5 @@ async def test_round_results_are_still_filtered_per_socket(seated):
             "previous": None, "stations": [], "currency": "EUR"}
     await database_sync_to_async(events._send)(events.team_group(seated["hr"].team_id), json.loads(json.dumps(full)))
     frame = await hr.receive_json_from(timeout=5)
-    assert frame == json.loads(json.dumps(results_event_for(full, ("hr",))))
+    assert frame == json.loads(json.dumps(render(results_event_for(full, ("hr",)), "en")))  # its messages rendered
     await hr.disconnect()
