@@ -14,7 +14,8 @@ Figures come from RoundResult (KPIs, decisions, mistakes, disruptions), PackageV
 lines. A whole session is read in a handful of queries, whatever its size.
 
 Texts are written in the active language (the request's: the page, the export); the engine's mistakes are
-messages rendered here (docs/i18n.md).
+messages rendered here, and the catalogue's English labels (KPIs, role titles, projects) go through gettext
+(docs/i18n.md).
 """
 from __future__ import annotations
 
@@ -82,7 +83,7 @@ def unit_text(unit: str, currency: str) -> str:
 
 def kpi_heading(key: str, currency: str) -> str:
     kpi = KPIS[key]
-    return _("%(label)s (%(unit)s)") % {"label": kpi.label, "unit": unit_text(kpi.unit, currency)}
+    return _("%(label)s (%(unit)s)") % {"label": _(kpi.label), "unit": unit_text(kpi.unit, currency)}
 
 
 def kpi_shown(value, unit: str):
@@ -207,13 +208,13 @@ def kpi_choices(currency: str) -> list[dict]:
     for role, boards in ROLE_DASHBOARDS.items():
         keys = [k for k in boards["detail"] if k not in seen and k in KPIS]
         seen.update(keys)
-        groups.append({"role": role, "title": ROLE_TITLES[role], "kpis": [
-            {"key": k, "label": KPIS[k].label, "unit": KPIS[k].unit, "digits": KPIS[k].digits,
+        groups.append({"role": role, "title": _(ROLE_TITLES[role]), "kpis": [
+            {"key": k, "label": _(KPIS[k].label), "unit": KPIS[k].unit, "digits": KPIS[k].digits,
              "better": KPIS[k].better, "unit_text": unit_text(KPIS[k].unit, currency)} for k in keys]})
     rest = [k for k in KPIS if k not in seen]
     if rest:
         groups.append({"role": "", "title": _("Other"), "kpis": [
-            {"key": k, "label": KPIS[k].label, "unit": KPIS[k].unit, "digits": KPIS[k].digits,
+            {"key": k, "label": _(KPIS[k].label), "unit": KPIS[k].unit, "digits": KPIS[k].digits,
              "better": KPIS[k].better, "unit_text": unit_text(KPIS[k].unit, currency)} for k in rest]})
     return groups
 
@@ -403,7 +404,7 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 for role in roles:
                     chat_by_role[role] += 1
                 lines.append({"name": entry.participant.display_name, "roles": roles,
-                              "role_titles": " + ".join(str(ROLE_TITLES[r]) for r in roles) or _("no role"),
+                              "role_titles": " + ".join(_(ROLE_TITLES[r]) for r in roles) or _("no role"),
                               "text": entry.detail.get("text", ""), "at": entry.at,
                               "seconds": after(entry.at), "when": duration_text(after(entry.at))})
             stories[key] = {
@@ -421,7 +422,7 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 "edits": sum(edits_by_role.values()),
                 "reopens": sum(1 for v in rows if v.reopened),
                 "edits_by_role": edits_by_role,
-                "approvals": [{"role": a.role, "role_title": ROLE_TITLES.get(a.role, a.role),
+                "approvals": [{"role": a.role, "role_title": _(ROLE_TITLES[a.role]) if a.role in ROLE_TITLES else a.role,
                                "by": a.participant.display_name, "at": a.at, "version": a.package_version.version,
                                "seconds": after(a.at), "when": duration_text(after(a.at)),
                                "counted": aligned is not None and a.package_version_id == aligned.id}
@@ -429,7 +430,7 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 "chat": lines,
                 "chat_by_role": chat_by_role,
                 "chat_lines": len(lines),
-                "by_role": [{"role": r, "title": ROLE_TITLES[r], "edits": edits_by_role[r], "chat": chat_by_role[r]}
+                "by_role": [{"role": r, "title": _(ROLE_TITLES[r]), "edits": edits_by_role[r], "chat": chat_by_role[r]}
                             for r in engine.ROLES],
                 "alignment_score": result.kpis.get("leadership_alignment") if result else None,
             }
@@ -478,7 +479,7 @@ def debrief_teams(*, session: Session, played: _Played | None = None) -> list[di
         teams.append({
             "team_id": team.id, "team": team.name, "number": team.number,
             "decisions": _decision_rows(team.id, numbers, played, specs, currency),
-            "kpis": [{"key": k, "label": KPIS[k].label,
+            "kpis": [{"key": k, "label": _(KPIS[k].label),
                       "cells": [kpi_text(r.kpis.get(k) if r else None, k, currency) for r in results]}
                      for k in KPIS],
             "disruptions": [{"round": n, "items": [_disruption_text(d) for d in (r.disruptions or [])]}
@@ -507,7 +508,7 @@ def session_debrief(*, session: Session) -> dict:
         "kpi_groups": kpi_choices(currency),
         "series": series,
         "default_kpi": DEFAULT_KPI,
-        "default_kpi_label": KPIS[DEFAULT_KPI].label,
+        "default_kpi_label": _(KPIS[DEFAULT_KPI].label),
         "default_table": [{"team": t["team"], "cells": [kpi_text(v, DEFAULT_KPI, currency)
                                                         for v in t["values"][DEFAULT_KPI]]} for t in series["teams"]],
         "leaderboard": leaderboard,
@@ -613,5 +614,5 @@ def _forecast_cells(forecast: dict | None, errors: dict | None, rationale: str, 
     extra = forecast.get("extra") or {}
     pct = lambda key: ((errors or {}).get(key) or {}).get("error_pct")
     return [forecast.get("good_units"), pct("good_units"), forecast.get("cash"), pct("cash"),
-            str(KPIS[extra["kpi"]].label) if extra.get("kpi") in KPIS else "", extra.get("value"),
+            _(KPIS[extra["kpi"]].label) if extra.get("kpi") in KPIS else "", extra.get("value"),
             pct(extra.get("kpi")) if extra else None, rationale, cred["score"], cred["bias"]]

@@ -91,7 +91,7 @@ def _commitment(month: dict, currency: str, aligned_before: bool) -> list[dict]:
     extra = forecast.get("extra") or {}
     if extra.get("kpi") in KPIS:
         text = _("The team committed to %(goods)s and %(cash)s in cash at the month's end, and to %(kpi)s of "
-                 "%(value)s.") % {"goods": goods, "cash": cash, "kpi": _lower(KPIS[extra["kpi"]].label),
+                 "%(value)s.") % {"goods": goods, "cash": cash, "kpi": _lower(_(KPIS[extra["kpi"]].label)),
                                   "value": kpi_text(extra.get("value"), extra["kpi"], currency)}
         facts["forecast.extra.value"] = extra.get("value")
     else:
@@ -105,7 +105,7 @@ def _commitment(month: dict, currency: str, aligned_before: bool) -> list[dict]:
     notes = {role: text.strip() for role, text in (month.get("notes") or {}).items()
              if role in ROLES and isinstance(text, str) and text.strip()}
     if notes:
-        lines = [_("%(role)s: “%(note)s”") % {"role": ROLE_TITLES[role], "note": notes[role]}
+        lines = [_("%(role)s: “%(note)s”") % {"role": _(ROLE_TITLES[role]), "note": notes[role]}
                  for role in ROLES if role in notes]
         items.append(_item("notes", _("Each role's line on its own levers: %(lines)s.") % {"lines": "; ".join(lines)},
                            {f"notes.{role}": text for role, text in notes.items()}))

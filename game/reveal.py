@@ -206,7 +206,7 @@ def _kpi_rows(keys: list[str], now: dict, before: dict | None) -> list[dict]:
         previous = before.get(key) if before is not None else None
         v, p = _number(value), _number(previous)
         change = round(v - p, 6) if v is not None and p is not None else None
-        rows.append({"kpi": key, "label": kpi.label, "unit": kpi.unit, "digits": kpi.digits, "better": kpi.better,
+        rows.append({"kpi": key, "label": message(kpi.label), "unit": kpi.unit, "digits": kpi.digits, "better": kpi.better,
                      "value": value, "previous": previous, "change": change, "verdict": _verdict(key, change)})
     return rows
 
