@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .levers import DecisionError, N_STATIONS
-from .messages import gettext_noop
+from .messages import gettext_noop, message
 
 MAX_DAY = 21
 N_SUPPLIERS = 2
@@ -66,29 +66,32 @@ class Disruption:
     @classmethod
     def from_dict(cls, d: dict) -> "Disruption":
         if not isinstance(d, dict):
-            raise DecisionError("disruption", "must be an object")
+            raise DecisionError("disruption", message(gettext_noop("must be an object")))
         kind = d.get("kind")
         if kind not in DISRUPTION_KINDS:
-            raise DecisionError("kind", f"must be one of {', '.join(DISRUPTION_KINDS)}")
+            raise DecisionError("kind", message(gettext_noop("must be one of %(choices)s"), choices=", ".join(DISRUPTION_KINDS)))
         spec = DISRUPTION_KINDS[kind]
         targets = d.get("targets", [])
         n_max = N_SUPPLIERS if kind == "supplier_failure" else N_STATIONS
         if not isinstance(targets, (list, tuple)) or any(
                 isinstance(t, bool) or not isinstance(t, int) or not 0 <= t < n_max for t in targets):
-            raise DecisionError("targets", f"must be a list of integers between 0 and {n_max - 1}")
+            raise DecisionError("targets", message(gettext_noop("must be a list of integers between 0 and %(high)s"),
+                                                   high=n_max - 1))
         start = d.get("start_day", 0)
         if isinstance(start, bool) or not isinstance(start, int) or not 0 <= start <= MAX_DAY:
-            raise DecisionError("start_day", f"must be an integer between 0 and {MAX_DAY}")
+            raise DecisionError("start_day", message(gettext_noop("must be an integer between %(low)s and %(high)s"),
+                                                     low=0, high=MAX_DAY))
         dur = d.get("duration_days", 1)
         if not _num(dur) or not 0 < dur <= 22:
-            raise DecisionError("duration_days", "must be a number between 0 (exclusive) and 22")
+            raise DecisionError("duration_days", message(gettext_noop("must be a number between 0 (exclusive) and 22")))
         lo, hi = spec["range"]
         mag = d.get("magnitude", 1.0 if kind != "energy_price_spike" else 2.0)
         if not _num(mag) or not lo <= mag <= hi:
-            raise DecisionError("magnitude", f"must be a number between {lo:g} and {hi:g}")
+            raise DecisionError("magnitude", message(gettext_noop("must be a number between %(low)s and %(high)s"),
+                                                     low=f"{lo:g}", high=f"{hi:g}"))
         rnd = d.get("round")
         if rnd is not None and (isinstance(rnd, bool) or not isinstance(rnd, int) or rnd < 1):
-            raise DecisionError("round", "must be a positive integer")
+            raise DecisionError("round", message(gettext_noop("must be a positive integer")))
         return cls(kind, tuple(sorted(set(targets))), start, float(dur), float(mag), rnd)
 
     def to_dict(self) -> dict:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_session_event, emit_team_event
+from classroom.i18n_text import render
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
 from game import engine
@@ -81,7 +82,7 @@ def disruption_spec(spec) -> engine.Disruption:
     try:
         return engine.Disruption.from_dict({k: spec[k] for k in SPEC_KEYS if k in spec})
     except engine.DecisionError as exc:
-        raise LabError("invalid_value", str(exc), field=exc.field)
+        raise LabError("invalid_value", f"{exc.field}: {render(exc.text)}", field=exc.field)  # the reader's language
 
 
 def disruption_round(*, session: Session, round_number) -> int:

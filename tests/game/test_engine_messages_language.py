@@ -12,12 +12,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from classroom.errors import LabError
 from classroom.i18n_text import render
 from classroom.models import Participant
 from game.credibility import credibility_words
 from game.debrief import debrief_teams, results_table
 from game.debrief_story import session_stories
 from game.engine import Disruption, detect_mistakes, load_scenario
+from game.engine.levers import LEVERS, DecisionError, validate_lever
 from game.engine import strategies as S
 from game.engine.messages import english
 from game.models import RoundResult
@@ -269,3 +271,35 @@ def test_credibility_words_per_language():
         assert credibility_words(cred) == "80,0 (im Mittel 12,5 % daneben, 7,5 % optimistisch, 2 Monate)"
     with translation.override("fr"):
         assert credibility_words(cred) == "80,0 (écart moyen de 12,5 %, 7,5 % optimiste, 2 mois)"
+
+
+# --- the engine's refusals ------------------------------------------------------------------------------
+
+def test_a_decision_error_keeps_its_english_and_reads_in_the_readers_language():
+    with pytest.raises(DecisionError) as caught:
+        validate_lever("technicians", 99)
+    exc = caught.value
+    assert str(exc) == "technicians: must be an integer between 1 and 12" and exc.field == "technicians"
+    assert render(exc.text, "de") == "muss eine ganze Zahl zwischen 1 und 12 sein"
+    assert render(exc.text, "fr") == "doit être un entier entre 1 et 12"
+
+
+def test_every_lever_refusal_has_the_placeholders_of_its_params():
+    for name in LEVERS:
+        with pytest.raises(DecisionError) as caught:
+            validate_lever(name, "not a value")
+        assert_placeholders_match(caught.value.text)
+    for bad in ({"kind": "flood"}, {"kind": "site_outage", "targets": [9]}, {"kind": "site_outage", "start_day": 99},
+                {"kind": "site_outage", "duration_days": 0}, {"kind": "site_outage", "magnitude": 7},
+                {"kind": "site_outage", "round": 0}, "not an object"):
+        with pytest.raises(DecisionError) as caught:
+            Disruption.from_dict(bad)
+        assert_placeholders_match(caught.value.text)
+
+
+def test_a_bad_disruption_is_refused_in_the_facilitators_language():
+    from game.services.disruptions import disruption_spec
+
+    with translation.override("de"), pytest.raises(LabError) as caught:
+        disruption_spec({"kind": "site_outage", "magnitude": 7})
+    assert caught.value.message == "magnitude: muss eine Zahl zwischen 0 und 1 sein"
