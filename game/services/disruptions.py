@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_session_event, emit_team_event
-from classroom.i18n_text import render
+from classroom.i18n_text import message, render
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
 from game import engine
@@ -37,7 +37,7 @@ def disruption_payload(*, disruption: Disruption) -> dict:
     return {
         "id": disruption.id,
         "kind": disruption.kind,
-        "description": engine.DISRUPTION_KINDS[disruption.kind]["description"],
+        "description": message(engine.DISRUPTION_KINDS[disruption.kind]["description"]),  # each socket renders it
         "round": disruption.round_number,
         "targets": disruption.targets,
         "start_day": disruption.start_day,

@@ -5,6 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from classroom.i18n_text import render
 from classroom.identity import cookie_name, sign_token
 from config.asgi import application
 from game.models import PackageVersion
@@ -257,7 +258,7 @@ async def test_news_edited_and_cancelled_in_play_reaches_the_room_and_matches_a_
         frame = await next_frame(comm)
         assert frame["type"] == kind and frame["disruption"]["id"] == made.id
         news = [d for d in news if d["id"] != made.id] + [frame["disruption"]]
-    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id)
+    fresh = render(await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id), "en")  # as sent
     assert fresh["disruptions"] == news and news[0]["duration_days"] == 4
     await database_sync_to_async(disruption_cancel)(session_id=session_id, user=facilitator, disruption_id=made.id)
     frame = await next_frame(comm)

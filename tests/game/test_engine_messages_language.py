@@ -303,3 +303,23 @@ def test_a_bad_disruption_is_refused_in_the_facilitators_language():
     with translation.override("de"), pytest.raises(LabError) as caught:
         disruption_spec({"kind": "site_outage", "magnitude": 7})
     assert caught.value.message == "magnitude: muss eine Zahl zwischen 0 und 1 sein"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_disruptions_description_reads_in_each_readers_language(facilitator):
+    """Told once to a team's group (and kept with the month's result); each socket renders it."""
+    from game.services.disruptions import disruption_inject, disruption_payload
+
+    session = factories.make_session(facilitator, rounds_count=1)
+    factories.join_many(session, 4)
+    factories.start(session, facilitator)
+    made = disruption_inject(session_id=session.id, user=facilitator,
+                             spec={"kind": "supplier_failure", "targets": [0], "start_day": 1, "duration_days": 2,
+                                   "magnitude": 0.5})
+    payload = disruption_payload(disruption=made)
+    assert render(payload, "en")["description"] == "A supplier cannot deliver."
+    assert render(payload, "de")["description"] == "Ein Lieferant kann nicht liefern."
+    assert render(payload, "fr")["description"] == "Un fournisseur ne peut pas livrer."
+    round_advance(session_id=session.id, user=facilitator, round_number=1)
+    stored = RoundResult.objects.filter(round__session=session).first().disruptions
+    assert [render(d["description"], "de") for d in stored] == ["Ein Lieferant kann nicht liefern."]
