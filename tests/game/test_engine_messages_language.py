@@ -323,3 +323,21 @@ def test_a_disruptions_description_reads_in_each_readers_language(facilitator):
     round_advance(session_id=session.id, user=facilitator, round_number=1)
     stored = RoundResult.objects.filter(round__session=session).first().disruptions
     assert [render(d["description"], "de") for d in stored] == ["Ein Lieferant kann nicht liefern."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_gives_the_mistakes_in_the_requesters_language(client, facilitator):
+    from tests.classroom.api_helpers import auth, played_sessions
+
+    mine = played_sessions(facilitator)["mine"]
+    url = f"/api/sessions/{mine.id}/results/"
+    with translation.override("en"):  # the request's middleware activates its language: leave English behind
+        english_rows = client.get(url, **auth(facilitator)).json()
+        german_rows = client.get(url, HTTP_ACCEPT_LANGUAGE="de", **auth(facilitator)).json()
+    stored = {(r.team.name, r.round.number): r.mistakes
+              for r in RoundResult.objects.filter(round__session=mine).select_related("team", "round")}
+    assert any(stored.values()) and german_rows != english_rows
+    for en_row, de_row in zip(english_rows, german_rows):
+        mistakes = stored[(en_row["team"], en_row["round"])]
+        assert en_row["mistakes"] == render(mistakes, "en") and de_row["mistakes"] == render(mistakes, "de")
+        assert all(isinstance(m["evidence"], str) for m in de_row["mistakes"])
