@@ -68,6 +68,13 @@ ORDINALS = (pgettext_lazy("rank", "first"), pgettext_lazy("rank", "second"), pge
             pgettext_lazy("rank", "fourth"), pgettext_lazy("rank", "fifth"), pgettext_lazy("rank", "sixth"),
             pgettext_lazy("rank", "seventh"), pgettext_lazy("rank", "eighth"), pgettext_lazy("rank", "ninth"),
             pgettext_lazy("rank", "tenth"), pgettext_lazy("rank", "eleventh"), pgettext_lazy("rank", "twelfth"))
+# The same ranks standing alone, after "ranked" in a heading ("Rang: 1.", "classement : 1re" in German, French).
+RANKS = (pgettext_lazy("rank, alone", "first"), pgettext_lazy("rank, alone", "second"),
+         pgettext_lazy("rank, alone", "third"), pgettext_lazy("rank, alone", "fourth"),
+         pgettext_lazy("rank, alone", "fifth"), pgettext_lazy("rank, alone", "sixth"),
+         pgettext_lazy("rank, alone", "seventh"), pgettext_lazy("rank, alone", "eighth"),
+         pgettext_lazy("rank, alone", "ninth"), pgettext_lazy("rank, alone", "tenth"),
+         pgettext_lazy("rank, alone", "eleventh"), pgettext_lazy("rank, alone", "twelfth"))
 DEFAULT_KPI = "scorecard"  # what the KPI picker shows first
 SHOWN_DIGITS = 1  # the scorecard and its parts are shown, compared and ranked to one decimal
 
@@ -171,6 +178,11 @@ def ordinal(n: int) -> str:
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         text = f"{n}{suffix}"
     return text
+
+
+def rank_text(n: int) -> str:
+    """A rank standing alone ("first"; German "1.", French "1re")."""
+    return str(RANKS[n - 1]) if 1 <= n <= len(RANKS) else ordinal(n)
 
 
 def _months_text(n: int) -> str:
@@ -500,7 +512,7 @@ def session_debrief(*, session: Session) -> dict:
     ranks = {row["team_id"]: row["rank"] for row in leaderboard["rows"]}
     for team in teams:
         team["rank"] = ranks.get(team["team_id"])
-        team["rank_text"] = ordinal(team["rank"]) if team["rank"] else None
+        team["rank_text"] = rank_text(team["rank"]) if team["rank"] else None
     series = debrief_series(session=session, played=played)
     return {
         "currency": currency,

@@ -16,7 +16,7 @@ from classroom.errors import LabError
 from classroom.i18n_text import render
 from classroom.models import Participant
 from game.credibility import credibility_words
-from game.debrief import debrief_teams, results_table
+from game.debrief import debrief_teams, results_table, session_debrief
 from game.debrief_story import session_stories
 from game.engine import Disruption, detect_mistakes, load_scenario
 from game.engine.levers import LEVERS, DecisionError, validate_lever
@@ -247,6 +247,12 @@ def test_the_debrief_page_in_german(client, played, facilitator):
     assert "belegt den ersten Platz" in page  # the ranking sentence
     assert "Das Werk hat " in page  # the story
     assert "The plant shipped" not in page and "ranks first" not in page
+    with translation.override("de"):
+        ranks = {t["team_id"]: t["rank_text"] for t in session_debrief(session=session)["teams"]}
+    with translation.override("en"):
+        english_ranks = {t["team_id"]: t["rank_text"] for t in session_debrief(session=session)["teams"]}
+    numbers = {"first": 1, "second": 2, "third": 3}
+    assert ranks == {k: f"{numbers[v]}." for k, v in english_ranks.items()}  # "Rang: 1." after "ranked"
 
 
 @pytest.mark.django_db(transaction=True)  # rounds close after commit
