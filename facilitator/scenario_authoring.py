@@ -11,7 +11,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from classroom.errors import Forbidden, LabError
-from classroom.i18n_text import render
 from classroom.services.access import user_may_facilitate
 from classroom.services.sessions import MINUTES_RANGE, ROUNDS_RANGE
 from facilitator.models import AuthoredScenario
@@ -118,12 +117,12 @@ def _levers(errors, levers) -> dict:
         try:
             out[name] = engine.validate_lever(name, value)
         except engine.DecisionError as exc:
-            errors.setdefault("default_levers", []).append(f"{exc.field}: {render(exc.text)}")
+            errors.setdefault("default_levers", []).append(f"{exc.field}: {exc.message}")
     if "default_levers" not in errors:
         try:  # the whole package the teams would start from: weights sum to 100, no hiring and firing at once
             engine.validate_package({**engine.default_levers(), **out}, None)
         except engine.DecisionError as exc:
-            errors["default_levers"] = [f"{exc.field}: {render(exc.text)}"]
+            errors["default_levers"] = [f"{exc.field}: {exc.message}"]
     return out
 
 
@@ -149,7 +148,7 @@ def _schedule(errors, schedule, rounds: int) -> list[dict]:
             try:
                 event = engine.Disruption.from_dict(entry)
             except engine.DecisionError as exc:
-                problem = f"{exc.field} {render(exc.text)}"
+                problem = f"{exc.field} {exc.message}"
             else:
                 if not 1 <= event.round <= rounds:
                     problem = f"round must be between 1 and the scenario's {rounds} rounds"
