@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from classroom.errors import LabError, NotFound
 from classroom.events import emit_session_event, emit_team_event
-from classroom.i18n_text import message, render
+from classroom.i18n_text import message
 from classroom.models import Session
 from classroom.services.access import session_for_facilitator
 from game import engine
@@ -32,12 +32,13 @@ LANDED_STATES = (Round.State.CLOSING, Round.State.CLOSED)
 
 
 def disruption_payload(*, disruption: Disruption) -> dict:
-    """What a team is told of a disruption (and the base of the console's row)."""
+    """What a team is told of a disruption (and the base of the console's row). Its description is a message
+    (docs/i18n.md): it goes once to a team's group, read in each reader's language."""
     team_numbers = sorted(t.number for t in disruption.teams.all())
     return {
         "id": disruption.id,
         "kind": disruption.kind,
-        "description": message(engine.DISRUPTION_KINDS[disruption.kind]["description"]),  # each socket renders it
+        "description": message(engine.DISRUPTION_KINDS[disruption.kind]["description"]),
         "round": disruption.round_number,
         "targets": disruption.targets,
         "start_day": disruption.start_day,
@@ -82,7 +83,7 @@ def disruption_spec(spec) -> engine.Disruption:
     try:
         return engine.Disruption.from_dict({k: spec[k] for k in SPEC_KEYS if k in spec})
     except engine.DecisionError as exc:
-        raise LabError("invalid_value", f"{exc.field}: {render(exc.text)}", field=exc.field)  # the reader's language
+        raise LabError("invalid_value", str(exc), field=exc.field)
 
 
 def disruption_round(*, session: Session, round_number) -> int:

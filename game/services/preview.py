@@ -12,7 +12,6 @@ from collections import OrderedDict
 from classroom.errors import LabError
 from classroom.models import Participant
 from game import engine
-from game.engine.messages import message
 from game.selectors import package_latest, round_playing, session_scenario
 from game.services.disruptions import disruptions_announced_for
 
@@ -61,5 +60,5 @@ def package_preview(*, participant_id: int, version) -> dict:
     key = (team.id, game_round.number, package.version, tuple(news))  # engine.Disruption is frozen: hashable
     result = _cached(key, compute)
     return {"version": package.version, "round": game_round.number, **result,
-            "disruptions": [{"kind": d.kind, "description": message(engine.DISRUPTION_KINDS[d.kind]["description"]),
+            "disruptions": [{"kind": d.kind, "description": engine.DISRUPTION_KINDS[d.kind]["description"],
                              "start_day": d.start_day, "duration_days": d.duration_days} for d in news]}

@@ -96,7 +96,7 @@ async def test_edit_is_acked_and_reaches_teammates_as_the_next_seq(seated):
     assert event["seq"] == before["seq"] + 1
     # Old snapshot + event == fresh snapshot (Zulip's verify_action idea).
     before["package"], before["seq"] = event["package"], event["seq"]
-    fresh = await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id)
+    fresh = render(await database_sync_to_async(team_snapshot)(participant_id=seated["director"].id), "en")
     assert {k: before[k] for k in ("package", "seq")} == {k: fresh[k] for k in ("package", "seq")}
     await director.disconnect()
     await hr.disconnect()
@@ -258,7 +258,7 @@ async def test_news_edited_and_cancelled_in_play_reaches_the_room_and_matches_a_
         frame = await next_frame(comm)
         assert frame["type"] == kind and frame["disruption"]["id"] == made.id
         news = [d for d in news if d["id"] != made.id] + [frame["disruption"]]
-    fresh = render(await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id), "en")  # as sent
+    fresh = render(await database_sync_to_async(team_snapshot)(participant_id=seated["hr"].id), "en")
     assert fresh["disruptions"] == news and news[0]["duration_days"] == 4
     await database_sync_to_async(disruption_cancel)(session_id=session_id, user=facilitator, disruption_id=made.id)
     frame = await next_frame(comm)

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from classroom.errors import LabError
 from classroom.i18n_text import render
 from classroom.models import Participant
 from game.credibility import credibility_words
@@ -303,12 +302,12 @@ def test_every_lever_refusal_has_the_placeholders_of_its_params():
         assert_placeholders_match(caught.value.text)
 
 
-def test_a_bad_disruption_is_refused_in_the_facilitators_language():
-    from game.services.disruptions import disruption_spec
-
-    with translation.override("de"), pytest.raises(LabError) as caught:
-        disruption_spec({"kind": "site_outage", "magnitude": 7})
-    assert caught.value.message == "magnitude: muss eine Zahl zwischen 0 und 1 sein"
+def test_a_bad_disruption_is_refused_in_the_readers_language():
+    with pytest.raises(DecisionError) as caught:
+        Disruption.from_dict({"kind": "site_outage", "magnitude": 7})
+    assert str(caught.value) == "magnitude: must be a number between 0 and 1"
+    assert render(caught.value.text, "de") == "muss eine Zahl zwischen 0 und 1 sein"
+    assert render(caught.value.text, "fr") == "doit être un nombre entre 0 et 1"
 
 
 @pytest.mark.django_db(transaction=True)
