@@ -16,6 +16,7 @@ from classroom.api import (ERRORS, FILTER_PARAMETERS, ID_MAX, LabApiView, filter
 from classroom.api_pagination import PAGE_PARAMETERS, page_fields, page_of, page_parse
 from classroom.api_selectors import api_session_list, api_session_runner, api_session_teams
 from classroom.errors import NotFound
+from classroom.i18n_text import render
 from classroom.models import Session
 from classroom.report_filters import ReportFilter, report_filter_parse
 from classroom.services.access import session_for_facilitator
@@ -107,6 +108,11 @@ class RoundResultSerializer(serializers.ModelSerializer):
         model = RoundResult
         fields = ["team", "round", "aligned", "decisions", "kpis", "mistakes", "forecast", "rationale",
                   "forecast_error"]
+
+    def to_representation(self, result):
+        data = super().to_representation(result)
+        data["mistakes"] = render(data["mistakes"])  # the engine's messages, in the requester's language
+        return data
 
     @extend_schema_field({"type": "string", "description": "The aligned package's rationale ('' if none)."})
     def get_rationale(self, result) -> str:

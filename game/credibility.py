@@ -1,6 +1,7 @@
 """How credible a team's forecasts were: each month's forecast against what the plant did, and a session score.
 
-Pure Python (no Django): the selectors, exports and reports call it with stored results. The formula and why
+Pure Python (Django only for the words of `credibility_words`, in the active language): the selectors, exports
+and reports call it with stored results. The formula and why
 are in docs/model.md, "Credibility". In short, per committed KPI and month the signed percentage error
 e = 100 x (forecast - actual) / |actual| (positive = optimistic: more promised than delivered), each capped at
 +-100 % so one wild month cannot swamp the rest; MAPE = mean |e|, bias = mean e, and
@@ -60,9 +61,21 @@ def credibility(rounds: list[dict | None]) -> dict:
 
 def credibility_words(cred: dict) -> str:
     """"80.0 (12.5 % off on average, 7.5 % optimistic, 2 months)", or "–" with no forecast."""
+    from django.utils.formats import number_format
+    from django.utils.translation import gettext as _, ngettext
+
     if cred.get("score") is None:
         return "–"
+
+    def shown(value):
+        return number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
+
     bias = cred["bias"]
-    lean = "unbiased" if abs(bias) < 0.05 else f"{abs(bias):.1f} % " + ("optimistic" if bias > 0 else "pessimistic")
+    if abs(bias) < 0.05:
+        lean = _("unbiased")
+    else:
+        lean = (_("%(pct)s %% optimistic") if bias > 0 else _("%(pct)s %% pessimistic")) % {"pct": shown(abs(bias))}
     months = cred["rounds"]
-    return f"{cred['score']:.1f} ({cred['mape']:.1f} % off on average, {lean}, {months} month{'' if months == 1 else 's'})"
+    return ngettext("%(score)s (%(mape)s %% off on average, %(lean)s, %(n)s month)",
+                    "%(score)s (%(mape)s %% off on average, %(lean)s, %(n)s months)", months) % {
+        "score": shown(cred["score"]), "mape": shown(cred["mape"]), "lean": lean, "n": months}

@@ -12,37 +12,69 @@
 Figures come from RoundResult (KPIs, decisions, mistakes, disruptions), PackageVersion and Approval
 (the alignment story: the same rows the alignment score was computed from) and the ledger's chat
 lines. A whole session is read in a handful of queries, whatever its size.
+
+Texts are written in the active language (the request's: the page, the export); the engine's mistakes are
+messages rendered here, and the catalogue's English labels (KPIs, role titles, projects) go through gettext
+(docs/i18n.md).
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _, gettext_lazy, ngettext, pgettext_lazy
+
+from classroom.i18n_text import render
 from classroom.models import LedgerEntry, Session
 from game import engine
 from game.credibility import credibility, credibility_words, forecast_errors
 from game.dashboards import KPIS, ROLE_DASHBOARDS
+from game.engine.disruptions import DISRUPTION_NAMES
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.lever_display import ROLE_TITLES, room_lever_specs
 from game.models import Approval, PackageVersion, Round, RoundResult
-from game.money_format import money
 from game.selectors import session_scenario
 
 # The seven parts of the balanced scorecard (game/engine/kpis.py), in the order the page shows them.
 SCORECARD_PARTS = ("throughput", "execution", "oee", "quality", "reliability", "alignment", "risk")
 PART_LABELS = {
-    "throughput": "Throughput strength",
-    "execution": "Execution confidence",
-    "oee": "OEE and its trend",
-    "quality": "Quality",
-    "reliability": "Reliability and downtime exposure",
-    "alignment": "Leadership alignment",
-    "risk": "Operational risk (low risk scores high)",
+    "throughput": gettext_lazy("Throughput strength"),
+    "execution": gettext_lazy("Execution confidence"),
+    "oee": gettext_lazy("OEE and its trend"),
+    "quality": gettext_lazy("Quality"),
+    "reliability": gettext_lazy("Reliability and downtime exposure"),
+    "alignment": gettext_lazy("Leadership alignment"),
+    "risk": gettext_lazy("Operational risk (low risk scores high)"),
 }
-PART_WORDS = {"throughput": "throughput", "execution": "execution", "oee": "OEE", "quality": "quality",
-              "reliability": "reliability", "alignment": "alignment", "risk": "risk"}
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-            "eleventh", "twelfth")
+# The lower-case phrase of a part inside a sentence (English lower-cases the label; other languages may not).
+PART_PHRASES = {
+    "throughput": pgettext_lazy("scorecard part in a sentence", "throughput strength"),
+    "execution": pgettext_lazy("scorecard part in a sentence", "execution confidence"),
+    "oee": pgettext_lazy("scorecard part in a sentence", "OEE and its trend"),
+    "quality": pgettext_lazy("scorecard part in a sentence", "quality"),
+    "reliability": pgettext_lazy("scorecard part in a sentence", "reliability and downtime exposure"),
+    "alignment": pgettext_lazy("scorecard part in a sentence", "leadership alignment"),
+    "risk": pgettext_lazy("scorecard part in a sentence", "operational risk (low risk scores high)"),
+}
+PART_WORDS = {"throughput": pgettext_lazy("scorecard part, short", "throughput"),
+              "execution": pgettext_lazy("scorecard part, short", "execution"),
+              "oee": pgettext_lazy("scorecard part, short", "OEE"),
+              "quality": pgettext_lazy("scorecard part, short", "quality"),
+              "reliability": pgettext_lazy("scorecard part, short", "reliability"),
+              "alignment": pgettext_lazy("scorecard part, short", "alignment"),
+              "risk": pgettext_lazy("scorecard part, short", "risk")}
+ORDINALS = (pgettext_lazy("rank", "first"), pgettext_lazy("rank", "second"), pgettext_lazy("rank", "third"),
+            pgettext_lazy("rank", "fourth"), pgettext_lazy("rank", "fifth"), pgettext_lazy("rank", "sixth"),
+            pgettext_lazy("rank", "seventh"), pgettext_lazy("rank", "eighth"), pgettext_lazy("rank", "ninth"),
+            pgettext_lazy("rank", "tenth"), pgettext_lazy("rank", "eleventh"), pgettext_lazy("rank", "twelfth"))
+# The same ranks standing alone, after "ranked" in a heading ("Rang: 1.", "classement : 1re" in German, French).
+RANKS = (pgettext_lazy("rank, alone", "first"), pgettext_lazy("rank, alone", "second"),
+         pgettext_lazy("rank, alone", "third"), pgettext_lazy("rank, alone", "fourth"),
+         pgettext_lazy("rank, alone", "fifth"), pgettext_lazy("rank, alone", "sixth"),
+         pgettext_lazy("rank, alone", "seventh"), pgettext_lazy("rank, alone", "eighth"),
+         pgettext_lazy("rank, alone", "ninth"), pgettext_lazy("rank, alone", "tenth"),
+         pgettext_lazy("rank, alone", "eleventh"), pgettext_lazy("rank, alone", "twelfth"))
 DEFAULT_KPI = "scorecard"  # what the KPI picker shows first
 SHOWN_DIGITS = 1  # the scorecard and its parts are shown, compared and ranked to one decimal
 
@@ -51,14 +83,14 @@ SHOWN_DIGITS = 1  # the scorecard and its parts are shown, compared and ranked t
 
 def unit_text(unit: str, currency: str) -> str:
     """The unit a KPI column is headed with (a share is shown as a percentage)."""
-    return {"money": currency, "money_per_unit": f"{currency} per unit", "share": "%", "percent": "%",
-            "hours": "h", "hours_week": "h a week", "units": "units", "count": "number", "score": "0-100",
-            "ratio": "ratio", "station": "station number"}.get(unit, unit)
+    return {"money": currency, "money_per_unit": _("%(currency)s per unit") % {"currency": currency}, "share": "%",
+            "percent": "%", "hours": _("h"), "hours_week": _("h a week"), "units": _("units"), "count": _("number"),
+            "score": "0-100", "ratio": _("ratio"), "station": _("station number")}.get(unit, unit)
 
 
 def kpi_heading(key: str, currency: str) -> str:
     kpi = KPIS[key]
-    return f"{kpi.label} ({unit_text(kpi.unit, currency)})"
+    return _("%(label)s (%(unit)s)") % {"label": _(kpi.label), "unit": unit_text(kpi.unit, currency)}
 
 
 def kpi_shown(value, unit: str):
@@ -69,7 +101,14 @@ def kpi_shown(value, unit: str):
 
 
 def _number(value: float, digits: int) -> str:
-    return f"{value:,.{digits}f}"
+    """Grouped and with the decimal mark of the active language; rounded as Python's format rounds."""
+    return number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+
+
+def money_text(amount: float, currency: str) -> str:
+    """game.money_format.money with the active language's separators (the same rounding and sign)."""
+    sign = "-" if amount < -0.5 else ""
+    return _("%(amount)s %(currency)s") % {"amount": sign + _number(abs(amount), 0), "currency": currency}
 
 
 def kpi_text(value, key: str, currency: str) -> str:
@@ -81,15 +120,17 @@ def kpi_text(value, key: str, currency: str) -> str:
     kpi = KPIS.get(key)
     digits, unit = (kpi.digits, kpi.unit) if kpi else (0, "")
     if unit == "money":
-        return money(value, currency)
+        return money_text(value, currency)
     if unit == "money_per_unit":
-        return f"{'-' if value < 0 else ''}{abs(value):,.2f} {currency} per unit"
+        return _("%(value)s %(currency)s per unit") % {"value": ('-' if value < 0 else '') + _number(abs(value), 2),
+                                                      "currency": currency}
     if unit in ("share", "percent"):
-        return _number(kpi_shown(value, unit), digits) + " %"
-    suffix = {"hours": " h", "hours_week": " h a week", "units": " units", "score": " / 100"}.get(unit, "")
+        return _("%(value)s %%") % {"value": _number(kpi_shown(value, unit), digits)}
     if unit == "station":
-        return f"Station {value}"
-    return _number(value, digits) + suffix
+        return _("Station %(number)s") % {"number": value}
+    shown = _number(value, digits)
+    return {"hours": _("%(value)s h"), "hours_week": _("%(value)s h a week"), "units": _("%(value)s units"),
+            "score": _("%(value)s / 100")}.get(unit, "%(value)s") % {"value": shown}
 
 
 def duration_text(seconds: float | None) -> str:
@@ -99,10 +140,10 @@ def duration_text(seconds: float | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes} min"
+        return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes} min {secs} s"
-    return f"{secs} s"
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)s s") % {"seconds": secs}
 
 
 def _lever_number(value, spec: dict) -> str:
@@ -117,7 +158,7 @@ def lever_text(value, spec: dict, currency: str) -> str:
         return "–"
     display = spec["display"]
     if spec["kind"] == "multichoice":
-        return "; ".join(engine.PROJECTS[c].label if c in engine.PROJECTS else str(c) for c in value) or "none"
+        return "; ".join(_(engine.PROJECTS[c].label) if c in engine.PROJECTS else str(c) for c in value) or _("none")
     if spec["kind"] == "int_list":
         labels = spec.get("item_labels") or [""] * len(value)
         return ", ".join(f"{label} {_lever_number(v, spec)}".strip() for label, v in zip(labels, value)) + \
@@ -125,23 +166,33 @@ def lever_text(value, spec: dict, currency: str) -> str:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
     if display["money"]:
-        return money(value, currency) + " per month"
+        return _("%(money)s per month") % {"money": money_text(value, currency)}
     return f"{_lever_number(value, spec)} {display['unit']}".strip()
 
 
 def ordinal(n: int) -> str:
     if 1 <= n <= len(ORDINALS):
-        return ORDINALS[n - 1]
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return str(ORDINALS[n - 1])
+    text = _("%(n)sth") % {"n": n}
+    if text == f"{n}th":  # English: 21st, 22nd, 23rd
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        text = f"{n}{suffix}"
+    return text
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def rank_text(n: int) -> str:
+    """A rank standing alone ("first"; German "1.", French "1re")."""
+    return str(RANKS[n - 1]) if 1 <= n <= len(RANKS) else ordinal(n)
+
+
+def _months_text(n: int) -> str:
+    return ngettext("%(n)s month", "%(n)s months", n) % {"n": n}
 
 
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    words = [str(w) for w in words]
+    return words[0] if len(words) == 1 else _("%(items)s and %(last)s") % {"items": ", ".join(words[:-1]),
+                                                                           "last": words[-1]}
 
 
 # --- what the session stored --------------------------------------------------------------------------
@@ -169,13 +220,13 @@ def kpi_choices(currency: str) -> list[dict]:
     for role, boards in ROLE_DASHBOARDS.items():
         keys = [k for k in boards["detail"] if k not in seen and k in KPIS]
         seen.update(keys)
-        groups.append({"role": role, "title": ROLE_TITLES[role], "kpis": [
-            {"key": k, "label": KPIS[k].label, "unit": KPIS[k].unit, "digits": KPIS[k].digits,
+        groups.append({"role": role, "title": _(ROLE_TITLES[role]), "kpis": [
+            {"key": k, "label": _(KPIS[k].label), "unit": KPIS[k].unit, "digits": KPIS[k].digits,
              "better": KPIS[k].better, "unit_text": unit_text(KPIS[k].unit, currency)} for k in keys]})
     rest = [k for k in KPIS if k not in seen]
     if rest:
-        groups.append({"role": "", "title": "Other", "kpis": [
-            {"key": k, "label": KPIS[k].label, "unit": KPIS[k].unit, "digits": KPIS[k].digits,
+        groups.append({"role": "", "title": _("Other"), "kpis": [
+            {"key": k, "label": _(KPIS[k].label), "unit": KPIS[k].unit, "digits": KPIS[k].digits,
              "better": KPIS[k].better, "unit_text": unit_text(KPIS[k].unit, currency)} for k in rest]})
     return groups
 
@@ -271,43 +322,50 @@ def debrief_leaderboard(*, session: Session, played: _Played | None = None) -> d
         row["sentence"] = _ranking_sentence(row, rows)
         row["part_cells"] = [{"key": p, "value": row["parts"][p], "led": p in row["led"]} for p in SCORECARD_PARTS]
     return {"months": len(numbers), "weights": dict(SCORECARD_WEIGHTS), "rows": rows,
-            "parts": [{"key": p, "label": PART_LABELS[p], "short": PART_WORDS[p][:1].upper() + PART_WORDS[p][1:],
-                       "phrase": PART_LABELS[p] if PART_LABELS[p].startswith("OEE") else PART_LABELS[p].lower(),
+            "parts": [{"key": p, "label": str(PART_LABELS[p]), "short": str(PART_WORDS[p])[:1].upper() + str(PART_WORDS[p])[1:],
+                       "phrase": str(PART_PHRASES[p]),
                        "weight": SCORECARD_WEIGHTS[p]} for p in SCORECARD_PARTS]}
 
 
 def _ranking_sentence(row: dict, rows: list[dict]) -> str:
     """Why this team stands where it does, in words a workshop can read aloud."""
-    mean = _shown(row["scorecard_mean"])
-    months = _plural(row["months"], "month")
+    mean = _number(_shown(row["scorecard_mean"]), 1)
+    months = _months_text(row["months"])
     place = ordinal(row["rank"])
     if row["tied_with"]:
-        head = (f"{row['team']} shares {place} place with {_and(row['tied_with'])}: the same average scorecard "
-                f"({mean:.1f} over {months}) and the same good units shipped ({row['good_units_total']:,.0f})")
+        head = _("%(team)s shares %(place)s place with %(others)s: the same average scorecard (%(mean)s over "
+                 "%(months)s) and the same good units shipped (%(units)s)") % {
+            "team": row["team"], "place": place, "others": _and(row["tied_with"]), "mean": mean, "months": months,
+            "units": _number(row["good_units_total"], 0)}
     else:
-        head = f"{row['team']} ranks {place}: its scorecard averaged {mean:.1f} over {months}"
+        head = _("%(team)s ranks %(place)s: its scorecard averaged %(mean)s over %(months)s") % {
+            "team": row["team"], "place": place, "mean": mean, "months": months}
         above = next((r for r in reversed(rows) if r["rank"] < row["rank"]), None)
         if above is not None:
-            gap = _shown(above["scorecard_mean"]) - mean
+            gap = _shown(above["scorecard_mean"]) - _shown(row["scorecard_mean"])
             if gap == 0:
-                head += (f", level with {above['team']} on the scorecard; {above['team']} shipped more good units "
-                         f"over the session ({above['good_units_total']:,.0f} against {row['good_units_total']:,.0f})")
+                head += _(", level with %(above)s on the scorecard; %(above)s shipped more good units over the "
+                          "session (%(theirs)s against %(ours)s)") % {
+                    "above": above["team"], "theirs": _number(above["good_units_total"], 0),
+                    "ours": _number(row["good_units_total"], 0)}
             else:
-                head += f", {gap:.1f} below {above['team']}"
+                head += _(", %(gap)s below %(above)s") % {"gap": _number(gap, 1), "above": above["team"]}
     parts = {p: v for p, v in row["parts"].items() if v is not None}
     if row["led"]:
-        head += f"; it led on {_and([PART_WORDS[p] for p in row['led']])}"
+        head += _("; it led on %(parts)s") % {"parts": _and([PART_WORDS[p] for p in row["led"]])}
     elif parts and len(rows) > 1:
         best = max(parts, key=lambda p: parts[p])
-        head += f"; it led on no part, its strongest was {PART_WORDS[best]} ({parts[best]:.1f} / 100)"
+        head += _("; it led on no part, its strongest was %(part)s (%(value)s / 100)") % {
+            "part": PART_WORDS[best], "value": _number(parts[best], 1)}
     if parts:
         worst = min(parts, key=lambda p: parts[p])
         if worst not in row["led"]:
-            head += f"; its weakest was {PART_WORDS[worst]} ({parts[worst]:.1f} / 100)"
+            head += _("; its weakest was %(part)s (%(value)s / 100)") % {
+                "part": PART_WORDS[worst], "value": _number(parts[worst], 1)}
     sentence = head + "."
     if len(rows) > 1 and row["months"] > 1 and row["rank_last_month"] != row["rank"]:
-        sentence += (f" On the last month alone it would rank {ordinal(row['rank_last_month'])} "
-                     f"(scorecard {row['scorecard_last']:.1f}).")
+        sentence += _(" On the last month alone it would rank %(place)s (scorecard %(score)s).") % {
+            "place": ordinal(row["rank_last_month"]), "score": _number(row["scorecard_last"], 1)}
     return sentence[0].upper() + sentence[1:]
 
 
@@ -358,7 +416,7 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 for role in roles:
                     chat_by_role[role] += 1
                 lines.append({"name": entry.participant.display_name, "roles": roles,
-                              "role_titles": " + ".join(ROLE_TITLES[r] for r in roles) or "no role",
+                              "role_titles": " + ".join(_(ROLE_TITLES[r]) for r in roles) or _("no role"),
                               "text": entry.detail.get("text", ""), "at": entry.at,
                               "seconds": after(entry.at), "when": duration_text(after(entry.at))})
             stories[key] = {
@@ -371,12 +429,12 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 "aligned_at": aligned.aligned_at if aligned else None,
                 "aligned_version": aligned.version if aligned else None,
                 "seconds_to_align": after(aligned.aligned_at) if aligned else None,
-                "time_to_align": duration_text(after(aligned.aligned_at)) if aligned else "did not align",
+                "time_to_align": duration_text(after(aligned.aligned_at)) if aligned else _("did not align"),
                 "versions": len(rows),
                 "edits": sum(edits_by_role.values()),
                 "reopens": sum(1 for v in rows if v.reopened),
                 "edits_by_role": edits_by_role,
-                "approvals": [{"role": a.role, "role_title": ROLE_TITLES.get(a.role, a.role),
+                "approvals": [{"role": a.role, "role_title": _(ROLE_TITLES[a.role]) if a.role in ROLE_TITLES else a.role,
                                "by": a.participant.display_name, "at": a.at, "version": a.package_version.version,
                                "seconds": after(a.at), "when": duration_text(after(a.at)),
                                "counted": aligned is not None and a.package_version_id == aligned.id}
@@ -384,7 +442,7 @@ def _alignment_stories(session: Session, played: _Played) -> dict:
                 "chat": lines,
                 "chat_by_role": chat_by_role,
                 "chat_lines": len(lines),
-                "by_role": [{"role": r, "title": ROLE_TITLES[r], "edits": edits_by_role[r], "chat": chat_by_role[r]}
+                "by_role": [{"role": r, "title": _(ROLE_TITLES[r]), "edits": edits_by_role[r], "chat": chat_by_role[r]}
                             for r in engine.ROLES],
                 "alignment_score": result.kpis.get("leadership_alignment") if result else None,
             }
@@ -406,9 +464,18 @@ def _decision_rows(team_id: int, numbers: list[int], played: _Played, specs: lis
 
 
 def _disruption_text(d: dict) -> str:
-    kind = d.get("kind", "").replace("_", " ")
-    return (f"{kind[:1].upper()}{kind[1:]} × {d.get('magnitude')}, from day {int(d.get('start_day', 0)) + 1} "
-            f"for {d.get('duration_days')} d: {d.get('description', '')}")
+    kind = d.get("kind", "")
+    name = str(DISRUPTION_NAMES[kind]) if kind in DISRUPTION_NAMES else kind.replace("_", " ")
+    return _("%(kind)s × %(magnitude)s, from day %(day)s for %(days)s d: %(description)s") % {
+        "kind": name[:1].upper() + name[1:], "magnitude": d.get("magnitude"), "day": int(d.get("start_day", 0)) + 1,
+        "days": d.get("duration_days"), "description": disruption_description(d)}
+
+
+def disruption_description(d: dict) -> str:
+    """A stored disruption's description in the active language: a message (new results), or the engine's
+    English description marked for the catalogue (older results stored it as text)."""
+    text = d.get("description", "")
+    return render(text) if isinstance(text, dict) else (_(text) if text else "")
 
 
 def debrief_teams(*, session: Session, played: _Played | None = None) -> list[dict]:
@@ -424,12 +491,12 @@ def debrief_teams(*, session: Session, played: _Played | None = None) -> list[di
         teams.append({
             "team_id": team.id, "team": team.name, "number": team.number,
             "decisions": _decision_rows(team.id, numbers, played, specs, currency),
-            "kpis": [{"key": k, "label": KPIS[k].label,
+            "kpis": [{"key": k, "label": _(KPIS[k].label),
                       "cells": [kpi_text(r.kpis.get(k) if r else None, k, currency) for r in results]}
                      for k in KPIS],
             "disruptions": [{"round": n, "items": [_disruption_text(d) for d in (r.disruptions or [])]}
                             for n, r in zip(numbers, results) if r is not None and r.disruptions],
-            "mistakes": [{**m, "rounds_text": ", ".join(str(x) for x in m.get("rounds", []))}
+            "mistakes": [{**render(m), "rounds_text": ", ".join(str(x) for x in m.get("rounds", []))}
                          for m in (last.mistakes if last else [])],
             "alignment": [stories[(team.id, n)] for n in numbers],
         })
@@ -445,7 +512,7 @@ def session_debrief(*, session: Session) -> dict:
     ranks = {row["team_id"]: row["rank"] for row in leaderboard["rows"]}
     for team in teams:
         team["rank"] = ranks.get(team["team_id"])
-        team["rank_text"] = ordinal(team["rank"]) if team["rank"] else None
+        team["rank_text"] = rank_text(team["rank"]) if team["rank"] else None
     series = debrief_series(session=session, played=played)
     return {
         "currency": currency,
@@ -453,7 +520,7 @@ def session_debrief(*, session: Session) -> dict:
         "kpi_groups": kpi_choices(currency),
         "series": series,
         "default_kpi": DEFAULT_KPI,
-        "default_kpi_label": KPIS[DEFAULT_KPI].label,
+        "default_kpi_label": _(KPIS[DEFAULT_KPI].label),
         "default_table": [{"team": t["team"], "cells": [kpi_text(v, DEFAULT_KPI, currency)
                                                         for v in t["values"][DEFAULT_KPI]]} for t in series["teams"]],
         "leaderboard": leaderboard,
@@ -505,16 +572,16 @@ def results_table(*, session: Session) -> tuple[list[ResultColumn], list[list]]:
     played = _played(session)
     currency = session_scenario(session=session).currency
     specs = room_lever_specs(currency=currency)
-    columns = [ResultColumn("Session", "text", width=28), ResultColumn("Team", "text", width=10),
-               ResultColumn("Team number", "int"), ResultColumn("Month (round)", "int"),
-               ResultColumn("Aligned", "text", width=9)]
+    columns = [ResultColumn(_("Session"), "text", width=28), ResultColumn(_("Team"), "text", width=10),
+               ResultColumn(_("Team number"), "int"), ResultColumn(_("Month (round)"), "int"),
+               ResultColumn(_("Aligned"), "text", width=9)]
     columns += [ResultColumn(kpi_heading(k, currency), "number", KPIS[k].digits, 16) for k in KPIS]
-    columns += [ResultColumn(f"Scorecard part: {PART_LABELS[p]} (0-100, weight {SCORECARD_WEIGHTS[p]:.0%})",
-                             "number", 1, 16) for p in SCORECARD_PARTS]
+    columns += [ResultColumn(_("Scorecard part: %(part)s (0-100, weight %(weight)s%%)") % {
+        "part": PART_LABELS[p], "weight": f"{100 * SCORECARD_WEIGHTS[p]:.0f}"}, "number", 1, 16) for p in SCORECARD_PARTS]
     levers = _lever_columns(specs)
     columns += [c for c, _ in levers]
-    columns += [ResultColumn("Disruptions that hit", "text", width=40),
-                ResultColumn("Mistakes found by this month", "text", width=40)]
+    columns += [ResultColumn(_("Disruptions that hit"), "text", width=40),
+                ResultColumn(_("Mistakes found by this month"), "text", width=40)]
     columns += _forecast_columns(currency)
     rationales = dict(((v.team_id, v.round.number), v.rationale) for v in PackageVersion.objects.filter(
         round__session=session, aligned_at__isnull=False).select_related("round").order_by("version"))
@@ -527,12 +594,12 @@ def results_table(*, session: Session) -> tuple[list[ResultColumn], list[list]]:
                 continue
             k, d = result.kpis, result.decisions
             parts = k.get("scorecard_parts") or {}
-            row = [session.name, team.name, team.number, game_round.number, "yes" if result.aligned else "no"]
+            row = [session.name, team.name, team.number, game_round.number, _("yes") if result.aligned else _("no")]
             row += [kpi_shown(k.get(key), KPIS[key].unit) for key in KPIS]
             row += [None if parts.get(p) is None else 100.0 * parts[p] for p in SCORECARD_PARTS]
             row += [get(d) for _, get in levers]
             row += ["; ".join(_disruption_text(x) for x in (result.disruptions or [])),
-                    "; ".join(m.get("title", "") for m in (result.mistakes or []))]
+                    "; ".join(render(m.get("title", "")) for m in (result.mistakes or []))]
             errors = forecast_errors(result.forecast, k)
             errors_so_far.append(errors)
             row += _forecast_cells(result.forecast, errors, rationales.get((team.id, game_round.number), ""),
@@ -543,11 +610,14 @@ def results_table(*, session: Session) -> tuple[list[ResultColumn], list[list]]:
 
 def _forecast_columns(currency: str) -> list[ResultColumn]:
     """The team's commitment for the month against what the plant did (docs/model.md, "Credibility")."""
-    return [ResultColumn("Forecast: good units", "number", 0), ResultColumn("Forecast error: good units (%)", "number", 1),
-            ResultColumn(f"Forecast: cash ({currency})", "number", 0), ResultColumn("Forecast error: cash (%)", "number", 1),
-            ResultColumn("Forecast: one more KPI", "text", width=24), ResultColumn("Forecast: its value", "number", 2),
-            ResultColumn("Forecast error: that KPI (%)", "number", 1), ResultColumn("Rationale", "text", width=50),
-            ResultColumn("Credibility so far (0-100)", "number", 1), ResultColumn("Forecast bias so far (%)", "number", 1)]
+    return [ResultColumn(_("Forecast: good units"), "number", 0),
+            ResultColumn(_("Forecast error: good units (%)"), "number", 1),
+            ResultColumn(_("Forecast: cash (%(currency)s)") % {"currency": currency}, "number", 0),
+            ResultColumn(_("Forecast error: cash (%)"), "number", 1),
+            ResultColumn(_("Forecast: one more KPI"), "text", width=24), ResultColumn(_("Forecast: its value"), "number", 2),
+            ResultColumn(_("Forecast error: that KPI (%)"), "number", 1), ResultColumn(_("Rationale"), "text", width=50),
+            ResultColumn(_("Credibility so far (0-100)"), "number", 1),
+            ResultColumn(_("Forecast bias so far (%)"), "number", 1)]
 
 
 def _forecast_cells(forecast: dict | None, errors: dict | None, rationale: str, cred: dict) -> list:
@@ -556,5 +626,5 @@ def _forecast_cells(forecast: dict | None, errors: dict | None, rationale: str, 
     extra = forecast.get("extra") or {}
     pct = lambda key: ((errors or {}).get(key) or {}).get("error_pct")
     return [forecast.get("good_units"), pct("good_units"), forecast.get("cash"), pct("cash"),
-            KPIS[extra["kpi"]].label if extra.get("kpi") in KPIS else "", extra.get("value"),
+            _(KPIS[extra["kpi"]].label) if extra.get("kpi") in KPIS else "", extra.get("value"),
             pct(extra.get("kpi")) if extra else None, rationale, cred["score"], cred["bias"]]

@@ -25,12 +25,20 @@ detail, the cash-flow lines and the risk breakdown stay on the role dashboards a
 drill-down tables.
 
 `team_story` is a pure function of plain dicts; `team_story_for` and `session_stories` read the rows.
+
+The text is written in the active language (each reader's: the page's request, the room's socket), numbers
+formatted for it; the stored mistakes and disruption descriptions are messages rendered here. The facts stay
+the stored figures whatever the language.
 """
 from __future__ import annotations
 
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext as _, ngettext
+
+from classroom.i18n_text import render
 from game.credibility import credibility, forecast_errors
 from game.dashboards import KPIS
-from game.debrief import duration_text, kpi_text
+from game.debrief import DISRUPTION_NAMES, disruption_description, duration_text, kpi_text
 from game.engine import ROLES
 from game.lever_display import ROLE_TITLES
 from game.models import PackageVersion, Round, RoundResult
@@ -46,7 +54,16 @@ def _item(kind: str, text: str, facts: dict) -> dict:
 
 
 def _goods(value) -> str:
-    return f"{kpi_text(value, 'good_units', 'EUR').removesuffix(' units')} good units"
+    return _("%(count)s good units") % {"count": kpi_text(value, "", "EUR")}  # "" : the number alone
+
+
+def _decimal(value: float, digits: int = 1) -> str:
+    return number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+
+
+def _lower(label) -> str:
+    """A KPI's label inside a sentence: lower case, except in German, whose nouns keep their capital."""
+    return str(label) if (get_language() or "en").startswith("de") else str(label).lower()
 
 
 def _error_words(pct: float | None) -> str | None:
@@ -54,34 +71,43 @@ def _error_words(pct: float | None) -> str | None:
     if pct is None:
         return None
     if round(pct, 1) == 0:
-        return "spot on"
-    return f"{abs(pct):.1f} % too {'high' if pct > 0 else 'low'}"
+        return _("spot on")
+    words = _("%(pct)s %% too high") if pct > 0 else _("%(pct)s %% too low")
+    return words % {"pct": _decimal(abs(pct))}
 
 
 def _commitment(month: dict, currency: str, aligned_before: bool) -> list[dict]:
     forecast = month.get("forecast")
     if not forecast:
         if month.get("aligned"):
-            return [_item("commitment", "The team agreed a plan but stated no forecast for it.", {})]
-        ran = "the last aligned plan again" if aligned_before else "the plan it started with"
-        return [_item("commitment", f"The team made no commitment: no plan had every role's approval by the close, "
-                                    f"so the plant ran {ran}.", {})]
+            return [_item("commitment", _("The team agreed a plan but stated no forecast for it."), {})]
+        text = (_("The team made no commitment: no plan had every role's approval by the close, so the plant ran "
+                  "the last aligned plan again.") if aligned_before else
+                _("The team made no commitment: no plan had every role's approval by the close, so the plant ran "
+                  "the plan it started with."))
+        return [_item("commitment", text, {})]
     facts = {"forecast.good_units": forecast.get("good_units"), "forecast.cash": forecast.get("cash")}
-    text = (f"The team committed to {_goods(forecast.get('good_units'))} "
-            f"and {kpi_text(forecast.get('cash'), 'cash', currency)} in cash at the month's end")
+    goods, cash = _goods(forecast.get("good_units")), kpi_text(forecast.get("cash"), "cash", currency)
     extra = forecast.get("extra") or {}
     if extra.get("kpi") in KPIS:
-        text += f", and to {KPIS[extra['kpi']].label.lower()} of {kpi_text(extra.get('value'), extra['kpi'], currency)}"
+        text = _("The team committed to %(goods)s and %(cash)s in cash at the month's end, and to %(kpi)s of "
+                 "%(value)s.") % {"goods": goods, "cash": cash, "kpi": _lower(_(KPIS[extra["kpi"]].label)),
+                                  "value": kpi_text(extra.get("value"), extra["kpi"], currency)}
         facts["forecast.extra.value"] = extra.get("value")
-    items = [_item("commitment", text + ".", facts)]
+    else:
+        text = _("The team committed to %(goods)s and %(cash)s in cash at the month's end.") % {
+            "goods": goods, "cash": cash}
+    items = [_item("commitment", text, facts)]
     rationale = (month.get("rationale") or "").strip()
     if rationale:
-        items.append(_item("rationale", f"Why, in the team's own words: “{rationale}”", {"rationale": rationale}))
+        items.append(_item("rationale", _("Why, in the team's own words: “%(rationale)s”") % {"rationale": rationale},
+                           {"rationale": rationale}))
     notes = {role: text.strip() for role, text in (month.get("notes") or {}).items()
              if role in ROLES and isinstance(text, str) and text.strip()}
     if notes:
-        lines = [f"{ROLE_TITLES[role]}: “{notes[role]}”" for role in ROLES if role in notes]
-        items.append(_item("notes", f"Each role's line on its own levers: {'; '.join(lines)}.",
+        lines = [_("%(role)s: “%(note)s”") % {"role": _(ROLE_TITLES[role]), "note": notes[role]}
+                 for role in ROLES if role in notes]
+        items.append(_item("notes", _("Each role's line on its own levers: %(lines)s.") % {"lines": "; ".join(lines)},
                            {f"notes.{role}": text for role, text in notes.items()}))
     return items
 
@@ -90,36 +116,42 @@ def _alignment(month: dict) -> list[dict]:
     if not month.get("aligned") or month.get("aligned_version") is None:
         return []
     facts = {"version": month["aligned_version"]}
-    text = f"Every role approved version {month['aligned_version']}"
     if month.get("seconds_to_align") is not None:
         facts["time_to_align"] = duration_text(month["seconds_to_align"])
-        text += f", {facts['time_to_align']} after the month opened"
-    return [_item("alignment", text + ".", facts)]
+        text = _("Every role approved version %(version)s, %(time)s after the month opened.") % {
+            "version": month["aligned_version"], "time": facts["time_to_align"]}
+    else:
+        text = _("Every role approved version %(version)s.") % {"version": month["aligned_version"]}
+    return [_item("alignment", text, facts)]
 
 
 def _plant(month: dict, currency: str) -> list[dict]:
     k = month["kpis"]
     errors = forecast_errors(month.get("forecast"), k) or {}
     facts = {"kpis.good_units": k.get("good_units"), "kpis.demand": k.get("demand"), "kpis.cash": k.get("cash")}
-    units = f"{_goods(k.get('good_units'))} against demand of " \
-            f"{kpi_text(k.get('demand'), 'demand', currency)}"
-    cash = kpi_text(k.get("cash"), "cash", currency)
     said = {}
     for key in ("good_units", "cash"):
         pct = (errors.get(key) or {}).get("error_pct")
         if _error_words(pct):
             facts[f"forecast_error.{key}"] = pct
-            said[key] = f" (the forecast was {_error_words(pct)})"
-    text = f"The plant shipped {units}{said.get('good_units', '')} and ended the month with {cash} in cash" \
-           f"{said.get('cash', '')}."
+            said[key] = _(" (the forecast was %(words)s)") % {"words": _error_words(pct)}
+    text = _("The plant shipped %(goods)s against demand of %(demand)s%(goods_forecast)s and ended the month with "
+             "%(cash)s in cash%(cash_forecast)s.") % {
+        "goods": _goods(k.get("good_units")), "demand": kpi_text(k.get("demand"), "demand", currency),
+        "goods_forecast": said.get("good_units", ""), "cash": kpi_text(k.get("cash"), "cash", currency),
+        "cash_forecast": said.get("cash", "")}
     items = [_item("plant", text, facts)]
     if k.get("bottleneck_station") is not None:
         facts = {"kpis.bottleneck_station": k["bottleneck_station"], "kpis.failures": k.get("failures"),
                  "kpis.unplanned_hours": k.get("unplanned_hours")}
         breakdowns = k.get("failures")
-        text = (f"The bottleneck was {kpi_text(k['bottleneck_station'], 'bottleneck_station', currency).lower()}; "
-                f"the line had {kpi_text(breakdowns, 'failures', currency)} breakdown{'' if breakdowns == 1 else 's'} "
-                f"and {kpi_text(k.get('unplanned_hours'), 'unplanned_hours', currency)} of unplanned downtime.")
+        count = 1 if breakdowns == 1 else 2
+        text = ngettext("The bottleneck was station %(station)s; the line had %(failures)s breakdown and "
+                        "%(downtime)s of unplanned downtime.",
+                        "The bottleneck was station %(station)s; the line had %(failures)s breakdowns and "
+                        "%(downtime)s of unplanned downtime.", count) % {
+            "station": k["bottleneck_station"], "failures": kpi_text(breakdowns, "failures", currency),
+            "downtime": kpi_text(k.get("unplanned_hours"), "unplanned_hours", currency)}
         items.append(_item("bottleneck", text, facts))
     return items
 
@@ -131,13 +163,15 @@ def _scorecard(month: dict, previous: dict | None, currency: str) -> list[dict]:
     was = previous["kpis"].get("scorecard") if previous else None
     shown = kpi_text(now, "scorecard", currency)
     if was is None:
-        return [_item("scorecard", f"The balanced scorecard stood at {shown}.", {"kpis.scorecard": now})]
+        return [_item("scorecard", _("The balanced scorecard stood at %(score)s.") % {"score": shown},
+                      {"kpis.scorecard": now})]
     change = now - was
     facts = {"kpis.scorecard": now, "previous.scorecard": was, "scorecard_change": change}
     if round(change, 1) == 0:
-        return [_item("scorecard", f"The balanced scorecard held at {shown}.", facts)]
-    return [_item("scorecard", f"The balanced scorecard {'rose' if change > 0 else 'fell'} {abs(change):.1f} points "
-                               f"to {shown}.", facts)]
+        return [_item("scorecard", _("The balanced scorecard held at %(score)s.") % {"score": shown}, facts)]
+    words = (_("The balanced scorecard rose %(points)s points to %(score)s.") if change > 0
+             else _("The balanced scorecard fell %(points)s points to %(score)s."))
+    return [_item("scorecard", words % {"points": _decimal(abs(change)), "score": shown}, facts)]
 
 
 def _drivers(month: dict, previous: dict | None, currency: str) -> list[dict]:
@@ -151,19 +185,23 @@ def _drivers(month: dict, previous: dict | None, currency: str) -> list[dict]:
             facts[f"kpis.{key}"] = month["kpis"].get(key)
             if previous is not None:
                 facts[f"previous.{key}"] = previous["kpis"].get(key)
-        items.append(_item("driver", driver["text"], facts))
+        items.append(_item("driver", render(driver["text"]), facts))
     return items
 
 
 def _disruptions(month: dict) -> list[dict]:
     items = []
     for d in month.get("disruptions") or []:
-        kind = str(d.get("kind", "")).replace("_", " ")
+        kind = str(d.get("kind", ""))
+        kind = _(DISRUPTION_NAMES[kind]) if kind in DISRUPTION_NAMES else kind.replace("_", " ")
         day, days = int(d.get("start_day", 0)) + 1, d.get("duration_days")
         facts = {"disruption.kind": kind, "disruption.day": day, "disruption.duration_days": days,
-                 "disruption.description": d.get("description", "")}
-        text = (f"Disruption: {kind} from day {day} for {days:g} day{'' if days == 1 else 's'}: "
-                f"{facts['disruption.description']}")
+                 "disruption.description": disruption_description(d)}
+        shown = number_format(int(days) if float(days).is_integer() else days, use_l10n=True)  # as {days:g}
+        text = ngettext("Disruption: %(kind)s from day %(day)s for %(days)s day: %(description)s",
+                        "Disruption: %(kind)s from day %(day)s for %(days)s days: %(description)s",
+                        1 if days == 1 else 2) % {"kind": kind, "day": day, "days": shown,
+                                                  "description": facts["disruption.description"]}
         items.append(_item("disruption", text if text.endswith(".") else text + ".", facts))
     return items
 
@@ -176,24 +214,30 @@ def _mistakes(month: dict, previous: dict | None) -> list[dict]:
     for m in month.get("mistakes") or []:
         if m.get("code") in before:
             continue
-        facts = {"mistake.title": m.get("title", ""), "mistake.evidence": m.get("evidence", "")}
-        items.append(_item("mistake", f"The plant revealed a mistake, “{facts['mistake.title']}”: "
-                                      f"{facts['mistake.evidence']}", facts))
+        facts = {"mistake.title": render(m.get("title", "")), "mistake.evidence": render(m.get("evidence", ""))}
+        items.append(_item("mistake", _("The plant revealed a mistake, “%(title)s”: %(evidence)s") % {
+            "title": facts["mistake.title"], "evidence": facts["mistake.evidence"]}, facts))
     return items
 
 
 def _closing(months: list[dict]) -> dict:
     cred = credibility([forecast_errors(m.get("forecast"), m["kpis"]) for m in months])
     if cred["score"] is None:
-        return _item("credibility", "No month had a forecast the plant could be measured against, so the team "
-                                    "has no credibility score.", {})
+        return _item("credibility", _("No month had a forecast the plant could be measured against, so the team "
+                                      "has no credibility score."), {})
     facts = {"credibility.score": cred["score"], "credibility.mape": cred["mape"],
              "credibility.bias": cred["bias"], "credibility.rounds": cred["rounds"]}
-    lean = ("with no lean either way" if abs(cred["bias"]) < 0.05 else
-            f"leaning {abs(cred['bias']):.1f} % {'optimistic' if cred['bias'] > 0 else 'pessimistic'}")
+    if abs(cred["bias"]) < 0.05:
+        lean = _("with no lean either way")
+    else:
+        lean = (_("leaning %(pct)s %% optimistic") if cred["bias"] > 0 else _("leaning %(pct)s %% pessimistic")) % {
+            "pct": _decimal(abs(cred["bias"]))}
     n = cred["rounds"]
-    text = (f"Over the session the team's forecasts earned a credibility of {cred['score']:.1f} / 100: off by "
-            f"{cred['mape']:.1f} % on average, {lean}, over {n} month{'' if n == 1 else 's'} with a forecast.")
+    text = ngettext("Over the session the team's forecasts earned a credibility of %(score)s / 100: off by %(mape)s %% "
+                    "on average, %(lean)s, over %(n)s month with a forecast.",
+                    "Over the session the team's forecasts earned a credibility of %(score)s / 100: off by %(mape)s %% "
+                    "on average, %(lean)s, over %(n)s months with a forecast.", n) % {
+        "score": _decimal(cred["score"]), "mape": _decimal(cred["mape"]), "lean": lean, "n": n}
     return _item("credibility", text, facts)
 
 

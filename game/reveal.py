@@ -19,15 +19,23 @@ sentence names the dashboard that has them. Every driver carries the keys it quo
 
 `visible_result` is the same filter for a whole result payload, applied before a result leaves the
 server for a socket.
+
+The headline and the driver sentences are messages (classroom/i18n_text.py): the reveal goes to a team's group
+once, and each socket renders it in its reader's language, numbers included. Comparisons ("held at") are made
+on the English text, so every language says the same thing.
 """
 from __future__ import annotations
 
 import copy
 import math
 
+from django.utils.translation import gettext_noop
+
+from classroom.i18n_text import message, number
 from game.dashboards import KPIS, ROLE_DASHBOARDS, visible_kpis
 from game.engine import ROLES
 from game.engine.kpis import SCORECARD_WEIGHTS
+from game.engine.messages import english
 from game.money_format import money
 
 MAX_DRIVERS = 4
@@ -38,31 +46,47 @@ MIN_POINTS = 0.05  # a part moving less than this shows as 0.0 points: not a dri
 BREAKDOWN_ROLES = {"scorecard_parts": "director", "risk_parts": "director", "cash_flows": "finance"}
 STATION_ROLE = "engineering"  # station_failures, station_downtime_hours, station_pm_hours, station_output
 
-ROLE_NAMES = {"director": "director's", "finance": "finance", "engineering": "engineering", "hr": "HR"}
+# Words below are English marked for the catalogue; the sentences carry them as messages.
+ROLE_NAMES = {"director": gettext_noop("the director's dashboard"), "finance": gettext_noop("the finance dashboard"),
+              "engineering": gettext_noop("the engineering dashboard"), "hr": gettext_noop("the HR dashboard")}
 
-PART_LABELS = {"throughput": "Throughput", "execution": "Execution confidence", "oee": "OEE",
-               "quality": "Quality", "reliability": "Reliability", "alignment": "Leadership alignment",
-               "risk": "Operational risk"}
+PART_LABELS = {"throughput": gettext_noop("Throughput"), "execution": gettext_noop("Execution confidence"),
+               "oee": gettext_noop("OEE"), "quality": gettext_noop("Quality"), "reliability": gettext_noop("Reliability"),
+               "alignment": gettext_noop("Leadership alignment"), "risk": gettext_noop("Operational risk")}
 # Whose levers move a part (MODEL.md, roles table); execution and risk are decided per month below.
 PART_ROLES = {"throughput": "director", "oee": "engineering", "quality": "engineering",
               "reliability": "engineering", "alignment": "director"}
 # Operational risk's exposures (kpis.operational_risk): how to name each, and whose levers reduce it.
-RISK_AREAS = {"equipment": ("equipment", "engineering"), "supplier": ("supplier", "finance"),
-              "site": ("single-site", "director"), "labor": ("labor", "hr"),
-              "quality": ("quality-escape", "engineering")}
+RISK_AREAS = {"equipment": (gettext_noop("equipment"), "engineering"), "supplier": (gettext_noop("supplier"), "finance"),
+              "site": (gettext_noop("single-site"), "director"), "labor": (gettext_noop("labor"), "hr"),
+              "quality": (gettext_noop("quality-escape"), "engineering")}
 
-CASH_LINES = {"revenue": "revenue", "materials": "materials", "wages": "wages", "overtime": "overtime",
-              "temps": "temporary labor", "hiring": "hiring", "technicians": "technicians", "pm_parts": "PM parts",
-              "corrective": "corrective repairs", "training": "training", "quality": "the quality program",
-              "warranty": "warranty", "outsourcing": "outsourcing", "energy": "energy",
-              "holding": "inventory holding", "injuries": "injuries", "engineering": "engineering hours",
-              "capex": "capex", "backup_standby": "backup-line standby", "overhead": "overhead"}
+CASH_LINES = {"revenue": gettext_noop("revenue"), "materials": gettext_noop("materials"),
+              "wages": gettext_noop("wages"), "overtime": gettext_noop("overtime"),
+              "temps": gettext_noop("temporary labor"), "hiring": gettext_noop("hiring"),
+              "technicians": gettext_noop("technicians"), "pm_parts": gettext_noop("PM parts"),
+              "corrective": gettext_noop("corrective repairs"), "training": gettext_noop("training"),
+              "quality": gettext_noop("the quality program"), "warranty": gettext_noop("warranty"),
+              "outsourcing": gettext_noop("outsourcing"), "energy": gettext_noop("energy"),
+              "holding": gettext_noop("inventory holding"), "injuries": gettext_noop("injuries"),
+              "engineering": gettext_noop("engineering hours"), "capex": gettext_noop("capex"),
+              "backup_standby": gettext_noop("backup-line standby"), "overhead": gettext_noop("overhead")}
 
-NOUNS = {"good_units": "good units shipped", "oee_line": "line OEE", "oee_bottleneck": "OEE at the bottleneck",
-         "availability": "bottleneck availability", "minor_stop_loss": "minor stops",
-         "expected_unplanned_hours_next": "expected downtime next month", "maintenance_backlog": "PM backlog",
-         "repairs_waiting_for_money": "repairs that waited for money", "failures": "breakdowns",
-         "first_pass_yield": "first-pass yield", "operational_risk": "operational risk"}
+# How a sentence names each KPI it quotes (the catalogue's label in lower case where no noun is given).
+NOUNS = {"good_units": gettext_noop("good units shipped"), "oee_line": gettext_noop("line OEE"),
+         "oee_bottleneck": gettext_noop("OEE at the bottleneck"), "availability": gettext_noop("bottleneck availability"),
+         "minor_stop_loss": gettext_noop("minor stops"),
+         "expected_unplanned_hours_next": gettext_noop("expected downtime next month"),
+         "maintenance_backlog": gettext_noop("PM backlog"),
+         "repairs_waiting_for_money": gettext_noop("repairs that waited for money"), "failures": gettext_noop("breakdowns"),
+         "first_pass_yield": gettext_noop("first-pass yield"), "operational_risk": gettext_noop("operational risk"),
+         "demand": gettext_noop("demand"), "throughput_strength": gettext_noop("throughput strength (shipped / demand)"),
+         "execution_confidence": gettext_noop("execution confidence"), "engineering_load": gettext_noop("engineering load"),
+         "fatigue": gettext_noop("fatigue"), "skill": gettext_noop("skill"),
+         "unplanned_hours": gettext_noop("unplanned downtime"), "cost_of_poor_quality": gettext_noop("cost of poor quality"),
+         "margin": gettext_noop("margin"), "leadership_alignment": gettext_noop("leadership alignment"),
+         "scorecard": gettext_noop("balanced scorecard"), "cash": gettext_noop("cash"),
+         "net_cash_flow": gettext_noop("net cash flow")}
 
 
 # ---- formatting -------------------------------------------------------------------------------------
@@ -73,33 +97,51 @@ def _number(value) -> float | None:
     return float(value)
 
 
-def _fixed(value: float, digits: int, sep: bool = True) -> str:
-    text = f"{value:,.{digits}f}" if sep else f"{value:.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0.0"
+def _fixed(value: float, digits: int) -> dict:
+    """A number for a message; no "-0.0"."""
+    return number(0.0 if round(value, digits) == 0 else round(value, digits), digits)
 
 
-def format_kpi(key: str, value, *, currency: str = "EUR") -> str:
+def _as_text(value) -> dict:
+    """A bare number as a message (not marked: there is nothing to translate but the number's format)."""
+    return message("%(value)s", value=value)
+
+
+def money_message(amount: float, currency: str) -> dict:
+    """game.money_format.money as a message: the same rounding and sign, the reader's separators."""
+    return message(gettext_noop("%(amount)s %(currency)s"),
+                   amount=_fixed(amount if amount < -0.5 else abs(amount), 0), currency=currency)
+
+
+def kpi_message(key: str, value, *, currency: str = "EUR") -> dict:
     """A KPI value as the reveal's sentences write it, from the catalogue's unit and digits."""
     v = _number(value)
     if v is None:
-        return "n/a"
+        return message(gettext_noop("n/a"))
     kpi = KPIS[key]
     d = kpi.digits
     return {
-        "money": lambda: money(v, currency) if d == 0 else f"{_fixed(v, d)} {currency}",
-        "money_per_unit": lambda: f"{_fixed(v, d)} {currency}/unit",
-        "share": lambda: f"{_fixed(100.0 * v, d)}%",
-        "percent": lambda: f"{_fixed(v, d)}%",
-        "hours": lambda: f"{_fixed(v, d)} h",
-        "hours_week": lambda: f"{_fixed(v, d)} h/week",
-        "station": lambda: f"station {int(round(v))}",
-        "ratio": lambda: _fixed(v, d, sep=False),
-        "score": lambda: _fixed(v, d, sep=False),
-    }.get(kpi.unit, lambda: _fixed(v, d))()
+        "money": lambda: money_message(v, currency) if d == 0 else message(
+            gettext_noop("%(amount)s %(currency)s"), amount=_fixed(v, d), currency=currency),
+        "money_per_unit": lambda: message(gettext_noop("%(amount)s %(currency)s/unit"), amount=_fixed(v, d),
+                                          currency=currency),
+        "share": lambda: message(gettext_noop("%(value)s%%"), value=_fixed(100.0 * v, d)),
+        "percent": lambda: message(gettext_noop("%(value)s%%"), value=_fixed(v, d)),
+        "hours": lambda: message(gettext_noop("%(value)s h"), value=_fixed(v, d)),
+        "hours_week": lambda: message(gettext_noop("%(value)s h/week"), value=_fixed(v, d)),
+        "station": lambda: message(gettext_noop("station %(number)s"), number=int(round(v))),
+        "ratio": lambda: _as_text(_fixed(v, d)),
+        "score": lambda: _as_text(_fixed(v, d)),
+    }.get(kpi.unit, lambda: _as_text(_fixed(v, d)))()
 
 
-def _points_text(points: float) -> str:
-    return f"{abs(points):.1f} points"
+def format_kpi(key: str, value, *, currency: str = "EUR") -> str:
+    """kpi_message in English (what comparisons read)."""
+    return english(kpi_message(key, value, currency=currency))
+
+
+def _points_text(points: float) -> dict:
+    return message(gettext_noop("%(points)s points"), points=_fixed(abs(points), 1))
 
 
 # ---- roles and what they may receive -----------------------------------------------------------------
@@ -164,7 +206,7 @@ def _kpi_rows(keys: list[str], now: dict, before: dict | None) -> list[dict]:
         previous = before.get(key) if before is not None else None
         v, p = _number(value), _number(previous)
         change = round(v - p, 6) if v is not None and p is not None else None
-        rows.append({"kpi": key, "label": kpi.label, "unit": kpi.unit, "digits": kpi.digits, "better": kpi.better,
+        rows.append({"kpi": key, "label": message(kpi.label), "unit": kpi.unit, "digits": kpi.digits, "better": kpi.better,
                      "value": value, "previous": previous, "change": change, "verdict": _verdict(key, change)})
     return rows
 
@@ -193,34 +235,39 @@ class _Month:
     def may(self, key) -> bool:
         return key in self.allowed
 
-    def fmt(self, key, value) -> str:
-        return format_kpi(key, value, currency=self.currency)
+    def fmt(self, key, value) -> dict:
+        return kpi_message(key, value, currency=self.currency)
 
     def move(self, key, noun=None, fmt=None):
         """'unplanned downtime rose from 40 h to 105 h' (or 'unplanned downtime 105 h' without a previous
-        month), if the seat may see the KPI; else None."""
+        month), if the seat may see the KPI; else None. The text is a message."""
         v = self.value(key)
         if not self.may(key) or v is None:
             return None
         fmt = fmt or (lambda x: self.fmt(key, x))
-        noun = noun or NOUNS.get(key) or KPIS[key].label.lower()
+        noun = message(noun or NOUNS.get(key) or KPIS[key].label.lower())
         b = self.was(key)
         if b is None:
-            return f"{noun} {fmt(v)}", {key}
-        if fmt(v) == fmt(b):
-            return f"{noun} held at {fmt(v)}", {key}
-        return f"{noun} {'rose' if v > b else 'fell'} from {fmt(b)} to {fmt(v)}", {key}
+            return message(gettext_noop("%(noun)s %(value)s"), noun=noun, value=fmt(v)), {key}
+        if english(fmt(v)) == english(fmt(b)):
+            return message(gettext_noop("%(noun)s held at %(value)s"), noun=noun, value=fmt(v)), {key}
+        if v > b:
+            return message(gettext_noop("%(noun)s rose from %(before)s to %(value)s"), noun=noun, before=fmt(b),
+                           value=fmt(v)), {key}
+        return message(gettext_noop("%(noun)s fell from %(before)s to %(value)s"), noun=noun, before=fmt(b),
+                       value=fmt(v)), {key}
 
 
-def _share_of_demand(x: float) -> str:
-    return f"{_fixed(100.0 * x, 0)}%"
+def _share_of_demand(x: float) -> dict:
+    return message(gettext_noop("%(value)s%%"), value=_fixed(100.0 * x, 0))
 
 
 def _facts_throughput(m: _Month):
     goods, demand = m.move("good_units"), m.value("demand")
     if goods is not None and demand is not None and m.may("demand"):
-        goods = f"{goods[0]} against demand of {m.fmt('demand', demand)}", goods[1] | {"demand"}
-    return [goods, m.move("throughput_strength", "share of demand shipped", _share_of_demand)]
+        goods = (message(gettext_noop("%(fact)s against demand of %(demand)s"), fact=goods[0],
+                         demand=m.fmt("demand", demand)), goods[1] | {"demand"})
+    return [goods, m.move("throughput_strength", gettext_noop("share of demand shipped"), _share_of_demand)]
 
 
 def _facts_execution(m: _Month):
@@ -245,7 +292,8 @@ def _breakdowns(m: _Month):
     worst = max(range(len(counts)), key=lambda i: counts[i])
     if counts[worst] < 1:
         return fact
-    return f"{fact[0]}, {counts[worst]:.0f} of them at station {worst + 1}", fact[1] | {"station_failures"}
+    return (message(gettext_noop("%(fact)s, %(n)s of them at station %(station)s"), fact=fact[0],
+                    n=_fixed(counts[worst], 0), station=worst + 1), fact[1] | {"station_failures"})
 
 
 def _facts_reliability(m: _Month):
@@ -263,26 +311,32 @@ def _risk_area(m: _Month) -> str | None:
 
 def _facts_risk(m: _Month):
     risk = m.move("operational_risk")
-    facts = [(f"{risk[0]} of a month's contribution", risk[1]) if risk else None]
+    facts = [(message(gettext_noop("%(fact)s of a month's contribution"), fact=risk[0]), risk[1]) if risk else None]
     area = _risk_area(m)
     if area is not None:
-        name = RISK_AREAS[area][0]
+        name = message(RISK_AREAS[area][0])
         v = _number(m.now["risk_parts"][area])
         b = _number(((m.before or {}).get("risk_parts") or {}).get(area))
         if not m.may("risk_parts"):
-            facts.append((f"{'mostly' if m.before is None else 'driven by'} {name} exposure", set()))
+            words = (gettext_noop("mostly %(area)s exposure") if m.before is None
+                     else gettext_noop("driven by %(area)s exposure"))
+            facts.append((message(words, area=name), set()))
         elif b is None:
-            facts.append((f"mostly {name} exposure, {money(v, m.currency)} at stake", {"risk_parts"}))
+            facts.append((message(gettext_noop("mostly %(area)s exposure, %(money)s at stake"), area=name,
+                                  money=money_message(v, m.currency)), {"risk_parts"}))
         else:
-            facts.append((f"{name} exposure {'rose' if v > b else 'fell'} from {money(b, m.currency)} to "
-                          f"{money(v, m.currency)}", {"risk_parts"}))
+            words = (gettext_noop("%(area)s exposure rose from %(before)s to %(value)s") if v > b
+                     else gettext_noop("%(area)s exposure fell from %(before)s to %(value)s"))
+            facts.append((message(words, area=name, before=money_message(b, m.currency),
+                                  value=money_message(v, m.currency)), {"risk_parts"}))
     return facts
 
 
 def _facts_alignment(m: _Month):
-    words = ("every role approved the same plan" if m.aligned
-             else "no plan had every role's approval, so the last aligned plan ran again")
-    return [m.move("leadership_alignment", fmt=lambda x: f"{x:.0f}/100"), (words, set())]
+    words = (gettext_noop("every role approved the same plan") if m.aligned
+             else gettext_noop("no plan had every role's approval, so the last aligned plan ran again"))
+    return [m.move("leadership_alignment", fmt=lambda x: message(gettext_noop("%(value)s/100"), value=_fixed(x, 0))),
+            (message(words), set())]
 
 
 FACTS = {"throughput": _facts_throughput, "execution": _facts_execution, "oee": _facts_oee,
@@ -300,21 +354,37 @@ def _part_role(part: str, m: _Month) -> str:
     return PART_ROLES[part]
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _listed(items: list[dict]) -> dict:
+    """'a; b; c' as one message (each item a message)."""
+    if len(items) == 1:
+        return items[0]
+    return message(gettext_noop("%(first)s; %(rest)s"), first=items[0], rest=_listed(items[1:]))
+
+
+def _join(items: list[dict]) -> dict:
+    """'a, b and c' as one message."""
+    if len(items) == 1:
+        return items[0]
+    if len(items) == 2:
+        return message(gettext_noop("%(first)s and %(last)s"), first=items[0], last=items[1])
+    return message(gettext_noop("%(first)s, %(rest)s"), first=items[0], rest=_join(items[1:]))
 
 
 def _part_driver(part: str, points: float, m: _Month) -> dict:
     role = _part_role(part, m)
     facts = [f for f in FACTS[part](m) if f is not None][:MAX_FACTS]
+    label = message(PART_LABELS[part])
     if m.before is None:
-        head = f"{PART_LABELS[part]} is {_points_text(points)} short of a perfect score"
+        head = message(gettext_noop("%(part)s is %(points)s short of a perfect score"), part=label,
+                       points=_points_text(points))
     else:
-        head = f"{PART_LABELS[part]} {'added' if points > 0 else 'cost'} {_points_text(points)}"
+        head = message(gettext_noop("%(part)s added %(points)s") if points > 0 else gettext_noop("%(part)s cost %(points)s"),
+                       part=label, points=_points_text(points))
     if facts:
-        text = f"{head}: {'; '.join(t for t, _ in facts)}."
+        text = message(gettext_noop("%(head)s: %(facts)s."), head=head, facts=_listed([t for t, _ in facts]))
     else:
-        text = f"{head}; the figures are on the {ROLE_NAMES[role]} dashboard."
+        text = message(gettext_noop("%(head)s; the figures are on %(dashboard)s."), head=head,
+                       dashboard=message(ROLE_NAMES[role]))
     keys = sorted(set().union(*(k for _, k in facts))) if facts else []
     return {"text": text, "role": role, "part": part, "points": round(points, 3), "kpis": keys}
 
@@ -325,13 +395,17 @@ def _cash_driver(m: _Month) -> dict | None:
         return None
     cur = m.currency
     if money(net, cur).lstrip("-") == money(0.0, cur):
-        head = f"Cash held at {money(cash, cur)}"
+        head = message(gettext_noop("Cash held at %(cash)s"), cash=money_message(cash, cur))
     else:
-        head = f"Cash {'rose' if net > 0 else 'fell'} by {money(abs(net), cur)} to {money(cash, cur)}"
+        head = message(gettext_noop("Cash rose by %(amount)s to %(cash)s") if net > 0
+                       else gettext_noop("Cash fell by %(amount)s to %(cash)s"),
+                       amount=money_message(abs(net), cur), cash=money_message(cash, cur))
     keys = {"net_cash_flow", "cash"}
     last = m.was("net_cash_flow")
     if last is not None:
-        head += f" (last month it {'rose' if last > 0 else 'fell'} by {money(abs(last), cur)})"
+        head = message(gettext_noop("%(head)s (last month it rose by %(amount)s)") if last > 0
+                       else gettext_noop("%(head)s (last month it fell by %(amount)s)"),
+                       head=head, amount=money_message(abs(last), cur))
     flows = m.now.get("cash_flows") or {}
     before = (m.before or {}).get("cash_flows") or {}
     lines = {k: _number(v) for k, v in flows.items() if k in CASH_LINES and _number(v) is not None}
@@ -340,17 +414,22 @@ def _cash_driver(m: _Month) -> dict | None:
         if before:
             moves = {k: v - (_number(before.get(k)) or 0.0) for k, v in lines.items()}
             big = [k for k in sorted(moves, key=lambda k: -abs(moves[k])) if abs(moves[k]) >= 0.5][:MAX_FACTS]
-            said = [f"{CASH_LINES[k]} {'up' if (moves[k] > 0) == (k == 'revenue') else 'down'} "
-                    f"{money(abs(moves[k]), cur)}" for k in big]
-            tail = f": against last month, {_join(said)}" if said else ""
+            said = [message(gettext_noop("%(line)s up %(amount)s") if (moves[k] > 0) == (k == "revenue")
+                            else gettext_noop("%(line)s down %(amount)s"),
+                            line=message(CASH_LINES[k]), amount=money_message(abs(moves[k]), cur)) for k in big]
+            text = (message(gettext_noop("%(head)s: against last month, %(changes)s."), head=head, changes=_join(said))
+                    if said else message(gettext_noop("%(head)s."), head=head))
         else:
             costs = [k for k in sorted(lines, key=lambda k: lines[k]) if k != "revenue" and lines[k] <= -0.5]
-            said = [f"{CASH_LINES[k]} {money(-lines[k], cur)}" for k in costs[:MAX_FACTS]]
-            tail = f": revenue {money(lines.get('revenue', 0.0), cur)} against {_join(said)}" if said else ""
-        text = head + tail + "."
+            said = [message(gettext_noop("%(line)s %(amount)s"), line=message(CASH_LINES[k]),
+                            amount=money_message(-lines[k], cur)) for k in costs[:MAX_FACTS]]
+            text = (message(gettext_noop("%(head)s: revenue %(revenue)s against %(costs)s."), head=head,
+                            revenue=money_message(lines.get("revenue", 0.0), cur), costs=_join(said))
+                    if said else message(gettext_noop("%(head)s."), head=head))
     else:
         margin = m.move("margin")
-        text = head + (f"; {margin[0]}." if margin else ".")
+        text = (message(gettext_noop("%(head)s; %(margin)s."), head=head, margin=margin[0]) if margin
+                else message(gettext_noop("%(head)s."), head=head))
         if margin:
             keys |= margin[1]
     return {"text": text, "role": "finance", "part": "cash", "points": None, "kpis": sorted(keys)}
@@ -372,21 +451,25 @@ def _drivers(m: _Month) -> list[dict]:
     return drivers + ([cash] if cash else [])
 
 
-def _headline(n: int, m: _Month) -> str:
+def _headline(n: int, m: _Month) -> dict:
     score, before = m.value("scorecard"), m.was("scorecard")
     if score is None:
-        text = f"Round {n}: results are in"
+        text = message(gettext_noop("Round %(n)s: results are in"), n=n)
     elif before is None:
-        text = f"Round {n}: the scorecard stands at {m.fmt('scorecard', score)}"
-    elif m.fmt("scorecard", score) == m.fmt("scorecard", before):
-        text = f"Round {n}: the scorecard held at {m.fmt('scorecard', score)}"
+        text = message(gettext_noop("Round %(n)s: the scorecard stands at %(score)s"), n=n,
+                       score=m.fmt("scorecard", score))
+    elif english(m.fmt("scorecard", score)) == english(m.fmt("scorecard", before)):
+        text = message(gettext_noop("Round %(n)s: the scorecard held at %(score)s"), n=n,
+                       score=m.fmt("scorecard", score))
     else:
-        text = (f"Round {n}: the scorecard {'rose' if score > before else 'fell'} "
-                f"{_points_text(score - before)} to {m.fmt('scorecard', score)}")
+        text = message(gettext_noop("Round %(n)s: the scorecard rose %(points)s to %(score)s") if score > before
+                       else gettext_noop("Round %(n)s: the scorecard fell %(points)s to %(score)s"),
+                       n=n, points=_points_text(score - before), score=m.fmt("scorecard", score))
     shipped = m.value("throughput_strength")
     if shipped is not None:
-        text += f"; {_share_of_demand(shipped)} of demand shipped"
-    return text + "."
+        return message(gettext_noop("%(head)s; %(shipped)s of demand shipped."), head=text,
+                       shipped=_share_of_demand(shipped))
+    return message(gettext_noop("%(head)s."), head=text)
 
 
 def round_reveal(*, results: list[dict], roles, currency: str = "EUR") -> dict | None:

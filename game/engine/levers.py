@@ -9,18 +9,22 @@ import math
 from dataclasses import dataclass, field, asdict
 from typing import Any
 
+from .messages import english, gettext_noop, message
+
 ROLES = ("director", "finance", "engineering", "hr")
 N_STATIONS = 5
 PRIORITY_AXES = ("throughput", "quality", "reliability", "resilience", "cost")
 
 
 class DecisionError(ValueError):
-    """A decision that breaks the schema; names the field and what is allowed."""
+    """A decision that breaks the schema; names the field and what is allowed. `text` is what is allowed as a
+    message (engine/messages.py) game renders in the reader's language; `message` is its English."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, text: str | dict):
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.text = text if isinstance(text, dict) else message(text)
+        self.message = english(self.text)
+        super().__init__(f"{field}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -161,8 +165,10 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def _range_msg(spec: LeverSpec, what: str) -> str:
-    return f"must be {what} between {_fmt(spec.min)} and {_fmt(spec.max)}"
+def _range_msg(spec: LeverSpec, kind: str) -> dict:
+    words = (gettext_noop("must be an integer between %(low)s and %(high)s") if kind == "int"
+             else gettext_noop("must be a number between %(low)s and %(high)s"))
+    return message(words, low=_fmt(spec.min), high=_fmt(spec.max))
 
 
 def _fmt(x) -> str:
@@ -173,18 +179,18 @@ def validate_lever(name: str, value):
     """Coerce one JSON value for lever `name`; raise DecisionError naming the field."""
     spec = LEVERS.get(name)
     if spec is None:
-        raise DecisionError(name, f"unknown lever (known: {', '.join(LEVERS)})")
+        raise DecisionError(name, message(gettext_noop("unknown lever (known: %(known)s)"), known=", ".join(LEVERS)))
     k = spec.kind
     if k in ("int", "float"):
-        what = "an integer" if k == "int" else "a number"
         if not _is_number(value) or (k == "int" and float(value) != int(value)):
-            raise DecisionError(name, _range_msg(spec, what))
+            raise DecisionError(name, _range_msg(spec, k))
         value = int(value) if k == "int" else float(value)
         if not (spec.min <= value <= spec.max):
-            raise DecisionError(name, _range_msg(spec, what))
+            raise DecisionError(name, _range_msg(spec, k))
         return value
     if k == "int_list":
-        msg = f"must be a list of {spec.length} integers, each between {_fmt(spec.min)} and {_fmt(spec.max)}"
+        msg = message(gettext_noop("must be a list of %(n)s integers, each between %(low)s and %(high)s"),
+                      n=spec.length, low=_fmt(spec.min), high=_fmt(spec.max))
         if not isinstance(value, (list, tuple)) or len(value) != spec.length:
             raise DecisionError(name, msg)
         out = []
@@ -195,10 +201,10 @@ def validate_lever(name: str, value):
         return out
     if k == "choice":
         if not isinstance(value, str) or value not in spec.choices:
-            raise DecisionError(name, f"must be one of {', '.join(spec.choices)}")
+            raise DecisionError(name, message(gettext_noop("must be one of %(choices)s"), choices=", ".join(spec.choices)))
         return value
     if k == "multichoice":
-        msg = f"must be a list of distinct items from {', '.join(spec.choices)}"
+        msg = message(gettext_noop("must be a list of distinct items from %(choices)s"), choices=", ".join(spec.choices))
         if not isinstance(value, (list, tuple)):
             raise DecisionError(name, msg)
         if any(not isinstance(v, str) or v not in spec.choices for v in value) or len(set(value)) != len(value):
@@ -219,13 +225,13 @@ def default_levers(scenario=None) -> dict:
 def validate_levers(levers: dict) -> dict:
     """Validate every lever of a full package (each must be present) and return the coerced copy."""
     if not isinstance(levers, dict):
-        raise DecisionError("package", "must be an object mapping lever names to values")
+        raise DecisionError("package", message(gettext_noop("must be an object mapping lever names to values")))
     unknown = [k for k in levers if k not in LEVERS]
     if unknown:
-        raise DecisionError(unknown[0], f"unknown lever (known: {', '.join(LEVERS)})")
+        raise DecisionError(unknown[0], message(gettext_noop("unknown lever (known: %(known)s)"), known=", ".join(LEVERS)))
     missing = [k for k in LEVERS if k not in levers]
     if missing:
-        raise DecisionError(missing[0], "is missing from the package")
+        raise DecisionError(missing[0], message(gettext_noop("is missing from the package")))
     return {k: validate_lever(k, levers[k]) for k in LEVERS}
 
 
@@ -236,6 +242,6 @@ def validate_package(levers: dict, scenario) -> None:
     lv = validate_levers(levers)
     w = lv["priority_weights"]
     if sum(w) != 100:
-        raise DecisionError("priority_weights", f"must sum to 100 (they sum to {sum(w)})")
+        raise DecisionError("priority_weights", message(gettext_noop("must sum to 100 (they sum to %(total)s)"), total=sum(w)))
     if lv["exits"] > 0 and lv["hires"] > 0:
-        raise DecisionError("exits", "must be 0 when hiring in the same round")
+        raise DecisionError("exits", message(gettext_noop("must be 0 when hiring in the same round")))

@@ -3,9 +3,12 @@
 history: [{"round": n, "decisions": {levers}, "kpis": {...}}, ...] in round order. Each detector
 looks for a pattern of decisions *and* the consequence the model shows for it, so a team is only
 told about a mistake its own plant paid for (or was exposed to).
+
+Titles and evidence are messages (engine/messages.py): game renders them in each reader's language.
 """
 from __future__ import annotations
 
+from .messages import gettext_noop, message, number
 from .params import DEFAULT_PARAMS
 
 REQUIRED_PM = float(sum(DEFAULT_PARAMS["pm_required"]))
@@ -25,6 +28,11 @@ def _runs(flags: list[bool], rounds: list[int], min_len: int) -> list[int]:
     if len(cur) >= min_len:
         out += cur
     return out
+
+
+def _whole(value) -> int:
+    """Hours, people and percentages the evidence writes without thousands separators, as before."""
+    return int(round(value))
 
 
 def _k(h, key):
@@ -48,11 +56,14 @@ def chasing_output(h):
     if good[i1] >= 0.97 * peak and i1 - i0 < 3:
         return None  # not yet paying for it
     fail = _k(h, "failures")
-    return {"code": "chasing_output", "title": "Chasing output without strengthening the system", "rounds": hit,
-            "evidence": f"overtime with PM below 60% of the recommended {REQUIRED_PM:.0f} h and no training in "
-                        f"rounds {hit[0]}-{hit[-1]}: good output peaked at {peak:,.0f} and was {good[i1]:,.0f} in "
-                        f"round {hit[-1]}; failures went from {fail[i0]} to {fail[i1]}; fatigue reached "
-                        f"{_k(h, 'fatigue')[i1]:.2f}."}
+    return {"code": "chasing_output", "title": message(gettext_noop("Chasing output without strengthening the system")),
+            "rounds": hit,
+            "evidence": message(gettext_noop(
+                "overtime with PM below 60%% of the recommended %(pm)s h and no training in rounds %(first)s-%(last)s: "
+                "good output peaked at %(peak)s and was %(good)s in round %(last)s; failures went from %(fail_from)s "
+                "to %(fail_to)s; fatigue reached %(fatigue)s."),
+                pm=_whole(REQUIRED_PM), first=hit[0], last=hit[-1], peak=number(peak), good=number(good[i1]),
+                fail_from=number(fail[i0]), fail_to=number(fail[i1]), fatigue=number(_k(h, "fatigue")[i1], 2))}
 
 
 def _d_all(h):
@@ -70,11 +81,15 @@ def maintenance_optional(h):
     if bl[i1] <= bl[i0]:
         return None
     uh, exp = _k(h, "unplanned_hours"), _k(h, "expected_unplanned_hours_next")
-    return {"code": "maintenance_optional", "title": "Treating maintenance as optional", "rounds": hit,
-            "evidence": f"PM at {sum(h[i0]['decisions']['pm_hours']):.0f}-{sum(h[i1]['decisions']['pm_hours']):.0f} h "
-                        f"a round against {REQUIRED_PM:.0f} h recommended: maintenance backlog {bl[i0]:.0f} -> "
-                        f"{bl[i1]:.0f} h, unplanned downtime {uh[i0]:.0f} -> {uh[i1]:.0f} h, expected next round "
-                        f"{exp[i1]:.0f} h."}
+    return {"code": "maintenance_optional", "title": message(gettext_noop("Treating maintenance as optional")),
+            "rounds": hit,
+            "evidence": message(gettext_noop(
+                "PM at %(pm_from)s-%(pm_to)s h a round against %(pm)s h recommended: maintenance backlog "
+                "%(backlog_from)s -> %(backlog_to)s h, unplanned downtime %(down_from)s -> %(down_to)s h, expected "
+                "next round %(expected)s h."),
+                pm_from=_whole(sum(h[i0]["decisions"]["pm_hours"])), pm_to=_whole(sum(h[i1]["decisions"]["pm_hours"])),
+                pm=_whole(REQUIRED_PM), backlog_from=_whole(bl[i0]), backlog_to=_whole(bl[i1]),
+                down_from=_whole(uh[i0]), down_to=_whole(uh[i1]), expected=_whole(exp[i1]))}
 
 
 def overtime_as_structure(h):
@@ -85,10 +100,14 @@ def overtime_as_structure(h):
         return None
     i0, i1 = rounds.index(hit[0]), rounds.index(hit[-1])
     fat, quits, fpy = _k(h, "fatigue"), _k(h, "quits"), _k(h, "first_pass_yield")
-    return {"code": "overtime_as_structure", "title": "Overtime as structure, not a tactic", "rounds": hit,
-            "evidence": f"overtime of {h[i0]['decisions']['overtime_share']:.0%} or Saturday shifts for {len(hit)} "
-                        f"rounds: fatigue {fat[i0]:.2f} -> {fat[i1]:.2f}, {sum(quits[i0:i1 + 1])} quits, "
-                        f"first-pass yield {fpy[i0]:.1%} -> {fpy[i1]:.1%}."}
+    return {"code": "overtime_as_structure", "title": message(gettext_noop("Overtime as structure, not a tactic")),
+            "rounds": hit,
+            "evidence": message(gettext_noop(
+                "overtime of %(overtime)s%% or Saturday shifts for %(n)s rounds: fatigue %(fatigue_from)s -> "
+                "%(fatigue_to)s, %(quits)s quits, first-pass yield %(fpy_from)s%% -> %(fpy_to)s%%."),
+                overtime=_whole(100.0 * h[i0]["decisions"]["overtime_share"]), n=len(hit),
+                fatigue_from=number(fat[i0], 2), fatigue_to=number(fat[i1], 2), quits=number(sum(quits[i0:i1 + 1])),
+                fpy_from=number(100.0 * fpy[i0], 1), fpy_to=number(100.0 * fpy[i1], 1))}
 
 
 def capex_without_sequence(h):
@@ -100,9 +119,12 @@ def capex_without_sequence(h):
     i0 = rounds.index(hit[0])
     conf = _k(h, "execution_confidence")
     n = max(len(x["kpis"]["projects_active"]) for x in h[i0:])
-    return {"code": "capex_without_sequence", "title": "Large capex without a credible sequence", "rounds": hit,
-            "evidence": f"up to {n} projects at once, engineering load {max(_k(h, 'engineering_load')):.2f} "
-                        f"(above 1 means lead times stretch), execution confidence as low as {min(conf[i0:]):.0f}/100."}
+    return {"code": "capex_without_sequence", "title": message(gettext_noop("Large capex without a credible sequence")),
+            "rounds": hit,
+            "evidence": message(gettext_noop(
+                "up to %(n)s projects at once, engineering load %(load)s (above 1 means lead times stretch), "
+                "execution confidence as low as %(confidence)s/100."),
+                n=n, load=number(max(_k(h, "engineering_load")), 2), confidence=_whole(min(conf[i0:])))}
 
 
 def ignoring_labor_resilience(h):
@@ -115,10 +137,14 @@ def ignoring_labor_resilience(h):
     skill, head, quits = _k(h, "skill"), _k(h, "headcount"), _k(h, "quits")
     if skill[i1] >= skill[i0] and sum(quits[i0:i1 + 1]) < 3:
         return None
-    return {"code": "ignoring_labor_resilience", "title": "Ignoring labor resilience", "rounds": hit,
-            "evidence": f"cross-training below 20% and no training for {len(hit)} rounds: skill {skill[i0]:.2f} -> "
-                        f"{skill[i1]:.2f}, headcount {head[i0]:.0f} -> {head[i1]:.0f} after {sum(quits[i0:i1 + 1])} quits; "
-                        f"any absence now hits the bottleneck directly."}
+    return {"code": "ignoring_labor_resilience", "title": message(gettext_noop("Ignoring labor resilience")),
+            "rounds": hit,
+            "evidence": message(gettext_noop(
+                "cross-training below 20%% and no training for %(n)s rounds: skill %(skill_from)s -> %(skill_to)s, "
+                "headcount %(head_from)s -> %(head_to)s after %(quits)s quits; any absence now hits the bottleneck "
+                "directly."),
+                n=len(hit), skill_from=number(skill[i0], 2), skill_to=number(skill[i1], 2),
+                head_from=_whole(head[i0]), head_to=_whole(head[i1]), quits=number(sum(quits[i0:i1 + 1])))}
 
 
 def local_efficiency(h):
@@ -138,11 +164,14 @@ def local_efficiency(h):
     good = _k(h, "good_units")
     worst = min(range(len(good)), key=lambda i: good[i])
     med = sorted(good)[len(good) // 2]
-    return {"code": "local_efficiency_over_resilience", "title": "Local efficiency over network resilience",
-            "rounds": exposed,
-            "evidence": f"one supplier, one site and {min(cover):.1f}-{max(cover):.1f} days of raw material: an expected "
-                        f"{min(network):,.0f}-{max(network):,.0f} a month at stake from supplier and site failures; worst round {rounds[worst]} shipped "
-                        f"{good[worst]:,.0f} good units against a typical {med:,.0f}."}
+    return {"code": "local_efficiency_over_resilience",
+            "title": message(gettext_noop("Local efficiency over network resilience")), "rounds": exposed,
+            "evidence": message(gettext_noop(
+                "one supplier, one site and %(cover_min)s-%(cover_max)s days of raw material: an expected "
+                "%(risk_min)s-%(risk_max)s a month at stake from supplier and site failures; worst round %(round)s "
+                "shipped %(worst)s good units against a typical %(typical)s."),
+                cover_min=number(min(cover), 1), cover_max=number(max(cover), 1), risk_min=number(min(network)),
+                risk_max=number(max(network)), round=rounds[worst], worst=number(good[worst]), typical=number(med))}
 
 
 DETECTORS = (chasing_output, maintenance_optional, overtime_as_structure, capex_without_sequence,

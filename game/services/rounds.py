@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
+from classroom.i18n_text import message
 from classroom.events import emit_session_event, emit_team_event, emit_team_events
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
@@ -309,7 +310,8 @@ def _disruptions_for(session: Session, game_round: Round, scenario, teams: list[
 
 
 def _disruption_summary(event) -> dict:
-    return {"kind": event.kind, "description": engine.DISRUPTION_KINDS[event.kind]["description"],
+    # A message: the results go once to the team's group and each socket renders it (docs/i18n.md).
+    return {"kind": event.kind, "description": message(engine.DISRUPTION_KINDS[event.kind]["description"]),
             "targets": list(event.targets), "start_day": event.start_day,
             "duration_days": event.duration_days, "magnitude": event.magnitude}
 

@@ -5,6 +5,7 @@ import pytest
 
 from game.engine import Disruption, detect_mistakes, load_scenario
 from game.engine import strategies as S
+from game.engine.messages import english
 
 SC = load_scenario("demo")
 
@@ -33,7 +34,7 @@ def test_mistake_found(plays, play, code):
     assert code in found, (play, sorted(found))
     m = found[code]
     assert m["rounds"] and all(1 <= r <= 8 for r in m["rounds"])
-    assert any(ch.isdigit() for ch in m["evidence"])
+    assert any(ch.isdigit() for ch in english(m["evidence"]))
     json.dumps(m)
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from classroom.i18n_text import render
 from classroom.models import LedgerEntry
 from game.debrief import (SCORECARD_PARTS, debrief_leaderboard, debrief_series, debrief_teams, kpi_text,
                           lever_text, session_debrief)
@@ -226,7 +227,7 @@ def test_the_drill_down_shows_the_disruptions_that_hit_and_the_mistakes_with_evi
     last = RoundResult.objects.get(team=team1, round__number=2)
     assert last.mistakes  # two months of the scenario's thin PM: the plant shows it
     assert [(m["code"], m["evidence"]) for m in teams[team1.id]["mistakes"]] == \
-        [(m["code"], m["evidence"]) for m in last.mistakes]
+        [(m["code"], render(m["evidence"], "en")) for m in last.mistakes]
 
 
 def test_the_leaderboard_shows_each_teams_credibility(played):

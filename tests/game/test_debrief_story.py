@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from classroom.i18n_text import render
 from classroom.models import Session
 from game.debrief import duration_text
 from game.debrief_story import session_stories, story_text, team_story, team_story_for
@@ -133,11 +134,11 @@ def assert_fact_is_stored(name, value, *, result, previous, game_round, version)
 def assert_rows_are_stored(sentence, *, result, previous):
     facts = sentence["facts"]
     if sentence["kind"] == "disruption":
-        assert any(d["description"] == facts["disruption.description"] and d["start_day"] + 1 == facts["disruption.day"]
+        assert any(render(d["description"], "en") == facts["disruption.description"] and d["start_day"] + 1 == facts["disruption.day"]
                    and d["duration_days"] == facts["disruption.duration_days"]
                    and d["kind"].replace("_", " ") == facts["disruption.kind"] for d in result.disruptions)
     if sentence["kind"] == "mistake":
-        stored = [m for m in result.mistakes if m["title"] == facts["mistake.title"]]
+        stored = [m for m in render(result.mistakes, "en") if m["title"] == facts["mistake.title"]]
         assert stored and stored[0]["evidence"] == facts["mistake.evidence"]
         assert stored[0]["code"] not in {m["code"] for m in (previous.mistakes if previous else [])}
 
@@ -224,7 +225,7 @@ def test_stored_disruptions_and_newly_revealed_mistakes_are_told(played):
             before = {m["code"] for m in results[i - 1].mistakes} if i else set()
             new = [m for m in result.mistakes if m["code"] not in before]
             told = [s["facts"]["mistake.title"] for s in month["sentences"] if s["kind"] == "mistake"]
-            assert told == [m["title"] for m in new]
+            assert told == [render(m["title"], "en") for m in new]
     assert any(s["kind"] == "mistake" for s in month2)  # the played session did reveal one
 
 

@@ -8,7 +8,14 @@ import pytest
 from game import engine
 from game.dashboards import KPIS, ROLE_DASHBOARDS, summary_kpis, visible_kpis
 from game.engine.kpis import SCORECARD_WEIGHTS
-from game.reveal import format_kpi, round_reveal, scorecard_points, visible_result
+from classroom.i18n_text import render
+from game.reveal import format_kpi, scorecard_points, visible_result
+from game.reveal import round_reveal as reveal_messages
+
+
+def round_reveal(**kwargs):
+    """The reveal as an English reader gets it (its sentences are messages each socket renders)."""
+    return render(reveal_messages(**kwargs), "en")
 
 ROLE_SETS = [list(c) for n in range(len(engine.ROLES) + 1) for c in itertools.combinations(engine.ROLES, n)]
 BREAKDOWN = {"scorecard_parts": "director", "risk_parts": "director", "cash_flows": "finance"}
@@ -254,7 +261,7 @@ def test_disruptions_and_mistakes_come_from_the_latest_month(teams):
     month2 = round_reveal(results=results[:2], roles=[])
     assert [d["kind"] for d in month2["disruptions"]] == ["machine_breakdown"]
     month3 = round_reveal(results=results, roles=[])
-    assert month3["disruptions"] == [] and month3["mistakes"] == results[2]["mistakes"]
+    assert month3["disruptions"] == [] and month3["mistakes"] == render(results[2]["mistakes"], "en")
     assert month3["mistakes"], "starving maintenance for three months is a mistake the plant shows"
     assert month3["aligned"] is results[2]["aligned"]
 

@@ -5,6 +5,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from classroom.i18n_text import render
 from classroom.identity import cookie_name, sign_token
 from classroom.models import Participant
 from config.asgi import application
@@ -190,7 +191,7 @@ async def test_each_socket_gets_the_round_results_its_roles_may_see(started_sess
 
     # A live frame shows what a reconnect would: the fresh snapshot's latest result, reveal and plant.
     for comm, frame, person in ((finance, f, seated["finance"]), (eng, e, seated["engineering"])):
-        fresh = await db(team_snapshot)(participant_id=person.id)
+        fresh = render(await db(team_snapshot)(participant_id=person.id), "en")  # a socket renders its messages
         assert frame["result"] == fresh["results"][-1]
         assert frame["reveal"] == fresh["reveal"]
         assert frame["plant"] == fresh["plant"]
