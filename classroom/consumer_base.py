@@ -31,7 +31,7 @@ from classroom.errors import LabError
 from classroom.i18n_text import KEY as TEXT_KEY
 from classroom.i18n_text import render as render_text
 from classroom.language import DEFAULT as DEFAULT_LANGUAGE
-from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
+from classroom.text_input import first_unstorable, unstorable_value_message
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def frame_text_check(content: dict) -> None:
     """LabError("invalid_message") naming the field when any key or string of the frame is not storable text."""
     field = first_unstorable(content)
     if field is not None:
-        raise LabError("invalid_message", f"The value of {field!r} {UNSTORABLE_MESSAGE}", field=field)
+        raise LabError("invalid_message", unstorable_value_message(field), field=field)
 
 
 CLOSE_TOO_FAST = 4429
