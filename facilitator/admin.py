@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy
 
 from classroom.errors import LabError
 from classroom.services.access import FACILITATOR_GROUP, user_may_facilitate
@@ -125,7 +126,7 @@ class AuthoredScenarioForm(forms.ModelForm):
     class Meta:
         model = AuthoredScenario
         fields = list(authoring.FIELDS)
-        labels = {"params": "Parameters"}
+        labels = {"params": gettext_lazy("Parameters")}
         field_classes = {"params": PrettyJSONField, "default_levers": PrettyJSONField,
                          "disruption_schedule": PrettyJSONField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
@@ -178,12 +179,12 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
     readonly_fields = ("copied_from", "created_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "title", "description", ("rounds", "minutes_per_round", "currency"))}),
-        ("Teaching note", {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
+        (gettext_lazy("Teaching note"), {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
                                       "teaching_look_for")}),
-        ("Plant parameters", {"fields": ("params",)}),
-        ("Default levers", {"fields": ("default_levers",)}),
-        ("Disruption schedule", {"fields": ("disruption_schedule",)}),
-        ("History", {"fields": ("copied_from", "created_by", "created_at", "updated_at")}),
+        (gettext_lazy("Plant parameters"), {"fields": ("params",)}),
+        (gettext_lazy("Default levers"), {"fields": ("default_levers",)}),
+        (gettext_lazy("Disruption schedule"), {"fields": ("disruption_schedule",)}),
+        (gettext_lazy("History"), {"fields": ("copied_from", "created_by", "created_at", "updated_at")}),
     )
 
     # who may: the group and the model permission (scenario_authoring.user_may_author), on either site
@@ -230,10 +231,11 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
             except LabError as exc:
                 error = exc.message
             else:
-                self.message_user(request, f"Copied: edit {row.name!r} below, then save.", messages.SUCCESS)
+                self.message_user(request, gettext("Copied: edit %(name)s below, then save.") % {
+                    "name": repr(row.name)}, messages.SUCCESS)
                 return redirect(self._url("change", row.pk))
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": "Copy a shipped scenario",
+            **self.admin_site.each_context(request), "opts": self.opts, "title": gettext("Copy a shipped scenario"),
             "shipped": [engine.load_scenario(name) for name in engine.scenario_names()], "error": error,
         }
         return TemplateResponse(request, "admin/facilitator/authoredscenario/copy_shipped.html", context,
@@ -243,7 +245,7 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
         """Play the saved scenario for a few rounds with a scripted strategy and show the KPIs per round."""
         row = self.get_object(request, object_id)
         if row is None:
-            raise Http404("No authored scenario has that id.")
+            raise Http404(gettext("No authored scenario has that id."))
         if not self.has_view_permission(request, row):
             raise PermissionDenied
         request.current_app = self.admin_site.name
@@ -270,7 +272,7 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
                                                       for c in result["columns"]]} for r in result["rows"]]
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "original": row,
-            "title": f"Test run: {row.title}", "form": form, "strategies": authoring.TEST_RUN_STRATEGIES,
+            "title": gettext("Test run: %(title)s") % {"title": row.title}, "form": form, "strategies": authoring.TEST_RUN_STRATEGIES,
             "max_rounds": row.rounds, "result": result, "table": table, "problems": problems, "error": error,
             "change_url": self._url("change", row.pk),
         }
@@ -290,14 +292,14 @@ class FacilitatorLoginForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         AuthenticationForm.confirm_login_allowed(self, user)
         if not user_may_facilitate(user=user):
-            raise ValidationError(f"The scenario editor is for facilitators: this account is not in the "
-                                  f"'{FACILITATOR_GROUP}' group.", code="invalid_login")
+            raise ValidationError(gettext("The scenario editor is for facilitators: this account is not in the "
+                                          "'%(group)s' group.") % {"group": FACILITATOR_GROUP}, code="invalid_login")
 
 
 class ScenarioAuthoringSite(admin.AdminSite):
-    site_header = "Decision Lab: scenario editor"
-    site_title = "Scenario editor"
-    index_title = "Scenarios"
+    site_header = gettext_lazy("Decision Lab: scenario editor")
+    site_title = gettext_lazy("Scenario editor")
+    index_title = gettext_lazy("Scenarios")
     site_url = "/console/"
     login_form = FacilitatorLoginForm
     enable_nav_sidebar = False
