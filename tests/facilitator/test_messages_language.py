@@ -1,0 +1,116 @@
+"""facilitator's own words in German and French (docs/i18n.md): the projector's state in its facilitator's
+language whoever's browser shows it, console command errors in the facilitator's, the lockout list's words, the
+scenario editor's errors. Each expected text is the English msgid run through that language's catalogue."""
+import json
+from html import unescape
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import formats, translation
+from django.utils.translation import gettext
+
+from classroom.models import StaffLanguage
+from facilitator.scenario_authoring import scenario_validate
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def translated(language: str, msgid: str, **params) -> str:
+    with translation.override(language):
+        text = gettext(msgid)
+    assert text != msgid, f"{msgid!r} has no {language} translation"
+    return text % params if params else text
+
+
+def test_the_projector_state_speaks_the_facilitators_language_whoever_reads_it(client, facilitator, lobby_session):
+    factories.join_many(lobby_session, 2)
+    StaffLanguage.objects.create(user=facilitator, language="de")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # the wall's browser: not what the wall speaks
+    state = client.get(f"/projector/{lobby_session.join_code}/state.json").json()
+    assert state["status"] == translated("de", "Waiting for everyone to join")
+    StaffLanguage.objects.filter(user=facilitator).update(language="fr")
+    state = client.get(f"/projector/{lobby_session.join_code}/state.json").json()
+    assert state["status"] == translated("fr", "Waiting for everyone to join")
+    assert state["people"][0]["team"] == translated("fr", "Team %(n)s", n=1)
+
+
+def test_the_projector_of_a_running_round_says_its_round_in_the_facilitators_language(client, facilitator,
+                                                                                      started_session):
+    StaffLanguage.objects.create(user=facilitator, language="fr")
+    state = client.get(f"/projector/{started_session.join_code}/state.json").json()
+    assert state["status"] == translated("fr", "Round %(n)s of %(total)s: teams are deciding", n=1,
+                                         total=started_session.rounds)
+
+
+def test_an_english_facilitators_projector_keeps_the_english_words(client, lobby_session):
+    state = client.get(f"/projector/{lobby_session.join_code}/state.json").json()
+    assert state["status"] == "Waiting for everyone to join"
+
+
+def test_the_reveal_formats_the_average_scorecard_for_the_language():
+    from facilitator.projector import _score
+
+    with translation.override("de"):
+        shown = _score(72.25)
+        assert shown == formats.number_format(72.25, 1, use_l10n=True, force_grouping=True) + "\u00a0/\u00a0100"
+    assert shown.startswith("72,2") or shown.startswith("72,3")
+    with translation.override("en"):
+        assert _score(72.25).startswith("72.")
+
+
+def test_a_console_command_error_reads_in_french(client, facilitator, started_session):
+    client.force_login(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(f"/console/s/{started_session.id}/nonsense/", data="{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == translated("fr", "Unknown command %(action)s.",
+                                                             action=repr("nonsense"))
+    bad = client.post(f"/console/s/{started_session.id}/pause/", data="{nope", content_type="application/json")
+    assert bad.json()["error"]["message"] == translated("fr", "The request body must be a JSON object.")
+    moved = client.post(f"/console/s/{started_session.id}/seat/", data=json.dumps({"participant": 999999,
+                                                                                    "team": 1}),
+                        content_type="application/json")
+    assert moved.json()["error"]["message"] == translated("fr", "That person is not in this session.")
+
+
+def test_the_facilitators_stored_language_wins_over_the_browsers(client, facilitator, started_session):
+    StaffLanguage.objects.create(user=facilitator, language="de")
+    client.force_login(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(f"/console/s/{started_session.id}/nonsense/", data="{}", content_type="application/json")
+    assert response.json()["error"]["message"] == translated("de", "Unknown command %(action)s.",
+                                                             action=repr("nonsense"))
+
+
+def test_an_anonymous_json_command_is_refused_in_the_readers_language(client, started_session):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    response = client.post(f"/console/s/{started_session.id}/counterfactual/", data="{}",
+                           content_type="application/json")
+    assert response.status_code == 401
+    assert response.json()["error"]["message"] == translated(
+        "de", "Log in as this session's facilitator to replay its teams.")
+
+
+def test_the_lockout_list_names_its_kinds_in_the_facilitators_language(client, facilitator, lobby_session):
+    client.force_login(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(f"/console/s/{lobby_session.id}/lockouts/")
+    assert page.status_code == 200
+    html = unescape(page.content.decode())
+    assert translated("fr", "Wrong join codes (any workshop)") in html
+    assert translated("fr", "Wrong rejoin codes (this workshop)") in html
+
+
+@pytest.mark.parametrize("language", ("de", "fr"))
+def test_the_scenario_editor_names_each_problem_in_the_readers_language(language):
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        scenario_validate({"name": "has space", "title": "", "rounds": 0, "currency": "eur"})
+    errors = refused.value.message_dict
+    assert errors["name"] == [translated(language, "The name may use only letters, digits, - and _.")]
+    with translation.override(language):
+        title_required = gettext("%(label)s is required.") % {"label": gettext("The title")}
+    assert errors["title"] == [title_required]
+    assert errors["currency"] == [translated(language, "The currency must be a three-letter ISO 4217 code in "
+                                                       "capitals, such as EUR or USD.")]
