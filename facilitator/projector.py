@@ -112,9 +112,14 @@ def _number(value) -> float | None:
     return float(value)
 
 
+def _decimal(value: float) -> str:
+    """One decimal in the wall's language (72.5, or 72,5); rounded first, as number_format cuts."""
+    return formats.number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
+
+
 def _score(value: float) -> str:
     # the wall never breaks a score from its scale
-    return formats.number_format(value, 1, use_l10n=True, force_grouping=True) + "\u00a0/\u00a0100"
+    return _decimal(value) + "\u00a0/\u00a0100"
 
 
 def _and(names: list[str]) -> str:
@@ -129,7 +134,7 @@ def _lean(cred: dict) -> str:
         return _("no forecast yet")
     if abs(bias) < 0.05:
         return _("unbiased")
-    size = {"pct": formats.number_format(abs(bias), 1, use_l10n=True, force_grouping=True) + "\u00a0%"}
+    size = {"pct": _decimal(abs(bias)) + "\u00a0%"}
     return (_("%(pct)s optimistic") if bias > 0 else _("%(pct)s cautious")) % size
 
 

@@ -23,6 +23,13 @@ from tests.classroom.test_report_figures import clock, workshop  # noqa: F401  (
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def english_after():
+    """A request with a language cookie leaves its language active in this thread: later tests expect English."""
+    yield
+    translation.deactivate()
+
 LANGUAGES = ("de", "fr")
 UNKNOWN_CODE = "No workshop has the code %(code)s. Check the code on the projector."
 

@@ -17,6 +17,13 @@ from tests import factories
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def english_after():
+    """A request with a language cookie leaves its language active in this thread: later tests expect English."""
+    yield
+    translation.deactivate()
+
+
 def translated(language: str, msgid: str, **params) -> str:
     with translation.override(language):
         text = gettext(msgid)
@@ -114,3 +121,31 @@ def test_the_scenario_editor_names_each_problem_in_the_readers_language(language
     assert errors["title"] == [title_required]
     assert errors["currency"] == [translated(language, "The currency must be a three-letter ISO 4217 code in "
                                                        "capitals, such as EUR or USD.")]
+
+
+def test_the_guide_says_a_disruption_in_the_readers_language_with_its_numbers():
+    from facilitator.guide import disruption_words
+    from game import engine
+
+    spec = {"round": 2, "kind": "machine_breakdown", "start_day": 4, "duration_days": 2.5, "magnitude": 1.0}
+    with translation.override("de"):
+        words = disruption_words(engine.Disruption.from_dict(spec))
+        days = gettext("%(n)s working days") % {"n": "2,5"}
+        what = gettext("%(stations)s loses %(pct)s of its capacity") % {
+            "stations": gettext("the bottleneck station"), "pct": gettext("%(n)s%%") % {"n": "100"}}
+    assert words == translated("de", "From working day %(day)s, for %(days)s: %(what)s.", day=5, days=days,
+                               what=what)
+    with translation.override("en"):
+        assert disruption_words(engine.Disruption.from_dict(spec)) == (
+            "From working day 5, for 2.5 working days: the bottleneck station loses 100% of its capacity.")
+
+
+def test_the_test_run_table_formats_money_for_the_reader():
+    from facilitator.admin import _cell
+
+    with translation.override("de"):
+        assert _cell(12345.0, "money", 0, "EUR") == "12.345 EUR"
+        assert _cell(0.125, "share", 1, "EUR") == "12,5%"
+    with translation.override("en"):
+        assert _cell(12345.0, "money", 0, "EUR") == "12,345 EUR"
+        assert _cell(1234.56, "count", 1, "EUR") == "1,234.6"
