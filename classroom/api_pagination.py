@@ -44,8 +44,8 @@ def page_parse(*, params: Mapping[str, str]) -> PageRequest:
     size = _whole(params.get("page_size"), "page_size", PAGE_SIZE)
     if size > PAGE_SIZE_MAX:
         raise LabError("page_size_too_large", _("'page_size' may be at most %(max)s; got %(size)s. Ask for more "
-                                                "pages instead (follow 'next').") % {"max": PAGE_SIZE_MAX, "size": size},
-                       field="page_size")
+                                                "pages instead (follow 'next').") % {
+            "max": PAGE_SIZE_MAX, "size": size}, field="page_size")
     return PageRequest(page=page, page_size=size)
 
 

@@ -193,8 +193,8 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
     readonly_fields = ("copied_from", "created_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "title", "description", ("rounds", "minutes_per_round", "currency"))}),
-        (gettext_lazy("Teaching note"), {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
-                                      "teaching_look_for")}),
+        (gettext_lazy("Teaching note"), {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team",
+                                                    "teaching_questions", "teaching_look_for")}),
         (gettext_lazy("Plant parameters"), {"fields": ("params",)}),
         (gettext_lazy("Default levers"), {"fields": ("default_levers",)}),
         (gettext_lazy("Disruption schedule"), {"fields": ("disruption_schedule",)}),
@@ -286,7 +286,8 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
                                                       for c in result["columns"]]} for r in result["rows"]]
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "original": row,
-            "title": gettext("Test run: %(title)s") % {"title": row.title}, "form": form, "strategies": authoring.TEST_RUN_STRATEGIES,
+            "title": gettext("Test run: %(title)s") % {"title": row.title}, "form": form,
+            "strategies": authoring.TEST_RUN_STRATEGIES,
             "max_rounds": row.rounds, "result": result, "table": table, "problems": problems, "error": error,
             "change_url": self._url("change", row.pk),
         }
