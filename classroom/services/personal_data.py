@@ -104,6 +104,12 @@ def personal_data_policy_clean(*, asks_email=False, asks_employee_id=False, purp
                               purpose=text or DEFAULT_PERSONAL_DATA_PURPOSE, retention_days=days)
 
 
+def purpose_shown(session: Session) -> str:
+    """The session's purpose for the reader: the default one in their language, a facilitator's as written."""
+    purpose = session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE
+    return _(purpose) if purpose == DEFAULT_PERSONAL_DATA_PURPOSE else purpose
+
+
 def personal_data_notice(*, session: Session) -> dict | None:
     """What the join page tells a person about the personal data this session asks (None: it asks nothing)."""
     if not (session.asks_email or session.asks_employee_id):
@@ -113,7 +119,7 @@ def personal_data_notice(*, session: Session) -> dict | None:
     else:
         asked = _("your email") if session.asks_email else _("your employee id")
     return {"asks_email": session.asks_email, "asks_employee_id": session.asks_employee_id,
-            "purpose": session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE,
+            "purpose": purpose_shown(session),
             "retention_days": session.retention_days, "asked": asked}
 
 
@@ -141,7 +147,7 @@ def personal_data_notice_for_code(*, join_code: str, client: str | None = None) 
 
 def personal_data_for_join(*, session: Session, email, employee_id) -> tuple[str, str]:
     """What a join stores: only what the session asks (anything else sent is dropped, unread), checked."""
-    purpose = session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE
+    purpose = purpose_shown(session)
     kept_email = ""
     if session.asks_email:
         kept_email = str(email or "").strip()

@@ -161,3 +161,17 @@ def test_a_facilitator_is_refused_a_stranger_session_in_their_language(client):
     response = reader(client, "fr").get(f"/console/s/{session.id}/")
     assert response.status_code == 403
     assert response.context["error"].message == translated("fr", "Only this session's facilitator can do that.")
+
+
+def test_the_default_purpose_of_personal_data_reads_in_the_readers_language(client, lobby_session):
+    """The stored default purpose is English; a facilitator's own wording is shown as they wrote it."""
+    from classroom.models import DEFAULT_PERSONAL_DATA_PURPOSE, Session
+
+    Session.objects.filter(pk=lobby_session.pk).update(asks_email=True)
+    page = reader(client, "fr").get(f"/join/{lobby_session.join_code}/")
+    privacy = page.context["privacy"]
+    assert privacy["purpose"] == translated("fr", DEFAULT_PERSONAL_DATA_PURPOSE)
+    assert privacy["asked"] == translated("fr", "your email")
+    Session.objects.filter(pk=lobby_session.pk).update(personal_data_purpose="Für die Teilnahmeliste.")
+    assert reader(client, "fr").get(f"/join/{lobby_session.join_code}/").context["privacy"]["purpose"] == (
+        "Für die Teilnahmeliste.")
