@@ -115,9 +115,9 @@ class SessionAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "join_code", "state", "facilitator", "scenario_name", "rounds",
                            "minutes_per_round", "seed", "round_number", "created_at", "finished_at", "archived_at")}),
-        ("Personal data asked of participants", {"fields": ("asks_email", "asks_employee_id",
-                                                            "personal_data_purpose", "retention_days")}),
-        ("Room", {"fields": ("cover_mode", "cover_after_seconds", "projector_leaderboard")}),
+        (gettext_lazy("Personal data asked of participants"), {
+            "fields": ("asks_email", "asks_employee_id", "personal_data_purpose", "retention_days")}),
+        (gettext_lazy("Room"), {"fields": ("cover_mode", "cover_after_seconds", "projector_leaderboard")}),
     )
     readonly_fields = ("join_code", "state", "facilitator", "scenario_name", "rounds", "minutes_per_round", "seed",
                        "round_number", "created_at", "finished_at", "archived_at")

@@ -1,4 +1,5 @@
-"""CSV and XLSX files from report rows (classroom.reports.Report); pure: reports in, bytes out.
+"""CSV and XLSX files from report rows (classroom.reports.Report); pure: reports in, bytes out. The header row,
+sheet names and the About sheet are in the active language (the request's: docs/i18n.md); cells are data.
 
 A CSV holds one view; a workbook holds one sheet per view it is given (the page and the API give all four:
 People, Roles, Teams, Sessions) and an About sheet.
