@@ -149,3 +149,44 @@ def test_the_test_run_table_formats_money_for_the_reader():
     with translation.override("en"):
         assert _cell(12345.0, "money", 0, "EUR") == "12,345 EUR"
         assert _cell(1234.56, "count", 1, "EUR") == "1,234.6"
+
+
+@pytest.mark.asyncio
+async def test_the_console_socket_refuses_an_unknown_frame_in_the_facilitators_language(started_session, facilitator):
+    """The socket speaks its reader's stored language (a staff login's StaffLanguage), not the server's."""
+    from channels.db import database_sync_to_async
+
+    from tests.facilitator.test_console_socket import console_socket
+
+    await database_sync_to_async(StaffLanguage.objects.create)(user=facilitator, language="fr")
+    comm = await console_socket(started_session, facilitator)
+    connected, _ = await comm.connect()
+    assert connected
+    await comm.receive_json_from(timeout=5)  # the snapshot
+    await comm.send_json_to({"type": "start", "id": "x1"})
+    error = await comm.receive_json_from(timeout=5)
+    assert error["type"] == "error" and error["code"] == "unknown_type" and error["ref"] == "x1"
+    assert error["message"] == translated("fr", "The console socket only accepts 'resync' and 'ping'; commands go "
+                                                "through the console's buttons.")
+    await comm.send_json_to({"type": "ping", "id": ["not", "a", "string"], "x": "\x00"})
+    refused = await comm.receive_json_from(timeout=5)
+    with translation.override("fr"):
+        expected = gettext("The value of %(field)s contains a character that cannot be stored (a NUL character or "
+                           "an unpaired surrogate, which a keyboard does not type). Remove it, or retype the text, "
+                           "and try again.") % {"field": repr("x")}
+    assert refused["message"] == expected
+    await comm.disconnect()
+
+
+def test_the_reveal_of_a_closed_round_reads_in_the_facilitators_language(client, facilitator, started_session):
+    from game.services import rounds
+
+    rounds.round_advance(session_id=started_session.id, user=facilitator, round_number=1)
+    StaffLanguage.objects.create(user=facilitator, language="de")
+    reveal = client.get(f"/projector/{started_session.join_code}/state.json").json()["reveal"]
+    with translation.override("de"):
+        aligned = gettext("the team aligned") if reveal["aligned"] else gettext("no team aligned")
+    assert reveal["headline"] == translated("de", "Round %(n)s closed: %(aligned)s.", n=1, aligned=aligned)
+    assert reveal["lines"][0] == translated("de", "The facilitator closed the round.")
+    average = translated("de", "The room's average scorecard: %(score)s.", score="").rstrip(".")
+    assert reveal["lines"][1].startswith(average) and "," in reveal["lines"][1]  # 72,5 in German
