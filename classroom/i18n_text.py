@@ -30,7 +30,9 @@ def _param(value):
         if KEY in value:
             return _text(value)
         if "number" in value and isinstance(value["number"], (int, float)) and not isinstance(value["number"], bool):
-            return formats.number_format(value["number"], decimal_pos=value.get("digits", 0), use_l10n=True,
+            digits = value.get("digits", 0)
+            # rounded first: number_format cuts the digits it drops (0.96 with 0 digits would read 0)
+            return formats.number_format(round(value["number"], digits), decimal_pos=digits, use_l10n=True,
                                          force_grouping=True)
     return value
 

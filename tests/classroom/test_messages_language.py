@@ -175,3 +175,13 @@ def test_the_default_purpose_of_personal_data_reads_in_the_readers_language(clie
     Session.objects.filter(pk=lobby_session.pk).update(personal_data_purpose="Für die Teilnahmeliste.")
     assert reader(client, "fr").get(f"/join/{lobby_session.join_code}/").context["privacy"]["purpose"] == (
         "Für die Teilnahmeliste.")
+
+
+def test_a_number_in_a_message_is_rounded_not_cut():
+    """Django's number_format drops the extra digits; a message's number rounds, as an f-string would."""
+    from classroom.i18n_text import message, number
+
+    with translation.override("en"):
+        assert render(message("%(x)s", x=number(0.96, 0))) == f"{0.96:.0f}" == "1"
+        assert render(message("%(x)s", x=number(1234.56, 1))) == "1,234.6"
+    assert render(message("%(x)s", x=number(1234.56, 1)), "de") == "1.234,6"
