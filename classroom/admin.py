@@ -11,6 +11,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classroom.errors import LabError
 from classroom.models import (Connection, ExportRecord, LedgerEntry, Participant, Seat, Session, StaffIdentity,
@@ -66,15 +68,16 @@ class ErasePersonalDataMixin:
         if done:
             opts = self.model._meta
             what = opts.verbose_name if done == 1 else opts.verbose_name_plural
-            self.message_user(request, f"Personal data of {done} {what} erased ({mode}).", messages.SUCCESS)
+            self.message_user(request, _("Personal data of %(n)s %(what)s erased (%(mode)s).") % {
+                "n": done, "what": what, "mode": mode}, messages.SUCCESS)
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
-    @admin.action(description="Anonymise personal data (keep every figure)", permissions=["erase"])
+    @admin.action(description=gettext_lazy("Anonymise personal data (keep every figure)"), permissions=["erase"])
     def anonymise_personal_data(self, request, queryset):
         self._erase(request, queryset, ANONYMISE)
 
-    @admin.action(description="Delete personal data (anonymise, and remove what no figure needs)",
+    @admin.action(description=gettext_lazy("Delete personal data (anonymise, and remove what no figure needs)"),
                   permissions=["erase"])
     def delete_personal_data(self, request, queryset):
         self._erase(request, queryset, DELETE)
@@ -112,9 +115,9 @@ class SessionAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("name", "join_code", "state", "facilitator", "scenario_name", "rounds",
                            "minutes_per_round", "seed", "round_number", "created_at", "finished_at", "archived_at")}),
-        ("Personal data asked of participants", {"fields": ("asks_email", "asks_employee_id",
-                                                            "personal_data_purpose", "retention_days")}),
-        ("Room", {"fields": ("cover_mode", "cover_after_seconds", "projector_leaderboard")}),
+        (gettext_lazy("Personal data asked of participants"), {
+            "fields": ("asks_email", "asks_employee_id", "personal_data_purpose", "retention_days")}),
+        (gettext_lazy("Room"), {"fields": ("cover_mode", "cover_after_seconds", "projector_leaderboard")}),
     )
     readonly_fields = ("join_code", "state", "facilitator", "scenario_name", "rounds", "minutes_per_round", "seed",
                        "round_number", "created_at", "finished_at", "archived_at")
@@ -125,13 +128,13 @@ class SessionAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if session_personal_data_minimise(session_id=obj.pk):
-            self.message_user(request, "Email or employee id the session no longer asks for was emptied.",
+            self.message_user(request, _("Email or employee id the session no longer asks for was emptied."),
                               messages.INFO)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(people_count=Count("participants", distinct=True))
 
-    @admin.display(description="People", ordering="people_count")
+    @admin.display(description=gettext_lazy("People"), ordering="people_count")
     def people(self, obj):
         return obj.people_count
 
@@ -169,11 +172,12 @@ class ParticipantAdmin(ErasePersonalDataMixin, HrMayViewMixin, admin.ModelAdmin)
     def erase_one(self, *, obj, by, mode):
         participant_personal_data_erase(participant_id=obj.id, by=by, mode=mode)
 
-    @admin.action(description="Download a copy of their personal data (JSON, one person)", permissions=["erase"])
+    @admin.action(description=gettext_lazy("Download a copy of their personal data (JSON, one person)"),
+                  permissions=["erase"])
     def export_personal_data(self, request, queryset):
         """The right of access from the admin: the same copy as GET /api/personal-data/participants/<id>/."""
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one participant to download a copy of their data.",
+            self.message_user(request, _("Select exactly one participant to download a copy of their data."),
                               messages.ERROR)
             return None
         person = queryset.get()

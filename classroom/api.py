@@ -5,6 +5,8 @@ DRF's own refusals (401, 403, 404, 405) come out as `{"code", "message", "field"
 classroom/api_reports.py (participation reports), classroom/api_ledger.py (the ledger),
 game/api.py (sessions and results). Pagination: classroom/api_pagination.py. Reference: docs/api.md.
 """
+from django.utils.translation import gettext as _
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -46,7 +48,12 @@ def path_id(raw: str, *, what: str = "session") -> int:
     text = str(raw)
     if text.isascii() and text.isdigit() and 1 <= int(text) <= ID_MAX:
         return int(text)
-    raise NotFound(f"unknown_{what}", f"There is no {what} with id {text[:40]!r}: ids are positive whole numbers.")
+    shown = repr(text[:40])
+    if what == "participant":
+        raise NotFound("unknown_participant", _("There is no participant with id %(id)s: ids are positive whole "
+                                                "numbers.") % {"id": shown})
+    raise NotFound(f"unknown_{what}", _("There is no session with id %(id)s: ids are positive whole numbers.") % {
+        "id": shown})
 
 
 def filters_echo(filters: ReportFilter) -> dict:
@@ -84,7 +91,7 @@ class LabApiView(APIView):
         if isinstance(exc, APIException) and isinstance(response.data, dict) and "detail" in response.data:
             message = str(response.data["detail"])
             if response.status_code == 401:
-                message += " Send the header 'Authorization: Token <key>' (see docs/api.md)."
+                message += " " + _("Send the header 'Authorization: Token <key>' (see docs/api.md).")
             code = exc.get_codes()
             response.data = {"code": code if isinstance(code, str) else "error", "message": message, "field": None}
         return response

@@ -5,6 +5,8 @@ report filters: a bad value is a LabError naming the parameter (400), a page pas
 404 naming `page`. The envelope adds count, page, page_size, pages, next and previous (absolute
 links, null at either end) to each endpoint's own fields. CSV/XLSX downloads are never paginated.
 """
+from django.utils.translation import gettext as _
+
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +34,8 @@ def _whole(raw, field: str, default: int) -> int:
         return default
     if not text.isascii() or not text.isdigit() or len(text) > _DIGITS_MAX or int(text) < 1:
         shown = repr(text if len(text) <= 20 else text[:20] + "...")
-        raise LabError(f"invalid_{field}", f"'{field}' must be a whole number from 1 up; got {shown}.", field=field)
+        raise LabError(f"invalid_{field}", _("'%(field)s' must be a whole number from 1 up; got %(got)s.") % {
+            "field": field, "got": shown}, field=field)
     return int(text)
 
 
@@ -40,8 +43,9 @@ def page_parse(*, params: Mapping[str, str]) -> PageRequest:
     page = _whole(params.get("page"), "page", 1)
     size = _whole(params.get("page_size"), "page_size", PAGE_SIZE)
     if size > PAGE_SIZE_MAX:
-        raise LabError("page_size_too_large", f"'page_size' may be at most {PAGE_SIZE_MAX}; got {size}. Ask for "
-                       "more pages instead (follow 'next').", field="page_size")
+        raise LabError("page_size_too_large", _("'page_size' may be at most %(max)s; got %(size)s. Ask for more "
+                                                "pages instead (follow 'next').") % {
+            "max": PAGE_SIZE_MAX, "size": size}, field="page_size")
     return PageRequest(page=page, page_size=size)
 
 
@@ -49,16 +53,17 @@ def page_refuse_for_download(*, params: Mapping[str, str]) -> None:
     """CSV and XLSX are whole reports: a page asked of them is a mistake, said rather than ignored."""
     for field in ("page", "page_size"):
         if (params.get(field) or "").strip():
-            raise LabError("not_paginated", f"CSV and XLSX downloads hold the whole report; drop '{field}' "
-                           "(pages are for format=json).", field=field)
+            raise LabError("not_paginated", _("CSV and XLSX downloads hold the whole report; drop '%(field)s' "
+                                              "(pages are for format=json).") % {"field": field}, field=field)
 
 
 def page_of(*, items, count: int, request, page: PageRequest) -> dict:
     """The envelope fields for one page of `items` (a list or a queryset, sliced here)."""
     pages = max(1, math.ceil(count / page.page_size))
     if page.page > pages:
-        raise NotFound("no_such_page", f"There is no page {page.page}: with page_size={page.page_size} the last "
-                       f"page is {pages}.", field="page")
+        raise NotFound("no_such_page", _("There is no page %(page)s: with page_size=%(size)s the last page is "
+                                         "%(last)s.") % {"page": page.page, "size": page.page_size, "last": pages},
+                       field="page")
     start = (page.page - 1) * page.page_size
     url = request.build_absolute_uri()
 

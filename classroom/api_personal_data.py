@@ -6,6 +6,8 @@ what each mode keeps: docs/privacy.md.
     POST /api/personal-data/sessions/<id>/erase/       {"mode": "anonymise" | "delete"}
     GET  /api/personal-data/participants/<id>/          everything stored about the person, as JSON
 """
+from django.utils.translation import gettext as _
+
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -32,7 +34,8 @@ def _mode(request) -> str:
     data = request.data if isinstance(request.data, dict) or hasattr(request.data, "get") else {}
     mode = data.get("mode")
     if mode is None:
-        raise LabError("invalid_mode", f"Send 'mode': {ANONYMISE!r} or 'delete'.", field="mode")
+        raise LabError("invalid_mode", _("Send 'mode': %(anonymise)s or 'delete'.") % {"anonymise": repr(ANONYMISE)},
+                       field="mode")
     return mode
 
 

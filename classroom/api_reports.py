@@ -4,6 +4,8 @@ Each kind's rows are documented from its report's columns (Column(key, header, k
 same columns the files are written from, so the schema never drifts from the data. A kind added to
 REPORT_KINDS gets its endpoint, `/api/reports/participation/<kind>/`, named `api-report-<kind>`.
 """
+from django.utils.translation import gettext as _
+
 import logging
 
 from drf_spectacular.types import OpenApiTypes
@@ -114,5 +116,5 @@ class UnknownReportApi(LabApiView):
     """/api/reports/participation/<anything else>/: a 404 that lists the reports there are."""
 
     def get(self, request, kind: str):
-        raise NotFound("unknown_report", f"There is no participation report {kind[:40]!r}; there are "
-                       f"{', '.join(REPORT_KINDS)}.")
+        raise NotFound("unknown_report", _("There is no participation report %(kind)s; there are %(kinds)s.") % {
+            "kind": repr(kind[:40]), "kinds": ", ".join(REPORT_KINDS)})

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from classroom.errors import Forbidden, LabError
 from classroom.models import LedgerEntry, Session
@@ -76,25 +78,25 @@ def _positive(raw, field: str, what: str, digits: int = _ID_DIGITS) -> int | Non
         return None
     if not text.isascii() or not text.isdigit() or len(text) > digits or int(text) < 1:
         shown = repr(text if len(text) <= 40 else text[:40] + "...")
-        raise LabError(f"invalid_{field}", f"'{field}' must be {what} (a positive whole number); got {shown}.",
-                       field=field)
+        raise LabError(f"invalid_{field}", _("'%(field)s' must be %(what)s (a positive whole number); got %(got)s.")
+                       % {"field": field, "what": _(what), "got": shown}, field=field)
     return int(text)
 
 
 def ledger_filter_parse(*, params) -> LedgerFilter:
     kind = (params.get("kind") or "").strip().lower() or None
     if kind is not None and kind not in LEDGER_KINDS:
-        raise LabError("invalid_kind", f"'kind' must be one of {', '.join(LEDGER_KINDS)}; got {kind[:40]!r}.",
-                       field="kind")
+        raise LabError("invalid_kind", _("'kind' must be one of %(kinds)s; got %(got)s.") % {
+            "kinds": ", ".join(LEDGER_KINDS), "got": repr(kind[:40])}, field="kind")
     counted_text = (params.get("counted") or "").strip().lower()
     if counted_text and counted_text not in ("true", "false"):
-        raise LabError("invalid_counted", f"'counted' must be true or false; got {counted_text[:40]!r}.",
-                       field="counted")
+        raise LabError("invalid_counted", _("'counted' must be true or false; got %(got)s.") % {
+            "got": repr(counted_text[:40])}, field="counted")
     return LedgerFilter(
-        participant_id=_positive(params.get("participant"), "participant", "a participant id"),
+        participant_id=_positive(params.get("participant"), "participant", gettext_noop("a participant id")),
         kind=kind,
-        team_id=_positive(params.get("team"), "team", "a team id"),
-        round_number=_positive(params.get("round"), "round", "a round number", digits=5),
+        team_id=_positive(params.get("team"), "team", gettext_noop("a team id")),
+        round_number=_positive(params.get("round"), "round", gettext_noop("a round number"), digits=5),
         counted={"true": True, "false": False}.get(counted_text),
     )
 

@@ -23,6 +23,7 @@ from channels.exceptions import DenyConnection, StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import InterfaceError, OperationalError
 from django.utils import translation
+from django.utils.translation import gettext as _
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import MaxConnectionsError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -31,7 +32,7 @@ from classroom.errors import LabError
 from classroom.i18n_text import KEY as TEXT_KEY
 from classroom.i18n_text import render as render_text
 from classroom.language import DEFAULT as DEFAULT_LANGUAGE
-from classroom.text_input import UNSTORABLE_MESSAGE, first_unstorable
+from classroom.text_input import first_unstorable, unstorable_value_message
 
 logger = logging.getLogger(__name__)
 
@@ -70,18 +71,19 @@ def frame_decode(text_data: str | None) -> dict:
     """One client frame as a JSON object, or a LabError: the size and depth limits keep a hostile frame
     from exhausting the parser (RecursionError) or anything downstream."""
     if text_data is None:
-        raise LabError("invalid_json", "Messages are JSON text frames, not binary.")
+        raise LabError("invalid_json", _("Messages are JSON text frames, not binary."))
     if len(text_data) > FRAME_MAX_CHARS:
-        raise LabError("invalid_json", f"A message has at most {FRAME_MAX_CHARS} characters.")
+        raise LabError("invalid_json", _("A message has at most %(n)s characters.") % {"n": FRAME_MAX_CHARS})
     try:
         # NaN and Infinity are not JSON (a browser could not read them back): refused as Python lets them in.
         content = json.loads(text_data, parse_constant=_refuse_constant)
     except (ValueError, RecursionError):  # a number past int()'s digit limit is a ValueError too
-        raise LabError("invalid_json", "That message was not valid JSON.") from None
+        raise LabError("invalid_json", _("That message was not valid JSON.")) from None
     if _depth(content) > FRAME_MAX_DEPTH:
-        raise LabError("invalid_json", f"A message nests arrays and objects at most {FRAME_MAX_DEPTH} deep.")
+        raise LabError("invalid_json", _("A message nests arrays and objects at most %(n)s deep.") % {
+            "n": FRAME_MAX_DEPTH})
     if not isinstance(content, dict):
-        raise LabError("invalid_message", "A message must be a JSON object.")
+        raise LabError("invalid_message", _("A message must be a JSON object."))
     return content
 
 
@@ -89,7 +91,7 @@ def frame_text_check(content: dict) -> None:
     """LabError("invalid_message") naming the field when any key or string of the frame is not storable text."""
     field = first_unstorable(content)
     if field is not None:
-        raise LabError("invalid_message", f"The value of {field!r} {UNSTORABLE_MESSAGE}", field=field)
+        raise LabError("invalid_message", unstorable_value_message(field), field=field)
 
 
 CLOSE_TOO_FAST = 4429
@@ -203,9 +205,9 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
             return False
         if self.budget.refused == 1:
             await self.send_json(LabError(
-                "too_fast", f"Too many messages too fast: this page may send at most "
-                f"{self.budget.per_second:g} a second. Messages are being ignored; wait a moment. If it goes on, "
-                "the connection is closed.").as_frame())
+                "too_fast", _("Too many messages too fast: this page may send at most %(n)s a second. Messages are "
+                              "being ignored; wait a moment. If it goes on, the connection is closed.") % {
+                    "n": f"{self.budget.per_second:g}"}).as_frame())
         elif self.budget.refused == self.budget.burst + 1:
             logger.warning("%s: closing a socket that kept flooding (%s frames past its budget)",
                            type(self).__name__, self.budget.refused)
@@ -239,8 +241,8 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("%s: database unavailable while handling a %r frame", type(self).__name__,
                            str(content.get("type"))[:40], exc_info=True)
             await self.send_json(LabError(
-                "database_unavailable", "The lab could not reach its database just now, so this may not have "
-                "been saved. Try again: it is never applied twice.").as_frame(
+                "database_unavailable", _("The lab could not reach its database just now, so this may not have "
+                                          "been saved. Try again: it is never applied twice.")).as_frame(
                     ref if isinstance(ref, str) else None))
         except Exception:
             # A bug, not the client's fault: log it and answer, rather than closing the socket with 1011
@@ -248,8 +250,8 @@ class LabConsumer(AsyncJsonWebsocketConsumer):
             logger.exception("%s: unexpected error handling a %r frame", type(self).__name__,
                              str(content.get("type"))[:40])
             await self.send_json(LabError(
-                "internal_error", "The server could not handle that message (the error is logged for the "
-                "organisers). Try again; reload the page if it happens again.").as_frame(
+                "internal_error", _("The server could not handle that message (the error is logged for the "
+                                    "organisers). Try again; reload the page if it happens again.")).as_frame(
                     ref if isinstance(ref, str) else None))
 
     # One send-only handler per event type the services emit (see docs/protocol.md).

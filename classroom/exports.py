@@ -1,4 +1,5 @@
-"""CSV and XLSX files from report rows (classroom.reports.Report); pure: reports in, bytes out.
+"""CSV and XLSX files from report rows (classroom.reports.Report); pure: reports in, bytes out. The header row,
+sheet names and the About sheet are in the active language (the request's: docs/i18n.md); cells are data.
 
 A CSV holds one view; a workbook holds one sheet per view it is given (the page and the API give all four:
 People, Roles, Teams, Sessions) and an About sheet.
@@ -12,6 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime, timezone as dt_timezone
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -59,7 +61,7 @@ def report_csv(*, report: Report) -> bytes:
     """UTF-8 with a byte-order mark, so Excel reads accented names correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([neutralise(c.header) for c in report.columns])
+    writer.writerow([neutralise(_(c.header)) for c in report.columns])  # headers in the reader's language
     for row in report.rows:
         writer.writerow([neutralise(display_value(c.kind, row[c.key])) if c.kind == "text"
                          else display_value(c.kind, row[c.key]) for c in report.columns])
@@ -85,7 +87,7 @@ def _write_sheet(sheet, report: Report) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DCE6F1")
     for i, column in enumerate(report.columns, start=1):
-        cell = sheet.cell(row=1, column=i, value=column.header)
+        cell = sheet.cell(row=1, column=i, value=_(column.header))
         cell.font, cell.fill = bold, fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(i)].width = column.width
@@ -106,11 +108,11 @@ def report_xlsx(*, reports: Sequence[Report], about: list[tuple[str, object]] = 
     book = Workbook()
     book.remove(book.active)
     for report in reports:
-        sheet = book.create_sheet(SHEET_NAMES.get(report.kind) or sheet_name(report.title))
+        sheet = book.create_sheet(sheet_name(_(SHEET_NAMES.get(report.kind) or report.title)))
         _write_sheet(sheet, report)
         if report.kind == active:
             book.active = sheet
-    info = book.create_sheet("About")
+    info = book.create_sheet(sheet_name(_("About")))
     bold = Font(bold=True)
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 22, 60
     for r, (label, value) in enumerate(about, start=1):

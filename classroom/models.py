@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 ROLE_CHOICES = [
     ("director", "Director"),
@@ -22,9 +23,10 @@ def new_rejoin_token() -> str:
 
 
 REJOIN_CODE_LENGTH = 6
-# What a session tells participants about the personal data it asks for, unless the facilitator words it.
-DEFAULT_PERSONAL_DATA_PURPOSE = ("Your organisation's HR team uses it to record that you took part in this training; "
-                                 "nobody else sees it.")
+# What a session tells participants about the personal data it asks for, unless the facilitator words it. Stored
+# in English; shown in the reader's language (classroom/services/personal_data.py purpose_shown).
+DEFAULT_PERSONAL_DATA_PURPOSE = gettext_noop("Your organisation's HR team uses it to record that you took part in "
+                                             "this training; nobody else sees it.")
 
 
 def default_retention_days() -> int:

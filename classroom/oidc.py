@@ -16,6 +16,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import render
 from django.views import View
+from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -48,12 +49,14 @@ def _discovery(issuer: str) -> dict:
             document = response.json()
         except (requests.RequestException, ValueError) as exc:
             log.warning("OIDC discovery at %s failed: %s", url, exc)
-            raise Unavailable("sso_unavailable", f"{settings.LAB_OIDC_PROVIDER_NAME} did not answer the lab just now, "
-                              "so single sign-on cannot start. Try again in a minute, or log in with a password.")
+            raise Unavailable("sso_unavailable", _("%(provider)s did not answer the lab just now, so single sign-on "
+                                                   "cannot start. Try again in a minute, or log in with a password.")
+                              % {"provider": settings.LAB_OIDC_PROVIDER_NAME})
         if document.get("issuer") != issuer or not all(document.get(key) for key in DISCOVERY.values()):
-            raise Unavailable("sso_misconfigured", f"{settings.LAB_OIDC_PROVIDER_NAME}'s discovery document does not "
-                              f"describe the issuer {issuer}: check LAB_OIDC_ISSUER (README, 'Single sign-on for "
-                              "staff').")
+            raise Unavailable("sso_misconfigured", _("%(provider)s's discovery document does not describe the "
+                                                     "issuer %(issuer)s: check LAB_OIDC_ISSUER (README, 'Single "
+                                                     "sign-on for staff').") % {
+                "provider": settings.LAB_OIDC_PROVIDER_NAME, "issuer": issuer})
         _discovered[issuer] = document
     return _discovered[issuer]
 
@@ -114,8 +117,8 @@ def _error_page(request, error: LabError):
 
 
 def _not_configured(request):
-    return _error_page(request, NotFound("sso_off", "Single sign-on is not set up on this lab: log in with a "
-                                         "user name and password."))
+    return _error_page(request, NotFound("sso_off", _("Single sign-on is not set up on this lab: log in with a "
+                                                           "user name and password.")))
 
 
 class StaffOIDCAuthenticate(OIDCAuthenticationRequestView):
@@ -153,15 +156,16 @@ class StaffOIDCCallback(OIDCAuthenticationCallbackView):
         except SuspiciousOperation as exc:
             log.warning("OIDC login refused: %s", exc)
             return _error_page(request, LabError(
-                "sso_not_verified", "This single sign-on answer could not be verified (it was not for a login started "
-                "in this browser, or was changed on the way), so you are not logged in. Start again from the login "
-                "page."))
+                "sso_not_verified", _("This single sign-on answer could not be verified (it was not for a login "
+                                      "started in this browser, or was changed on the way), so you are not logged "
+                                      "in. Start again from the login page.")))
         except (requests.RequestException, Unavailable) as exc:
             log.warning("OIDC provider unreachable during a login: %s", exc)
             return _error_page(request, Unavailable(
-                "sso_unavailable", f"{settings.LAB_OIDC_PROVIDER_NAME} did not answer the lab, or refused it, while "
-                "logging you in. Try again in a minute, or log in with a password; if it keeps happening, ask whoever "
-                "runs the lab to check its single sign-on settings (the client id and secret)."))
+                "sso_unavailable", _("%(provider)s did not answer the lab, or refused it, while logging you in. Try "
+                                     "again in a minute, or log in with a password; if it keeps happening, ask "
+                                     "whoever runs the lab to check its single sign-on settings (the client id and "
+                                     "secret).") % {"provider": settings.LAB_OIDC_PROVIDER_NAME}))
 
     def _answer(self, request):
         """The library's callback, but calling the backend itself rather than django.contrib.auth.authenticate: a
@@ -192,7 +196,7 @@ class StaffOIDCCallback(OIDCAuthenticationCallbackView):
         user = getattr(self, "user", None)
         if user is not None and not user.is_active:
             return _error_page(self.request, Forbidden(
-                "sso_inactive", "Your lab account is switched off: ask an administrator of the lab."))
+                "sso_inactive", _("Your lab account is switched off: ask an administrator of the lab.")))
         return super().login_failure()
 
     @property

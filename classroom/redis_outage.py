@@ -6,6 +6,7 @@ import logging
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -14,7 +15,7 @@ from classroom.text_input import _wants_json
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
-MESSAGE = "The lab's server is reconnecting to its message service: please try again in a few seconds."
+MESSAGE = gettext_lazy("The lab's server is reconnecting to its message service: please try again in a few seconds.")
 
 
 class RedisOutageMiddleware:
@@ -29,7 +30,7 @@ class RedisOutageMiddleware:
             return None
         log.warning("%s %s: Redis is unavailable (%s); answered 503", request.method, request.path,
                     str(exception)[:120])
-        error = LabError("service_unavailable", MESSAGE)
+        error = LabError("service_unavailable", str(MESSAGE))
         if _wants_json(request) or request.path.endswith(".json"):
             body = {"code": error.code, "message": error.message, "field": None}
             response = JsonResponse({"error": body, **body}, status=503)

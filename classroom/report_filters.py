@@ -3,6 +3,8 @@
 Every problem raises LabError with `field` set to the parameter's name, so the page can mark the
 input and the API can say which parameter to fix.
 """
+from django.utils.translation import gettext as _
+
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,8 +45,8 @@ def _date(raw, field: str) -> date | None:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise LabError("invalid_date", f"'{field}' must be a real date written YYYY-MM-DD; got {_shown(text)}.",
-                   field=field)
+    raise LabError("invalid_date", _("'%(field)s' must be a real date written YYYY-MM-DD; got %(got)s.") % {
+        "field": field, "got": _shown(text)}, field=field)
 
 
 def _session_id(raw) -> int | None:
@@ -52,8 +54,8 @@ def _session_id(raw) -> int | None:
     if not text:
         return None
     if not text.isascii() or not text.isdigit() or len(text) > _ID_MAX_DIGITS or int(text) < 1:
-        raise LabError("invalid_session", f"'session' must be a session id (a positive whole number); "
-                       f"got {_shown(text)}.", field="session")
+        raise LabError("invalid_session", _("'session' must be a session id (a positive whole number); "
+                                            "got %(got)s.") % {"got": _shown(text)}, field="session")
     return int(text)
 
 
@@ -63,18 +65,18 @@ def report_filter_parse(*, params: Mapping[str, str], formats: Sequence[str]) ->
     date_from = _date(params.get("from"), "from")
     date_to = _date(params.get("to"), "to")
     if date_from and date_to and date_from > date_to:
-        raise LabError("invalid_range", f"'from' ({date_from}) is after 'to' ({date_to}); swap them or widen the "
-                       "range.", field="from")
+        raise LabError("invalid_range", _("'from' (%(from)s) is after 'to' (%(to)s); swap them or widen the "
+                                          "range.") % {"from": date_from, "to": date_to}, field="from")
     fmt = (params.get("format") or formats[0]).strip().lower()
     if fmt not in formats:
-        raise LabError("invalid_format", f"'format' must be one of {', '.join(formats)}; got {_shown(fmt)}.",
-                       field="format")
+        raise LabError("invalid_format", _("'format' must be one of %(formats)s; got %(got)s.") % {
+            "formats": ", ".join(formats), "got": _shown(fmt)}, field="format")
     return ReportFilter(session_id=session_id, date_from=date_from, date_to=date_to, format=fmt)
 
 
 def report_kind_parse(*, value: str | None) -> str:
     kind = (value or REPORT_KINDS[0]).strip().lower()
     if kind not in REPORT_KINDS:
-        raise LabError("invalid_report", f"'report' must be one of {', '.join(REPORT_KINDS)}; got {_shown(kind)}.",
-                       field="report")
+        raise LabError("invalid_report", _("'report' must be one of %(kinds)s; got %(got)s.") % {
+            "kinds": ", ".join(REPORT_KINDS), "got": _shown(kind)}, field="report")
     return kind

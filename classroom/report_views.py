@@ -1,5 +1,6 @@
 """The HR reports page (filters, a preview table, CSV/XLSX downloads) and the printable person and session
 pages (thin: parse, call, render)."""
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.exports import display_value, report_csv, report_xlsx
@@ -32,11 +34,11 @@ def report_download(*, report: Report, filters: ReportFilter) -> HttpResponse:
         body = report_csv(report=report)
     else:
         views = participation_views(report=report)
-        about = [("Report asked for", report.title), ("Generated at (UTC)", now), ("Timezone", "All times are UTC"),
-                 ("Session", filters.session_id or "all"), ("From", filters.date_from or "any"),
-                 ("To", filters.date_to or "any"),
-                 *((f"Rows in {SHEET_NAMES[v.kind]}", len(v.rows)) for v in views),
-                 ("Definitions", "Every column is defined in docs/reports.md")]
+        about = [(_("Report asked for"), _(report.title)), (_("Generated at (UTC)"), now),
+                 (_("Timezone"), _("All times are UTC")), (_("Session"), filters.session_id or _("all")),
+                 (_("From"), filters.date_from or _("any")), (_("To"), filters.date_to or _("any")),
+                 *((_("Rows in %(sheet)s") % {"sheet": _(SHEET_NAMES[v.kind])}, len(v.rows)) for v in views),
+                 (_("Definitions"), _("Every column is defined in docs/reports.md"))]
         body = report_xlsx(reports=views, about=about, active=report.kind)
     scope = f"session{filters.session_id}" if filters.session_id else "all"
     name = f"participation-{report.kind}-{scope}-{now:%Y%m%d-%H%M}.{filters.format}"
@@ -52,7 +54,7 @@ def _form(params) -> dict:
 @login_required
 def participation_reports(request):
     form = _form(request.GET)
-    context = {"form": form, "kinds": [(kind, VIEW_LABELS[kind]) for kind in REPORT_KINDS]}
+    context = {"form": form, "kinds": [(kind, _(VIEW_LABELS[kind])) for kind in REPORT_KINDS]}
     try:
         context["sessions"] = report_sessions_for_user(user=request.user).order_by("-created_at")
     except LabError as exc:
@@ -70,7 +72,7 @@ def participation_reports(request):
         return report_download(report=report, filters=filters)
     query = {"report": kind, **filters.as_params()}
     context.update(
-        report=report,
+        report=replace(report, title=_(report.title)),  # the page's heading in the reader's language
         headers=_headers(report.columns),
         table=_cells(report.columns, report.rows[:PREVIEW_ROWS], links=True),
         preview_rows=PREVIEW_ROWS,
@@ -80,7 +82,7 @@ def participation_reports(request):
 
 
 def _headers(columns) -> list[tuple[str, bool]]:
-    return [(c.header, c.kind in NUMERIC) for c in columns]
+    return [(_(c.header), c.kind in NUMERIC) for c in columns]
 
 
 def _link(column, row) -> str | None:
@@ -107,7 +109,7 @@ def _cells(columns, rows, links: bool = False) -> list[list[tuple[str, bool, str
 
 def _figures(columns, row) -> list[tuple[str, str]]:
     """One row as a list of (header, text): a person's or a session's figures, one per line."""
-    return [(c.header, page_value(c.kind, row[c.key])) for c in columns]
+    return [(_(c.header), page_value(c.kind, row[c.key])) for c in columns]
 
 
 def _table(columns, rows) -> dict:

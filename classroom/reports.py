@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from classroom.errors import Forbidden, LabError, NotFound
 from classroom.models import LedgerEntry, Participant, Session
@@ -49,15 +50,18 @@ def report_sessions_for_user(*, user, session_id: int | None = None) -> QuerySet
     hr = report_user_is_hr(user=user)
     sessions = Session.objects.all() if hr else Session.objects.filter(facilitator=user)
     if not hr and not sessions.exists():
-        raise Forbidden("reports_forbidden", "Participation reports are for HR (the 'hr' group) and for "
-                        "facilitators of their own sessions. Ask an administrator to add you to 'hr'.")
+        raise Forbidden("reports_forbidden", _("Participation reports are for HR (the 'hr' group) and for "
+                                               "facilitators of their own sessions. Ask an administrator to add "
+                                               "you to 'hr'."))
     if session_id is not None:
         session = Session.objects.filter(pk=session_id).only("id", "facilitator_id").first()
         if session is None:
-            raise NotFound("unknown_session", f"There is no session with id {session_id}.", field="session")
+            raise NotFound("unknown_session", _("There is no session with id %(id)s.") % {"id": session_id},
+                           field="session")
         if not hr and session.facilitator_id != user.id:
-            raise Forbidden("session_forbidden", f"Session {session_id} is run by someone else; facilitators "
-                            "see reports of their own sessions only.", field="session")
+            raise Forbidden("session_forbidden", _("Session %(id)s is run by someone else; facilitators see reports "
+                                                   "of their own sessions only.") % {"id": session_id},
+                            field="session")
         sessions = sessions.filter(pk=session_id)
     return sessions
 
@@ -224,8 +228,8 @@ def _report(kind: str, loaded: list[SessionFacts]) -> Report:
 def participation_report(*, user, kind: str, filters: ReportFilter) -> Report:
     """The report a page or API call asked for, after checking who may read which sessions."""
     if kind not in REPORT_KINDS:
-        raise LabError("invalid_report", f"There is no {kind!r} report; the reports are {', '.join(REPORT_KINDS)}.",
-                       field="report")
+        raise LabError("invalid_report", _("There is no %(kind)s report; the reports are %(kinds)s.") % {
+            "kind": repr(kind), "kinds": ", ".join(REPORT_KINDS)}, field="report")
     sessions = report_sessions_for_user(user=user, session_id=filters.session_id)
     return _report(kind, report_facts_load(sessions=_in_range(sessions, filters.date_from, filters.date_to)))
 
@@ -250,8 +254,8 @@ def report_person_page(*, user, participant_id: int) -> dict:
     person = (Participant.objects.filter(pk=participant_id, is_bot=False).values("session_id").first()
               if 0 < participant_id <= ID_MAX else None)
     if person is None:
-        raise NotFound("unknown_participant", f"There is no participant with id {participant_id}.",
-                       field="participant")
+        raise NotFound("unknown_participant", _("There is no participant with id %(id)s.") % {
+            "id": participant_id}, field="participant")
     (facts,) = report_facts_load(sessions=report_sessions_for_user(user=user, session_id=person["session_id"]))
     person = next(p for p in facts.people if p.id == participant_id)
     actions = _actions(facts, person)
@@ -269,7 +273,8 @@ def report_session_page(*, user, session_id: int) -> dict:
     """One session's summary, its teams, its team-rounds and its people, for the printable page."""
     if not 0 < session_id <= ID_MAX:
         report_sessions_for_user(user=user)
-        raise NotFound("unknown_session", f"There is no session with id {session_id}.", field="session")
+        raise NotFound("unknown_session", _("There is no session with id %(id)s.") % {"id": session_id},
+                       field="session")
     (facts,) = report_facts_load(sessions=report_sessions_for_user(user=user, session_id=session_id))
     teams = {t.id: t for t in facts.teams}
     team_rounds = []

@@ -10,12 +10,14 @@ import json
 
 from django.shortcuts import render
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from classroom.errors import LabError
 
-UNSTORABLE_MESSAGE = ("contains a character that cannot be stored (a NUL character or an unpaired surrogate, "
-                      "which a keyboard does not type). Remove it, or retype the text, and try again.")
 JSON_BODY_MAX = 1_000_000
+# Where first_unstorable and the middleware point when no field name can be shown; translated where shown.
+WHERE_WORDS = (gettext_noop("the message"), gettext_noop("the address"), gettext_noop("a field name"))
 
 
 def text_storable(text: str) -> bool:
@@ -29,10 +31,24 @@ def text_storable(text: str) -> bool:
     return True
 
 
+def unstorable_message(label: str) -> str:
+    """The sentence for text that cannot be stored, naming `label` (a sentence start), in the active language."""
+    return _("%(label)s contains a character that cannot be stored (a NUL character or an unpaired surrogate, "
+             "which a keyboard does not type). Remove it, or retype the text, and try again.") % {"label": label}
+
+
+def unstorable_value_message(field: str) -> str:
+    """unstorable_message for a value named by its field (or path); the few words in WHERE_WORDS translated."""
+    return _("The value of %(field)s contains a character that cannot be stored (a NUL character or an unpaired "
+             "surrogate, which a keyboard does not type). Remove it, or retype the text, and try again.") % {
+        "field": repr(_(field) if field in WHERE_WORDS else field)}
+
+
 def text_check(text: str, *, field: str, label: str) -> str:
-    """`text`, or LabError("invalid_text") naming `label` (a sentence start, e.g. "A display name")."""
+    """`text`, or LabError("invalid_text") naming `label` (a sentence start in the active language, e.g.
+    _("A display name"))."""
     if not text_storable(text):
-        raise LabError("invalid_text", f"{label} {UNSTORABLE_MESSAGE}", field=field)
+        raise LabError("invalid_text", unstorable_message(label), field=field)
     return text
 
 
@@ -43,12 +59,12 @@ def first_unstorable(value, path: str = "") -> str | None:
         item, where = stack.pop()
         if isinstance(item, str):
             if not text_storable(item):
-                return where or "the message"
+                return where or WHERE_WORDS[0]
         elif isinstance(item, dict):
             for key, child in item.items():
                 child_path = f"{where}.{key}" if where else str(key)
                 if isinstance(key, str) and not text_storable(key):
-                    return where or "the message"
+                    return where or WHERE_WORDS[0]
                 stack.append((child, child_path))
         elif isinstance(item, list):
             stack.extend((child, f"{where}[{index}]") for index, child in enumerate(item))
@@ -57,12 +73,12 @@ def first_unstorable(value, path: str = "") -> str | None:
 
 def _request_field(request) -> str | None:
     if not text_storable(request.path):
-        return "the address"
+        return WHERE_WORDS[1]
     sources = [request.GET, request.POST] if request.method == "POST" and _is_form(request) else [request.GET]
     for source in sources:
         for key, values in source.lists():
             if not text_storable(key):
-                return "a field name"
+                return WHERE_WORDS[2]
             if any(not text_storable(v) for v in values):
                 return key
     if request.content_type == "application/json" and request.body and len(request.body) <= JSON_BODY_MAX:
@@ -91,7 +107,7 @@ class TextInputMiddleware:
         field = _request_field(request)
         if field is None:
             return self.get_response(request)
-        error = LabError("invalid_text", f"The value of {field!r} {UNSTORABLE_MESSAGE}", field=field)
+        error = LabError("invalid_text", unstorable_value_message(field), field=field)
         if _wants_json(request):
             body = {"code": error.code, "message": error.message, "field": field}
             # Flat too: the REST API's error shape is {code, message, field} (docs/api.md); the console reads "error".

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.services.api_tokens import api_token_create, api_token_get, api_token_revoke, api_token_rotate
@@ -22,15 +23,16 @@ def api_token_page(request):
             action = request.POST.get("action", "")
             if action in ACTIONS:
                 context["key"] = ACTIONS[action](user=request.user)
-                context["notice"] = ("Your new token. Copy it now: it is shown only this once." if action == "create"
-                                     else "Your token was rotated: the old key no longer works. Copy the new one "
-                                          "now: it is shown only this once.")
+                context["notice"] = (_("Your new token. Copy it now: it is shown only this once.")
+                                     if action == "create"
+                                     else _("Your token was rotated: the old key no longer works. Copy the new one "
+                                            "now: it is shown only this once."))
             elif action == "revoke":
                 revoked = api_token_revoke(user=request.user)
-                context["notice"] = ("Your token was revoked: requests with it are refused from now on."
-                                     if revoked else "You had no token to revoke.")
+                context["notice"] = (_("Your token was revoked: requests with it are refused from now on.")
+                                     if revoked else _("You had no token to revoke."))
             else:
-                raise LabError("invalid_action", "Choose create, rotate or revoke.", field="action")
+                raise LabError("invalid_action", _("Choose create, rotate or revoke."), field="action")
         context["token"] = api_token_get(user=request.user)
     except LabError as exc:
         context["error"] = exc

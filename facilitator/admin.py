@@ -18,7 +18,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, gettext_lazy
 
 from classroom.errors import LabError
 from classroom.services.access import FACILITATOR_GROUP, user_may_facilitate
@@ -65,34 +67,40 @@ def params_help() -> str:
     rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>", (
         (name, _json(DEFAULT_PARAMS[name]), param_range_text(name), why) for name, (_, why) in PARAM_DOCS.items()))
     return format_html(
-        'A JSON object of the parameters that differ from the defaults, e.g. <code>{{"demand": 12000, "rate": '
-        '[54, 52, 42, 52, 56]}}</code>; leave <code>{{}}</code> for the default plant. Each value has the '
-        "default's shape (a number, a list of one value per station, or an object with the same keys) and lies in "
-        "its range. docs/scenarios.md explains them."
-        '<details class="param-reference"><summary>The {} parameters: defaults and ranges</summary>'
-        '<table><thead><tr><th>parameter</th><th>default</th><th>allowed</th><th>what it is</th></tr></thead>'
+        gettext('A JSON object of the parameters that differ from the defaults, e.g. <code>{{"demand": 12000, '
+                '"rate": [54, 52, 42, 52, 56]}}</code>; leave <code>{{}}</code> for the default plant. Each value '
+                "has the default's shape (a number, a list of one value per station, or an object with the same "
+                "keys) and lies in its range. docs/scenarios.md explains them.")
+        + '<details class="param-reference"><summary>'
+        + gettext("The {} parameters: defaults and ranges")
+        + "</summary><table><thead><tr><th>" + gettext("parameter") + "</th><th>" + gettext("default")
+        + "</th><th>" + gettext("allowed") + "</th><th>" + gettext("what it is") + "</th></tr></thead>"
         "<tbody>{}</tbody></table></details>", len(PARAM_DOCS), rows)
 
 
 def levers_help() -> str:
     def allowed(spec):
         if spec.kind == "choice":
-            return "one of " + ", ".join(spec.choices)
+            return gettext("one of %(choices)s") % {"choices": ", ".join(spec.choices)}
         if spec.kind == "multichoice":
-            return "a list of project codes: " + ", ".join(spec.choices)
+            return gettext("a list of project codes: %(choices)s") % {"choices": ", ".join(spec.choices)}
+        span = {"min": f"{spec.min:g}", "max": f"{spec.max:g}"}
         if spec.kind == "int_list":
-            return f"a list of {spec.length} whole numbers, each {spec.min:g} to {spec.max:g}"
-        return f"{'a whole number' if spec.kind == 'int' else 'a number'} from {spec.min:g} to {spec.max:g}"
+            return gettext("a list of %(n)s whole numbers, each %(min)s to %(max)s") % {"n": spec.length, **span}
+        if spec.kind == "int":
+            return gettext("a whole number from %(min)s to %(max)s") % span
+        return gettext("a number from %(min)s to %(max)s") % span
 
     rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
         (name, spec.role, _json(spec.default), allowed(spec), spec.label) for name, spec in engine.LEVERS.items()))
     return format_html(
-        'A JSON object of the lever values teams start from where they differ from the defaults, e.g. '
-        '<code>{{"capex_budget": 20000, "raw_material_cover_days": 2.0}}</code>. Priority weights must sum to 100; '
-        "hires and exits cannot both be above 0."
-        '<details class="lever-reference"><summary>The {} levers: owners, defaults and ranges</summary>'
-        '<table><thead><tr><th>lever</th><th>role</th><th>default</th><th>allowed</th><th>what it is</th></tr>'
-        "</thead><tbody>{}</tbody></table></details>", len(engine.LEVERS), rows)
+        gettext('A JSON object of the lever values teams start from where they differ from the defaults, e.g. '
+                '<code>{{"capex_budget": 20000, "raw_material_cover_days": 2.0}}</code>. Priority weights must sum '
+                "to 100; hires and exits cannot both be above 0.")
+        + '<details class="lever-reference"><summary>' + gettext("The {} levers: owners, defaults and ranges")
+        + "</summary><table><thead><tr><th>" + gettext("lever") + "</th><th>" + gettext("role") + "</th><th>"
+        + gettext("default") + "</th><th>" + gettext("allowed") + "</th><th>" + gettext("what it is")
+        + "</th></tr></thead><tbody>{}</tbody></table></details>", len(engine.LEVERS), rows)
 
 
 def schedule_help() -> str:
@@ -100,12 +108,13 @@ def schedule_help() -> str:
         (kind, spec["description"], spec["targets"], spec["magnitude"])
         for kind, spec in engine.DISRUPTION_KINDS.items()))
     return format_html(
-        'A JSON list of disruptions that hit every team; each entry <code>{{"round": 4, "kind": '
-        '"supplier_failure", "targets": [0], "start_day": 2, "duration_days": 12, "magnitude": 1.0}}</code>: '
-        "round 1 to the scenario's rounds, start_day 0 to 21 (working day of the month), duration_days above 0 "
-        "up to 22, targets and magnitude as the kind says. <code>[]</code> for none."
-        '<details class="kind-reference"><summary>The {} kinds</summary>'
-        '<table><thead><tr><th>kind</th><th>what happens</th><th>targets</th><th>magnitude</th></tr></thead>'
+        gettext('A JSON list of disruptions that hit every team; each entry <code>{{"round": 4, "kind": '
+                '"supplier_failure", "targets": [0], "start_day": 2, "duration_days": 12, "magnitude": 1.0}}'
+                "</code>: round 1 to the scenario's rounds, start_day 0 to 21 (working day of the month), "
+                "duration_days above 0 up to 22, targets and magnitude as the kind says. <code>[]</code> for none.")
+        + '<details class="kind-reference"><summary>' + gettext("The {} kinds")
+        + "</summary><table><thead><tr><th>" + gettext("kind") + "</th><th>" + gettext("what happens")
+        + "</th><th>" + gettext("targets") + "</th><th>" + gettext("magnitude") + "</th></tr></thead>"
         "<tbody>{}</tbody></table></details>", len(engine.DISRUPTION_KINDS), rows)
 
 
@@ -113,11 +122,12 @@ def look_for_help() -> str:
     rows = format_html_join("", "<tr><td><code>{}</code></td><td>{}</td></tr>",
                             ((key, kpi.label) for key, kpi in KPIS.items()))
     return format_html(
-        "One a line: what to look for in the data, then <code>{}</code> and the KPI keys it refers to, "
-        "comma-separated, e.g. <code>Breakdowns climb two rounds after PM is cut {} pm_compliance, failures</code>. "
-        "The facilitator guide shows each with the KPIs' labels (facilitators only)."
-        '<details class="kpi-reference"><summary>The {} KPI keys</summary>'
-        "<table><thead><tr><th>key</th><th>label</th></tr></thead><tbody>{}</tbody></table></details>",
+        gettext("One a line: what to look for in the data, then <code>{}</code> and the KPI keys it refers to, "
+                "comma-separated, e.g. <code>Breakdowns climb two rounds after PM is cut {} pm_compliance, "
+                "failures</code>. The facilitator guide shows each with the KPIs' labels (facilitators only).")
+        + '<details class="kpi-reference"><summary>' + gettext("The {} KPI keys")
+        + "</summary><table><thead><tr><th>" + gettext("key") + "</th><th>" + gettext("label")
+        + "</th></tr></thead><tbody>{}</tbody></table></details>",
         authoring.LOOK_FOR_SEPARATOR, authoring.LOOK_FOR_SEPARATOR, len(KPIS), rows)
 
 
@@ -125,7 +135,7 @@ class AuthoredScenarioForm(forms.ModelForm):
     class Meta:
         model = AuthoredScenario
         fields = list(authoring.FIELDS)
-        labels = {"params": "Parameters"}
+        labels = {"params": gettext_lazy("Parameters")}
         field_classes = {"params": PrettyJSONField, "default_levers": PrettyJSONField,
                          "disruption_schedule": PrettyJSONField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3}),
@@ -159,16 +169,21 @@ class AuthoredScenarioForm(forms.ModelForm):
         return data
 
 
+def _number(value: float, digits: int) -> str:
+    """The reader's separators (English: 12,000.5; German: 12.000,5); rounded first, as number_format cuts."""
+    return formats.number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+
+
 def _money(value: float, currency: str) -> str:
-    return f"{value:,.0f} {currency}"
+    return f"{_number(value, 0)} {currency}"
 
 
 def _cell(value: float, unit: str, digits: int, currency: str) -> str:
     if unit == "money":
         return _money(value, currency)
     if unit == "share":
-        return f"{100 * value:.{digits}f}%"
-    return f"{value:,.{digits}f}"
+        return f"{_number(100 * value, digits)}%"
+    return _number(value, digits)
 
 
 class AuthoredScenarioAdmin(admin.ModelAdmin):
@@ -178,12 +193,12 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
     readonly_fields = ("copied_from", "created_by", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("name", "title", "description", ("rounds", "minutes_per_round", "currency"))}),
-        ("Teaching note", {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
-                                      "teaching_look_for")}),
-        ("Plant parameters", {"fields": ("params",)}),
-        ("Default levers", {"fields": ("default_levers",)}),
-        ("Disruption schedule", {"fields": ("disruption_schedule",)}),
-        ("History", {"fields": ("copied_from", "created_by", "created_at", "updated_at")}),
+        (gettext_lazy("Teaching note"), {"fields": ("teaching_about", "teaching_trap", "teaching_strong_team",
+                                                    "teaching_questions", "teaching_look_for")}),
+        (gettext_lazy("Plant parameters"), {"fields": ("params",)}),
+        (gettext_lazy("Default levers"), {"fields": ("default_levers",)}),
+        (gettext_lazy("Disruption schedule"), {"fields": ("disruption_schedule",)}),
+        (gettext_lazy("History"), {"fields": ("copied_from", "created_by", "created_at", "updated_at")}),
     )
 
     # who may: the group and the model permission (scenario_authoring.user_may_author), on either site
@@ -230,10 +245,11 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
             except LabError as exc:
                 error = exc.message
             else:
-                self.message_user(request, f"Copied: edit {row.name!r} below, then save.", messages.SUCCESS)
+                self.message_user(request, gettext("Copied: edit %(name)s below, then save.") % {
+                    "name": repr(row.name)}, messages.SUCCESS)
                 return redirect(self._url("change", row.pk))
         context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "title": "Copy a shipped scenario",
+            **self.admin_site.each_context(request), "opts": self.opts, "title": gettext("Copy a shipped scenario"),
             "shipped": [engine.load_scenario(name) for name in engine.scenario_names()], "error": error,
         }
         return TemplateResponse(request, "admin/facilitator/authoredscenario/copy_shipped.html", context,
@@ -243,7 +259,7 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
         """Play the saved scenario for a few rounds with a scripted strategy and show the KPIs per round."""
         row = self.get_object(request, object_id)
         if row is None:
-            raise Http404("No authored scenario has that id.")
+            raise Http404(gettext("No authored scenario has that id."))
         if not self.has_view_permission(request, row):
             raise PermissionDenied
         request.current_app = self.admin_site.name
@@ -270,7 +286,8 @@ class AuthoredScenarioAdmin(admin.ModelAdmin):
                                                       for c in result["columns"]]} for r in result["rows"]]
         context = {
             **self.admin_site.each_context(request), "opts": self.opts, "original": row,
-            "title": f"Test run: {row.title}", "form": form, "strategies": authoring.TEST_RUN_STRATEGIES,
+            "title": gettext("Test run: %(title)s") % {"title": row.title}, "form": form,
+            "strategies": authoring.TEST_RUN_STRATEGIES,
             "max_rounds": row.rounds, "result": result, "table": table, "problems": problems, "error": error,
             "change_url": self._url("change", row.pk),
         }
@@ -290,14 +307,14 @@ class FacilitatorLoginForm(AdminAuthenticationForm):
     def confirm_login_allowed(self, user):
         AuthenticationForm.confirm_login_allowed(self, user)
         if not user_may_facilitate(user=user):
-            raise ValidationError(f"The scenario editor is for facilitators: this account is not in the "
-                                  f"'{FACILITATOR_GROUP}' group.", code="invalid_login")
+            raise ValidationError(gettext("The scenario editor is for facilitators: this account is not in the "
+                                          "'%(group)s' group.") % {"group": FACILITATOR_GROUP}, code="invalid_login")
 
 
 class ScenarioAuthoringSite(admin.AdminSite):
-    site_header = "Decision Lab: scenario editor"
-    site_title = "Scenario editor"
-    index_title = "Scenarios"
+    site_header = gettext_lazy("Decision Lab: scenario editor")
+    site_title = gettext_lazy("Scenario editor")
+    index_title = gettext_lazy("Scenarios")
     site_url = "/console/"
     login_form = FacilitatorLoginForm
     enable_nav_sidebar = False

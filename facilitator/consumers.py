@@ -1,5 +1,6 @@
 """The console's WebSocket: live state of one session for its facilitator (read-only)."""
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from classroom.consumer_base import LabConsumer, db
 from classroom.errors import LabError
@@ -48,8 +49,9 @@ class ConsoleConsumer(LabConsumer):
         elif kind == "ping":  # the console page's keep-alive (docs/protocol.md)
             await self.send_json({"type": "pong", "ref": ref})
         else:
-            await self.send_json(LabError("unknown_type", "The console socket only accepts 'resync' and 'ping'; "
-                                          "commands go through the console's buttons.", field="type").as_frame(ref))
+            await self.send_json(LabError("unknown_type", _("The console socket only accepts 'resync' and 'ping'; "
+                                                            "commands go through the console's buttons."),
+                                          field="type").as_frame(ref))
 
     async def packages_changed(self, event):  # the console's coalesced package summaries
         await self.send_json(event)

@@ -4,11 +4,13 @@
 
 Only the session's facilitator (or a superuser) is answered; anyone else is refused before the body is read.
 """
+from django.utils.translation import gettext_lazy
+
 from facilitator.json_commands import facilitator_json_command
 from game.counterfactual import counterfactual
 
 
-@facilitator_json_command("Log in as this session's facilitator to replay its teams.")
+@facilitator_json_command(gettext_lazy("Log in as this session's facilitator to replay its teams."))
 def session_counterfactual(request, session, body) -> dict:
     return counterfactual(session=session, team=body.get("team"), from_round=body.get("from_round"),
                           levers=body.get("levers"), preset=body.get("preset"))

@@ -5,6 +5,10 @@ For a session the guide is the session's own scenario (its snapshot) and, under 
 of the KPIs it names for every team in the latest closed round. Participants never reach any of it: the
 pages are behind the staff login (docs/security.md), and game/briefs.py reads the note's `about` only.
 """
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from classroom.errors import NotFound
 from classroom.services.access import facilitator_check, session_for_facilitator
 from facilitator.scenario_authoring import authored_scenario_for_session
@@ -13,37 +17,50 @@ from game.dashboards import KPIS
 from game.debrief import kpi_text
 from game.selectors import round_results_latest_closed, session_scenario
 
-SUPPLIERS = ("the main supplier", "the second supplier")
+SUPPLIERS = (gettext_lazy("the main supplier"), gettext_lazy("the second supplier"))
 
 
 def _stations(targets, empty: str) -> str:
     if not targets:
         return empty
-    numbers = [str(t + 1) for t in targets]
-    return ("station " if len(numbers) == 1 else "stations ") + ", ".join(numbers)
+    numbers = ", ".join(str(t + 1) for t in targets)
+    return (_("station %(numbers)s") if len(targets) == 1 else _("stations %(numbers)s")) % {"numbers": numbers}
+
+
+def _g(value: float) -> str:
+    """A number as the shortest text (12.5, 20), with the language's decimal separator."""
+    return formats.number_format(f"{value:g}", use_l10n=True)
 
 
 def _percent(share: float) -> str:
-    return f"{100 * share:g}%"
+    return _("%(n)s%%") % {"n": _g(100 * share)}
+
+
+def _and(names: list) -> str:
+    names = [str(name) for name in names]
+    return names[0] if len(names) == 1 else _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]),
+                                                                            "last": names[-1]}
 
 
 def disruption_words(d: engine.Disruption) -> str:
     """What a scheduled disruption does, in a facilitator's words: its kind, what it hits and how hard."""
+    pct = _percent(d.magnitude)
     what = {
-        "machine_breakdown": lambda: f"{_stations(d.targets, 'the bottleneck station')} loses "
-                                     f"{_percent(d.magnitude)} of its capacity",
-        "supplier_failure": lambda: " and ".join(SUPPLIERS[t] for t in (d.targets or (0,)))
-                                    + f" cannot deliver {_percent(d.magnitude)} of its material",
-        "demand_spike": lambda: f"customers order {_percent(d.magnitude)} more than usual",
-        "absenteeism": lambda: f"{_percent(d.magnitude)} more of the workforce is absent",
-        "quality_escape": lambda: f"the defect rate at {_stations(d.targets, 'every station')} rises by "
-                                  f"{_percent(d.magnitude)} points",
-        "energy_price_spike": lambda: f"the energy price is multiplied by {d.magnitude:g}",
-        "site_outage": lambda: f"the site loses {_percent(d.magnitude)} of its capacity (a ready backup line takes "
-                               f"over after activation)",
+        "machine_breakdown": lambda: _("%(stations)s loses %(pct)s of its capacity") % {
+            "stations": _stations(d.targets, _("the bottleneck station")), "pct": pct},
+        "supplier_failure": lambda: _("%(suppliers)s cannot deliver %(pct)s of its material") % {
+            "suppliers": _and([SUPPLIERS[t] for t in (d.targets or (0,))]), "pct": pct},
+        "demand_spike": lambda: _("customers order %(pct)s more than usual") % {"pct": pct},
+        "absenteeism": lambda: _("%(pct)s more of the workforce is absent") % {"pct": pct},
+        "quality_escape": lambda: _("the defect rate at %(stations)s rises by %(pct)s points") % {
+            "stations": _stations(d.targets, _("every station")), "pct": pct},
+        "energy_price_spike": lambda: _("the energy price is multiplied by %(factor)s") % {"factor": _g(d.magnitude)},
+        "site_outage": lambda: _("the site loses %(pct)s of its capacity (a ready backup line takes over after "
+                                 "activation)") % {"pct": pct},
     }[d.kind]()
-    days = f"{d.duration_days:g} working day{'' if d.duration_days == 1 else 's'}"
-    return f"From working day {d.start_day + 1}, for {days}: {what}."
+    days = (_("%(n)s working day") if d.duration_days == 1 else _("%(n)s working days")) % {"n": _g(d.duration_days)}
+    return _("From working day %(day)s, for %(days)s: %(what)s.") % {"day": d.start_day + 1, "days": days,
+                                                                      "what": what}
 
 
 def _kpi(key: str) -> dict:
@@ -74,7 +91,7 @@ def guide_scenario(*, user, name: str) -> engine.Scenario:
         return engine.load_scenario(name)
     scenario = authored_scenario_for_session(name=name)
     if scenario is None:
-        raise NotFound("unknown_scenario", f"There is no scenario called {name!r}.")
+        raise NotFound("unknown_scenario", _("There is no scenario called %(name)s.") % {"name": repr(name)})
     return scenario
 
 

@@ -21,6 +21,7 @@ import segno
 from django.conf import settings
 from django.http.request import split_domain_port
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
@@ -230,7 +231,7 @@ def join_address_choose(*, request, session_id: int, address) -> JoinTarget:
     Only this session's facilitator may; only an address detected on this laptop is accepted."""
     session_for_facilitator(session_id=session_id, user=request.user)
     if not isinstance(address, str):
-        raise LabError("invalid_join_address", "Pick one of the addresses in the list.", field="address")
+        raise LabError("invalid_join_address", gettext("Pick one of the addresses in the list."), field="address")
     key = SESSION_KEY.format(session_id=session_id)
     if address.strip() == "":
         request.session.pop(key, None)
@@ -242,10 +243,12 @@ def join_address_choose(*, request, session_id: int, address) -> JoinTarget:
         shown = address if len(address) <= 60 else address[:57] + "..."
         if addresses:
             raise LabError("unknown_join_address",
-                           f"{shown!r} is not a network address of this laptop. Pick one of: "
-                           f"{', '.join(a.address for a in addresses)}.", field="address")
+                           gettext("%(address)s is not a network address of this laptop. Pick one of: %(list)s.") % {
+                               "address": repr(shown), "list": ", ".join(a.address for a in addresses)},
+                           field="address")
         raise LabError("unknown_join_address",
-                       f"{shown!r} is not a network address of this laptop, and it has none participants could "
-                       "reach: connect it to the room's network, or set LAB_PUBLIC_URL.", field="address")
+                       gettext("%(address)s is not a network address of this laptop, and it has none participants "
+                               "could reach: connect it to the room's network, or set LAB_PUBLIC_URL.") % {
+                           "address": repr(shown)}, field="address")
     request.session[key] = match.address
     return join_target(request, session_id=session_id)

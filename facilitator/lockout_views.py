@@ -6,12 +6,15 @@ before anything else (classroom.services.access.session_for_facilitator)."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classroom.errors import LabError
 from classroom.services.access import session_for_facilitator
 from classroom.services.throttle import JOIN_SCOPE, lockout_lift, lockout_list, rejoin_scope
 
-KINDS = {"join": "Wrong join codes (any workshop)", "rejoin": "Wrong rejoin codes (this workshop)"}
+KINDS = {"join": gettext_lazy("Wrong join codes (any workshop)"),
+         "rejoin": gettext_lazy("Wrong rejoin codes (this workshop)")}
 
 
 def _scopes(session) -> dict[str, str]:
@@ -30,13 +33,15 @@ def session_lockouts(request, session_id: int):
         kind, client = request.POST.get("kind", ""), request.POST.get("client", "").strip()
         try:
             if kind not in scopes:
-                raise LabError("invalid_value", "Choose which lockout to lift (join or rejoin).", field="kind")
+                raise LabError("invalid_value", _("Choose which lockout to lift (join or rejoin)."), field="kind")
             lockout_lift(scope=scopes[kind], client=client)
         except LabError as exc:
             error, status = exc, exc.http_status
         else:
             return redirect("session-lockouts", session_id=session.id)
-    groups = [{"kind": kind, "title": KINDS[kind], "lockouts": lockout_list(scope=scope)}
+    # the reason is kept in English (classroom/services/throttle.py SCOPE_REASONS): shown in the reader's language
+    groups = [{"kind": kind, "title": KINDS[kind],
+               "lockouts": [{**lockout, "reason": _(lockout["reason"])} for lockout in lockout_list(scope=scope)]}
               for kind, scope in scopes.items()]
     return render(request, "frontend/lockouts.html", {"session": session, "groups": groups, "error": error},
                   status=status)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy
 
 from facilitator.lti_models import LtiAccount, LtiPlatform
 from pylti1p3.registration import Registration
@@ -28,12 +29,13 @@ class LtiPlatformAdmin(admin.ModelAdmin):
     inlines = (LtiAccountInline,)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # platforms are on HTTPS
 
-    @admin.display(description="Tool addresses to give the platform")
+    @admin.display(description=gettext_lazy("Tool addresses to give the platform"))
     def tool_addresses(self, obj):
-        return format_html("Login initiation: {}<br>Launch (redirect URI, target link): {}<br>Public keys (JWKS): {}",
+        return format_html(gettext("Login initiation: {}<br>Launch (redirect URI, target link): {}<br>Public keys "
+                                   "(JWKS): {}"),
                            reverse("lti-login"), reverse("lti-launch"), reverse("lti-jwks"))
 
-    @admin.display(description="Tool public key (also served at the JWKS address)")
+    @admin.display(description=gettext_lazy("Tool public key (also served at the JWKS address)"))
     def tool_public_jwk(self, obj):
         if obj is None or not obj.tool_private_key:
             return "-"

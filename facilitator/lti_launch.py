@@ -14,6 +14,7 @@ Whatever is refused is refused before anything is written (docs/security.md, "LT
 from dataclasses import dataclass
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from classroom.errors import Forbidden, LabError, NotFound
 from classroom.models import Participant, Session
@@ -64,11 +65,12 @@ def _identity(claims: dict) -> PlatformIdentity:
     issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
     person_id = str((claims.get(CLAIM + "lis") or {}).get("person_sourcedid") or "")
     if not subject:
-        raise LabError("lti_anonymous", "The learning platform sent this launch without saying who you are, so the "
-                       "lab cannot keep your seat: ask the course's instructor to share your identity with the tool.")
+        raise LabError("lti_anonymous", _("The learning platform sent this launch without saying who you are, so "
+                                          "the lab cannot keep your seat: ask the course's instructor to share your "
+                                          "identity with the tool."))
     if max(len(issuer), len(subject), len(person_id)) > IDENTITY_MAX:
-        raise LabError("lti_identity_too_long", "The learning platform sent an identity longer than LTI allows "
-                       f"({IDENTITY_MAX} characters).")
+        raise LabError("lti_identity_too_long", _("The learning platform sent an identity longer than LTI allows "
+                                                  "(%(n)s characters).") % {"n": IDENTITY_MAX})
     return PlatformIdentity(issuer=issuer, subject=subject, person_id=person_id)
 
 
@@ -82,8 +84,9 @@ def _display_name(claims: dict) -> str:
 def _linked_code(claims: dict) -> str:
     code = str((claims.get(CLAIM + "custom") or {}).get("session") or "").strip()
     if not code:
-        raise LabError("lti_no_session", "This course link names no session of the lab. The instructor sets it on "
-                       "the link in the learning platform: the custom parameter session=<join code>.")
+        raise LabError("lti_no_session", _("This course link names no session of the lab. The instructor sets it "
+                                           "on the link in the learning platform: the custom parameter "
+                                           "session=<join code>."))
     return code
 
 
@@ -91,9 +94,10 @@ def _learner_land(*, claims: dict, code: str) -> Landing:
     identity = _identity(claims)
     session = Session.objects.filter(join_code=code.upper()).first()
     if session is None:
-        raise NotFound("unknown_code", "No such session.")
+        raise NotFound("unknown_code", _("No such session."))
     if session.state == Session.State.FINISHED:
-        raise LabError("lti_session_ended", f"The workshop {session.name!r} has ended; it admits no one now.")
+        raise LabError("lti_session_ended", _("The workshop %(name)s has ended; it admits no one now.") % {
+            "name": repr(session.name)})
     known = session.participants.filter(platform_issuer=identity.issuer, platform_subject=identity.subject).first()
     if known is not None:
         if known.team_id is None:  # left the lobby before the start and came back through the platform
@@ -110,10 +114,11 @@ def _unsign(token) -> dict:
     try:
         return signing.loads(str(token or ""), salt=JOIN_SALT, max_age=JOIN_MAX_AGE_SECONDS)
     except signing.SignatureExpired:
-        raise LabError("lti_join_expired", "This join form has expired: open the link in your course again.") from None
+        raise LabError("lti_join_expired", _("This join form has expired: open the link in your course again.")) \
+            from None
     except signing.BadSignature:
-        raise LabError("lti_join_invalid", "This join form does not come from a launch of the lab: open the link "
-                       "in your course again.") from None
+        raise LabError("lti_join_invalid", _("This join form does not come from a launch of the lab: open the "
+                                             "link in your course again.")) from None
 
 
 def lti_join_pending(*, token) -> tuple[Session, dict | None] | None:
@@ -137,8 +142,8 @@ def lti_learner_join(*, token: str, display_name, email="", employee_id="", clie
         if exc.code != "name_taken":
             raise
         # the join page's own words point to a rejoin code this form has no field for
-        raise LabError("name_taken", "Someone here already has that display name: add an initial or a second name "
-                       "to tell you apart.", field="display_name") from None
+        raise LabError("name_taken", _("Someone here already has that display name: add an initial or a second "
+                                       "name to tell you apart."), field="display_name") from None
     if person.team_id is None:
         person = participant_seat_again(participant_id=person.id)
     return person
@@ -150,19 +155,21 @@ def _instructor_land(*, claims: dict, code: str) -> Landing:
     account = (LtiAccount.objects.select_related("user").filter(platform=platform, subject=subject).first()
                if platform is not None and subject else None)
     if account is None or not account.user.is_active:
-        raise Forbidden("lti_account_unlinked", "Your learning-platform account is not linked to a facilitator "
-                        "account of the lab. Ask an administrator to link it (admin, LTI instructor accounts: "
-                        f"platform {platform}, user id {subject!r}).")
+        raise Forbidden("lti_account_unlinked", _("Your learning-platform account is not linked to a facilitator "
+                                                  "account of the lab. Ask an administrator to link it (admin, LTI "
+                                                  "instructor accounts: platform %(platform)s, user id %(subject)s).")
+                        % {"platform": platform, "subject": repr(subject)})
     # Not session_by_code: a finished session's console (its debrief) stays open to its facilitator.
     session = Session.objects.filter(join_code=code.upper()).first()
     if session is None:
-        raise NotFound("unknown_code", "No such session.")
+        raise NotFound("unknown_code", _("No such session."))
     try:
         session_for_facilitator(session_id=session.id, user=account.user)
     except Forbidden as exc:
         if exc.code == "not_facilitator":
-            raise Forbidden("lti_not_facilitator", f"The session {session.name!r} is run by another facilitator: "
-                            "only its own facilitator opens its console from the course.") from None
+            raise Forbidden("lti_not_facilitator", _("The session %(name)s is run by another facilitator: only its "
+                                                     "own facilitator opens its console from the course.") % {
+                "name": repr(session.name)}) from None
         raise
     return Landing(session_id=session.id, user=account.user)
 
@@ -175,7 +182,7 @@ def _client_id(claims: dict) -> str:
 def lti_launch_land(*, claims: dict) -> Landing:
     """Seat a learner, or admit an instructor to the console, as the checked launch's claims say."""
     if claims.get(CLAIM + "message_type") != "LtiResourceLinkRequest":
-        raise LabError("lti_message_type", "The lab answers course links (resource link launches) only.")
+        raise LabError("lti_message_type", _("The lab answers course links (resource link launches) only."))
     code = _linked_code(claims)
     instructor, learner = _roles(claims)
     try:
@@ -185,7 +192,9 @@ def lti_launch_land(*, claims: dict) -> Landing:
             return _learner_land(claims=claims, code=code)
     except NotFound as exc:
         if exc.code == "unknown_code":
-            raise NotFound("lti_unknown_session", f"This course link names the session {code!r}, which the lab does "
-                           "not have: the instructor should correct the link's custom parameter session.") from None
+            raise NotFound("lti_unknown_session", _("This course link names the session %(code)s, which the lab "
+                                                    "does not have: the instructor should correct the link's custom "
+                                                    "parameter session.") % {"code": repr(code)}) from None
         raise
-    raise Forbidden("lti_role", "The lab admits course learners and instructors: the platform gave you neither role.")
+    raise Forbidden("lti_role", _("The lab admits course learners and instructors: the platform gave you neither "
+                                  "role."))

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def tool_private_key_new() -> str:
@@ -19,20 +20,20 @@ def tool_private_key_new() -> str:
 
 
 class LtiPlatform(models.Model):
-    name = models.CharField(max_length=120, help_text="What people here call it, e.g. 'ACME Moodle'.")
-    issuer = models.CharField(max_length=255, help_text="The platform's issuer ('iss'), exactly as it sends it, "
-                                                        "e.g. https://moodle.example.com.")
-    client_id = models.CharField(max_length=255, help_text="The client id the platform gave this tool ('aud').")
-    deployment_ids = models.TextField(help_text="The deployment ids the platform sends, one a line.")
+    name = models.CharField(max_length=120, help_text=_("What people here call it, e.g. 'ACME Moodle'."))
+    issuer = models.CharField(max_length=255, help_text=_("The platform's issuer ('iss'), exactly as it sends it, "
+                                                        "e.g. https://moodle.example.com."))
+    client_id = models.CharField(max_length=255, help_text=_("The client id the platform gave this tool ('aud')."))
+    deployment_ids = models.TextField(help_text=_("The deployment ids the platform sends, one a line."))
     auth_login_url = models.URLField("OIDC authentication URL", max_length=500,
-                                     help_text="Where the tool sends the browser to authenticate the launch.")
+                                     help_text=_("Where the tool sends the browser to authenticate the launch."))
     auth_token_url = models.URLField("access token URL", max_length=500,
-                                     help_text="The platform's OAuth2 token endpoint (not used yet: no grades "
-                                               "are sent back).")
+                                     help_text=_("The platform's OAuth2 token endpoint (not used yet: no grades "
+                                               "are sent back)."))
     key_set_url = models.URLField("public key set URL", max_length=500,
-                                  help_text="The platform's JWKS: the keys its launches are signed with.")
+                                  help_text=_("The platform's JWKS: the keys its launches are signed with."))
     tool_private_key = models.TextField(default=tool_private_key_new, editable=False)
-    is_active = models.BooleanField("active", default=True, help_text="Untick to refuse its launches.")
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Untick to refuse its launches."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,8 +56,8 @@ class LtiPlatform(models.Model):
 class LtiAccount(models.Model):
     """An instructor's platform account linked to a facilitator account here (by an administrator)."""
     platform = models.ForeignKey(LtiPlatform, on_delete=models.CASCADE, related_name="accounts")
-    subject = models.CharField(max_length=255, help_text="The person's user id on the platform ('sub'): the "
-                                                         "refusal page of their first launch shows it.")
+    subject = models.CharField(max_length=255, help_text=_("The person's user id on the platform ('sub'): the "
+                                                         "refusal page of their first launch shows it."))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lti_accounts")
 
     class Meta:

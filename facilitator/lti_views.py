@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.identity import participant_cookie_set
@@ -33,9 +34,9 @@ def _refused(request, exc: LabError, stage: str):
 def _library_refused(request, exc: LaunchRefused, stage: str):
     logger.warning("LTI %s refused: %s", stage, exc.detail)
     return render(request, "frontend/error.html", {"error": LabError(
-        "lti_refused", "The lab could not check this launch from the learning platform, so it was refused. Go back "
-                       "to the course and open the link again; if it keeps failing, show the administrator the "
-                       "time of this attempt.")}, status=400)
+        "lti_refused", _("The lab could not check this launch from the learning platform, so it was refused. Go "
+                         "back to the course and open the link again; if it keeps failing, show the administrator "
+                         "the time of this attempt."))}, status=400)
 
 
 @csrf_exempt

@@ -15,7 +15,9 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classroom.errors import NotFound
 from classroom.models import Participant, Session
@@ -27,9 +29,9 @@ from game.selectors import leaderboard, round_current, round_payload
 REVEAL_SECONDS = 60  # how long after a round's results the wall puts its reveal first
 PLAYING = (Round.State.OPEN, Round.State.PAUSED, Round.State.CLOSING)
 CLOSED_BY = {
-    Round.ClosedBy.DEADLINE: "Time ran out.",
-    Round.ClosedBy.ALL_ALIGNED: "Every team aligned before the deadline.",
-    Round.ClosedBy.FACILITATOR: "The facilitator closed the round.",
+    Round.ClosedBy.DEADLINE: gettext_lazy("Time ran out."),
+    Round.ClosedBy.ALL_ALIGNED: gettext_lazy("Every team aligned before the deadline."),
+    Round.ClosedBy.FACILITATOR: gettext_lazy("The facilitator closed the round."),
 }
 
 
@@ -44,25 +46,26 @@ def projector_session(*, join_code: str, client: str | None = None) -> Session:
     if session is None:
         locked = "" if client is None else throttle_fail(scope=JOIN_SCOPE, client=client,
                                                          tries_per_minute=settings.LAB_JOIN_TRIES_PER_MINUTE)
-        raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the facilitator's "
-                       f"console, or open the projector view from there.{locked}")
+        raise NotFound("unknown_code", _("No workshop has the code %(code)s. Check the code on the facilitator's "
+                                         "console, or open the projector view from there.") % {"code": repr(code)}
+                       + locked)
     return session
 
 
 def _status(session: Session, game_round: Round | None) -> str:
     if session.state == Session.State.LOBBY:
-        return "Waiting for everyone to join"
+        return _("Waiting for everyone to join")
     if session.state == Session.State.FINISHED:
-        return "The workshop has ended"
+        return _("The workshop has ended")
     if game_round is None:
-        return "Starting…"
-    head = f"Round {game_round.number} of {session.rounds}"
+        return _("Starting…")
+    words = {"n": game_round.number, "total": session.rounds}
     return {
-        Round.State.OPEN: f"{head}: teams are deciding",
-        Round.State.PAUSED: f"{head}: paused",
-        Round.State.CLOSING: f"{head}: closing, the plant is running the month",
-        Round.State.CLOSED: f"{head}: closed",
-    }.get(game_round.state, head)
+        Round.State.OPEN: _("Round %(n)s of %(total)s: teams are deciding"),
+        Round.State.PAUSED: _("Round %(n)s of %(total)s: paused"),
+        Round.State.CLOSING: _("Round %(n)s of %(total)s: closing, the plant is running the month"),
+        Round.State.CLOSED: _("Round %(n)s of %(total)s: closed"),
+    }.get(game_round.state, _("Round %(n)s of %(total)s")) % words
 
 
 def _people(session: Session) -> list[dict]:
@@ -71,13 +74,14 @@ def _people(session: Session) -> list[dict]:
     rows = (Participant.objects.filter(session=session, team__isnull=False)
             .order_by("team__number", "joined_at", "id").values_list("team__number", "display_name", "is_bot"))
     for number, name, is_bot in rows:
-        team = teams.setdefault(number, {"team": f"Team {number}", "names": []})
-        team["names"].append(f"{name} (bot)" if is_bot else name)
+        team = teams.setdefault(number, {"team": _("Team %(n)s") % {"n": number}, "names": []})
+        team["names"].append(_("%(name)s (bot)") % {"name": name} if is_bot else name)
     return list(teams.values())
 
 
 def _days(value: float) -> str:
-    return f"{value:g} day" + ("" if value == 1 else "s")
+    shown = formats.number_format(int(value) if value == int(value) else value, use_l10n=True)
+    return _("%(n)s day") % {"n": shown} if value == 1 else _("%(n)s days") % {"n": shown}
 
 
 def _disruptions(session: Session, game_round: Round | None) -> list[dict]:
@@ -96,8 +100,8 @@ def _disruptions(session: Session, game_round: Round | None) -> list[dict]:
             "id": row.id,
             "title": row.kind.replace("_", " ").capitalize(),
             "description": spec.get("description", ""),
-            "when": f"From day {row.start_day + 1}, for {_days(row.duration_days)}",
-            "teams": "All teams" if not numbers else ", ".join(f"Team {n}" for n in numbers),
+            "when": _("From day %(day)s, for %(days)s") % {"day": row.start_day + 1, "days": _days(row.duration_days)},
+            "teams": _("All teams") if not numbers else ", ".join(_("Team %(n)s") % {"n": n} for n in numbers),
         })
     return out
 
@@ -108,22 +112,30 @@ def _number(value) -> float | None:
     return float(value)
 
 
+def _decimal(value: float) -> str:
+    """One decimal in the wall's language (72.5, or 72,5); rounded first, as number_format cuts."""
+    return formats.number_format(round(value, 1), 1, use_l10n=True, force_grouping=True)
+
+
 def _score(value: float) -> str:
-    return f"{value:.1f}\u00a0/\u00a0100"  # the wall never breaks a score from its scale
+    # the wall never breaks a score from its scale
+    return _decimal(value) + "\u00a0/\u00a0100"
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if len(names) == 1 else _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]),
+                                                                            "last": names[-1]}
 
 
 def _lean(cred: dict) -> str:
     """Which way the team's forecasts leaned, for the wall: optimism the plant could not deliver is visible."""
     bias = cred.get("bias")
     if bias is None:
-        return "no forecast yet"
+        return _("no forecast yet")
     if abs(bias) < 0.05:
-        return "unbiased"
-    return f"{abs(bias):.1f}\u00a0% " + ("optimistic" if bias > 0 else "cautious")
+        return _("unbiased")
+    size = {"pct": _decimal(abs(bias)) + "\u00a0%"}
+    return (_("%(pct)s optimistic") if bias > 0 else _("%(pct)s cautious")) % size
 
 
 def _leaderboard(session: Session) -> list[dict]:
@@ -145,25 +157,25 @@ def _reveal(session: Session, board: list[dict] | None, now) -> dict | None:
     aligned = sum(1 for r in results if r.aligned)
     teams = len(results)
     if aligned == teams:
-        aligned_text = "every team aligned" if teams > 1 else "the team aligned"
+        aligned_text = _("every team aligned") if teams > 1 else _("the team aligned")
     elif aligned == 0:
-        aligned_text = "no team aligned"
+        aligned_text = _("no team aligned")
     else:
-        aligned_text = f"{aligned} of {teams} teams aligned"
+        aligned_text = _("%(aligned)s of %(teams)s teams aligned") % {"aligned": aligned, "teams": teams}
     lines = []
     if last.closed_by in CLOSED_BY:
-        lines.append(CLOSED_BY[last.closed_by])
+        lines.append(str(CLOSED_BY[last.closed_by]))
     scores = [s for s in (_number(r.kpis.get("scorecard")) for r in results) if s is not None]
     if scores:
-        lines.append(f"The room's average scorecard: {_score(sum(scores) / len(scores))}.")
+        lines.append(_("The room's average scorecard: %(score)s.") % {"score": _score(sum(scores) / len(scores))})
     if board and board[0]["scorecard"] is not None:
         best = _score(board[0]["scorecard"])
         leaders = [row["team"] for row in board if row["scorecard"] is not None and _score(row["scorecard"]) == best]
-        lines.append(f"Best scorecard: {_and(leaders)}, {best}.")
+        lines.append(_("Best scorecard: %(teams)s, %(score)s.") % {"teams": _and(leaders), "score": best})
     stored_at = min(r.created_at for r in results)
     return {
         "round": last.number,
-        "headline": f"Round {last.number} closed: {aligned_text}.",
+        "headline": _("Round %(n)s closed: %(aligned)s.") % {"n": last.number, "aligned": aligned_text},
         "lines": lines,
         "aligned": aligned,
         "teams": teams,

@@ -9,6 +9,8 @@ import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classroom.errors import Forbidden, LabError
 from classroom.services.access import user_may_facilitate
@@ -25,7 +27,8 @@ FIELDS = ("name", "title", "description", "rounds", "minutes_per_round", "curren
           "disruption_schedule", "teaching_about", "teaching_trap", "teaching_strong_team", "teaching_questions",
           "teaching_look_for")
 NOTE_FIELDS = {"about": "teaching_about", "trap": "teaching_trap", "strong_team": "teaching_strong_team"}
-NOTE_LABELS = {"about": "What it is about", "trap": "The trap", "strong_team": "What a strong team does"}
+NOTE_LABELS = {"about": gettext_lazy("What it is about"), "trap": gettext_lazy("The trap"),
+               "strong_team": gettext_lazy("What a strong team does")}
 assert tuple(NOTE_FIELDS) == TEACHING_NOTE_TEXT_KEYS
 # The note's two lists, written one item a line in the editor (a look-for line: text | kpi_key, kpi_key).
 NOTE_LIST_FIELDS = {"questions": "teaching_questions", "look_for": "teaching_look_for"}
@@ -42,9 +45,9 @@ TEST_RUN_SEED = 42
 # The plays a test run may use: the default is the scenario's own default package with the finance
 # envelopes funded (game/engine/strategies.py: do_nothing through play()).
 TEST_RUN_STRATEGIES = {
-    "defaults": ("The scenario's default levers (envelopes funded)", strategies.do_nothing),
-    "balanced": ("Balanced: PM at the recommended level, training, staffing", strategies.balanced),
-    "chase_output": ("Chase output: overtime, PM deferred", strategies.chase_output),
+    "defaults": (gettext_lazy("The scenario's default levers (envelopes funded)"), strategies.do_nothing),
+    "balanced": (gettext_lazy("Balanced: PM at the recommended level, training, staffing"), strategies.balanced),
+    "chase_output": (gettext_lazy("Chase output: overtime, PM deferred"), strategies.chase_output),
 }
 TEST_RUN_KPIS = ("good_units", "demand", "oee_line", "first_pass_yield", "failures", "headcount", "cash", "margin",
                  "scorecard")
@@ -62,8 +65,9 @@ def user_may_author(*, user, action: str = "change") -> bool:
 
 def authoring_check(*, user, action: str) -> None:
     if not user_may_author(user=user, action=action):
-        raise Forbidden("not_author", "Authoring scenarios is for facilitators allowed to: ask an administrator to "
-                        "add you to the 'facilitator' group or to give you the scenario permissions.")
+        raise Forbidden("not_author", _("Authoring scenarios is for facilitators allowed to: ask an administrator "
+                                        "to add you to the 'facilitator' group or to give you the scenario "
+                                        "permissions."))
 
 
 # ---- validation -----------------------------------------------------------------------------------
@@ -72,27 +76,29 @@ def _text(errors, data, field, label, max_length=None, required=True) -> str:
     value = data.get(field)
     value = "" if value is None else value
     if not isinstance(value, str):
-        errors.setdefault(field, []).append(f"{label} must be text.")
+        errors.setdefault(field, []).append(_("%(label)s must be text.") % {"label": label})
         return ""
     value = value.strip()
     if required and not value:
-        errors.setdefault(field, []).append(f"{label} is required.")
+        errors.setdefault(field, []).append(_("%(label)s is required.") % {"label": label})
     elif max_length and len(value) > max_length:
-        errors.setdefault(field, []).append(f"{label} has at most {max_length} characters.")
+        errors.setdefault(field, []).append(_("%(label)s has at most %(n)s characters.") % {
+            "label": label, "n": max_length})
     return value
 
 
 def _whole(errors, data, field, label, low, high) -> int:
     value = data.get(field)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        errors.setdefault(field, []).append(f"{label} must be a whole number between {low} and {high}.")
+        errors.setdefault(field, []).append(_("%(label)s must be a whole number between %(low)s and %(high)s.") % {
+            "label": label, "low": low, "high": high})
         return low
     return value
 
 
 def _params(errors, overrides) -> dict:
     if not isinstance(overrides, dict):
-        errors["params"] = ['Parameters must be a JSON object, such as {"demand": 12000}.']
+        errors["params"] = [_('Parameters must be a JSON object, such as {"demand": 12000}.')]
         return {}
     out = {}
     for name, value in overrides.items():
@@ -110,7 +116,7 @@ def _params(errors, overrides) -> dict:
 
 def _levers(errors, levers) -> dict:
     if not isinstance(levers, dict):
-        errors["default_levers"] = ['Default levers must be a JSON object, such as {"capex_budget": 20000}.']
+        errors["default_levers"] = [_('Default levers must be a JSON object, such as {"capex_budget": 20000}.')]
         return {}
     out = {}
     for name, value in levers.items():
@@ -128,22 +134,25 @@ def _levers(errors, levers) -> dict:
 
 def _schedule(errors, schedule, rounds: int) -> list[dict]:
     if not isinstance(schedule, list):
-        errors["disruption_schedule"] = ['The disruption schedule must be a JSON list, such as '
-                                         '[{"round": 3, "kind": "absenteeism", "start_day": 0, '
-                                         '"duration_days": 10, "magnitude": 0.2}], or [] for none.']
+        errors["disruption_schedule"] = [_('The disruption schedule must be a JSON list, such as '
+                                           '[{"round": 3, "kind": "absenteeism", "start_day": 0, '
+                                           '"duration_days": 10, "magnitude": 0.2}], or [] for none.')]
         return []
     out = []
     for i, entry in enumerate(schedule, start=1):
-        where = f"Entry {i}"
+        where = _("Entry %(i)s") % {"i": i}
         if isinstance(entry, dict) and isinstance(entry.get("kind"), str):
-            where += f" ({entry['kind']}{', round ' + str(entry['round']) if 'round' in entry else ''})"
+            where = (_("Entry %(i)s (%(kind)s, round %(round)s)") % {"i": i, "kind": entry["kind"],
+                                                                     "round": entry["round"]}
+                     if "round" in entry else _("Entry %(i)s (%(kind)s)") % {"i": i, "kind": entry["kind"]})
         problem = None
         if not isinstance(entry, dict):
-            problem = "must be an object with round, kind, targets, start_day, duration_days and magnitude"
+            problem = _("must be an object with round, kind, targets, start_day, duration_days and magnitude")
         elif unknown := [k for k in entry if k not in DISRUPTION_KEYS]:
-            problem = f"unknown key {', '.join(map(str, unknown))} (known: {', '.join(DISRUPTION_KEYS)})"
+            problem = _("unknown key %(keys)s (known: %(known)s)") % {"keys": ", ".join(map(str, unknown)),
+                                                                       "known": ", ".join(DISRUPTION_KEYS)}
         elif "round" not in entry:
-            problem = "round is required: the round (month) the disruption hits"
+            problem = _("round is required: the round (month) the disruption hits")
         else:
             try:
                 event = engine.Disruption.from_dict(entry)
@@ -151,11 +160,12 @@ def _schedule(errors, schedule, rounds: int) -> list[dict]:
                 problem = f"{exc.field} {exc.message}"
             else:
                 if not 1 <= event.round <= rounds:
-                    problem = f"round must be between 1 and the scenario's {rounds} rounds"
+                    problem = _("round must be between 1 and the scenario's %(n)s rounds") % {"n": rounds}
                 else:
                     out.append(event.to_dict())
         if problem:
-            errors.setdefault("disruption_schedule", []).append(f"{where}: {problem}.")
+            errors.setdefault("disruption_schedule", []).append(_("%(where)s: %(problem)s.") % {
+                "where": where, "problem": problem})
     return out
 
 
@@ -165,7 +175,9 @@ def _lines(text: str) -> list[str]:
 
 def _kpi_problem(key: str) -> str:
     close = difflib.get_close_matches(key, list(KPIS), n=1)
-    return f"unknown KPI key {key!r}" + (f" (did you mean {close[0]}?)" if close else "")
+    if close:
+        return _("unknown KPI key %(key)s (did you mean %(close)s?)") % {"key": repr(key), "close": close[0]}
+    return _("unknown KPI key %(key)s") % {"key": repr(key)}
 
 
 def _look_for(errors, text: str) -> list[dict]:
@@ -177,14 +189,16 @@ def _look_for(errors, text: str) -> list[dict]:
         kpis = [k.strip() for k in keys.split(",") if k.strip()]
         problem = None
         if not sep or not what.strip():
-            problem = (f"write what to look for, then {LOOK_FOR_SEPARATOR} and the KPI keys it refers to, such as "
-                       f"'Breakdowns climb two rounds after PM is cut {LOOK_FOR_SEPARATOR} pm_compliance, failures'")
+            problem = _("write what to look for, then %(sep)s and the KPI keys it refers to, such as "
+                        "'Breakdowns climb two rounds after PM is cut %(sep)s pm_compliance, failures'") % {
+                "sep": LOOK_FOR_SEPARATOR}
         elif not kpis:
-            problem = f"name at least one KPI key after {LOOK_FOR_SEPARATOR}"
+            problem = _("name at least one KPI key after %(sep)s") % {"sep": LOOK_FOR_SEPARATOR}
         elif unknown := [k for k in kpis if k not in KPIS]:
             problem = "; ".join(_kpi_problem(k) for k in unknown)
         if problem:
-            errors.setdefault("teaching_look_for", []).append(f"Line {i}: {problem}.")
+            errors.setdefault("teaching_look_for", []).append(_("Line %(i)s: %(problem)s.") % {
+                "i": i, "problem": problem})
         else:
             out.append({"text": what.strip(), "kpis": kpis})
     return out
@@ -201,26 +215,27 @@ def scenario_validate(data: dict) -> engine.Scenario:
     wrong type or out of range (game/engine/params.py PARAM_RANGES), invalid default levers or disruption
     entries, a shipped scenario's name, a missing teaching note."""
     errors: dict[str, list[str]] = {}
-    name = _text(errors, data, "name", "The name", max_length=60)
+    name = _text(errors, data, "name", _("The name"), max_length=60)
     if name and not re.fullmatch(r"[-a-zA-Z0-9_]+", name):
-        errors.setdefault("name", []).append("The name may use only letters, digits, - and _.")
+        errors.setdefault("name", []).append(_("The name may use only letters, digits, - and _."))
     elif name in engine.scenario_names():
-        errors.setdefault("name", []).append(f"{name!r} is a shipped scenario's name: pick another, such as "
-                                             f"{name}-ours.")
-    title = _text(errors, data, "title", "The title", max_length=120)
-    description = _text(errors, data, "description", "The description")
-    rounds = _whole(errors, data, "rounds", "Rounds", *ROUNDS_RANGE)
-    minutes = _whole(errors, data, "minutes_per_round", "Minutes per round", *MINUTES_RANGE)
+        errors.setdefault("name", []).append(_("%(name)s is a shipped scenario's name: pick another, such as "
+                                               "%(other)s.") % {"name": repr(name), "other": f"{name}-ours"})
+    title = _text(errors, data, "title", _("The title"), max_length=120)
+    description = _text(errors, data, "description", _("The description"))
+    rounds = _whole(errors, data, "rounds", _("Rounds"), *ROUNDS_RANGE)
+    minutes = _whole(errors, data, "minutes_per_round", _("Minutes per round"), *MINUTES_RANGE)
     currency = data.get("currency")
     if not (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)):
-        errors["currency"] = ["The currency must be a three-letter ISO 4217 code in capitals, such as EUR or USD."]
+        errors["currency"] = [_("The currency must be a three-letter ISO 4217 code in capitals, such as EUR or "
+                                "USD.")]
     params = _params(errors, data.get("params", {}))
     levers = _levers(errors, data.get("default_levers", {}))
     schedule = _schedule(errors, data.get("disruption_schedule", []), rounds if "rounds" not in errors else 24)
     note = {key: _text(errors, data, field, NOTE_LABELS[key], required=key == "about")
             for key, field in NOTE_FIELDS.items()}
-    note["questions"] = _lines(_text(errors, data, "teaching_questions", "Discussion questions", required=False))
-    note["look_for"] = _look_for(errors, _text(errors, data, "teaching_look_for", "What to look for",
+    note["questions"] = _lines(_text(errors, data, "teaching_questions", _("Discussion questions"), required=False))
+    note["look_for"] = _look_for(errors, _text(errors, data, "teaching_look_for", _("What to look for"),
                                                required=False))
     if errors:
         raise ValidationError({field: errors[field] for field in FIELDS if field in errors})
@@ -231,7 +246,8 @@ def scenario_validate(data: dict) -> engine.Scenario:
             "disruption_schedule": schedule, "teaching_note": {k: v for k, v in note.items() if v},
         })
     except (ValueError, KeyError, TypeError) as exc:  # pragma: no cover - every part was checked above
-        raise ValidationError({NON_FIELD_ERRORS: [f"The engine cannot read this scenario: {exc}"]}) from exc
+        raise ValidationError({NON_FIELD_ERRORS: [_("The engine cannot read this scenario: %(error)s") % {
+            "error": exc}]}) from exc
 
 
 def authored_data(row: AuthoredScenario) -> dict:
@@ -268,9 +284,9 @@ def authored_scenario_for_session(*, name: str) -> engine.Scenario | None:
         return scenario_from_authored(row)
     except ValidationError as exc:
         problems = "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
-        raise LabError("invalid_value", f"The scenario {row.title!r} no longer passes the engine's checks "
-                       f"({problems}). Fix it in the scenario editor, then create the session.",
-                       field="scenario_name") from None
+        raise LabError("invalid_value", _("The scenario %(title)s no longer passes the engine's checks "
+                                          "(%(problems)s). Fix it in the scenario editor, then create the session.")
+                       % {"title": repr(row.title), "problems": problems}, field="scenario_name") from None
 
 
 # ---- copies of the shipped scenarios ------------------------------------------------------------
@@ -291,7 +307,8 @@ def scenario_copy_shipped(*, user, shipped_name: str) -> AuthoredScenario:
     holds the parameters the shipped file changes from the defaults, not every parameter."""
     authoring_check(user=user, action="add")
     if shipped_name not in engine.scenario_names():
-        raise LabError("invalid_value", f"There is no shipped scenario called {shipped_name!r}.", field="shipped_name")
+        raise LabError("invalid_value", _("There is no shipped scenario called %(name)s.") % {
+            "name": repr(shipped_name)}, field="shipped_name")
     source = engine.load_scenario(shipped_name)
     data = {
         "title": f"{source.title} (copy)"[:120], "description": source.description, "rounds": source.rounds,
@@ -317,10 +334,12 @@ def scenario_test_run(*, scenario: engine.Scenario, strategy: str = "defaults", 
     disruptions included) and return the KPIs per round: {"strategy", "rounds", "seed", "columns": [{key, label,
     unit, digits}], "rows": [{"round", "kpis": {key: value}}]}. Nothing is stored."""
     if strategy not in TEST_RUN_STRATEGIES:
-        raise LabError("invalid_value", f"strategy must be one of {', '.join(TEST_RUN_STRATEGIES)}.", field="strategy")
+        raise LabError("invalid_value", _("strategy must be one of %(names)s.") % {
+            "names": ", ".join(TEST_RUN_STRATEGIES)}, field="strategy")
     for value, field, low, high in ((rounds, "rounds", 1, scenario.rounds), (seed, "seed", 0, 2**31 - 1)):
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise LabError("invalid_value", f"{field} must be a whole number between {low} and {high}.", field=field)
+            raise LabError("invalid_value", _("%(field)s must be a whole number between %(low)s and %(high)s.") % {
+                "field": field, "low": low, "high": high}, field=field)
     (history,) = strategies.play([TEST_RUN_STRATEGIES[strategy][1]], scenario, seed=seed, rounds=rounds)
     return {
         "strategy": strategy, "rounds": rounds, "seed": seed,

@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from classroom.errors import LabError
@@ -170,7 +171,7 @@ def session_qr(request, session_id: int):
 
 
 def _invalid_json():
-    return json_error("invalid_json", "The request body must be a JSON object.", 400)
+    return json_error("invalid_json", gettext("The request body must be a JSON object."), 400)
 
 
 @login_required
@@ -224,7 +225,8 @@ def session_command(request, session_id: int, action: str):
         return refused(exc)
     command = COMMANDS.get(action)
     if command is None:
-        return JsonResponse({"error": {"code": "unknown_command", "message": f"Unknown command {action!r}."}},
+        return JsonResponse({"error": {"code": "unknown_command", "message": gettext("Unknown command %(action)s.") % {
+            "action": repr(action)}}},
                             status=404)
     body = json_body(request)
     if body is None:

@@ -3,6 +3,8 @@
 Running sessions is a permission: a superuser, or a member of the "facilitator" group (managed in the
 admin, /admin/auth/group/). HR is the "hr" group (classroom/reports.py); being in it gives no console.
 """
+from django.utils.translation import gettext as _
+
 from classroom.errors import Forbidden, NotFound
 from classroom.models import Participant, Session
 
@@ -18,9 +20,10 @@ def user_may_facilitate(*, user) -> bool:
 
 def facilitator_check(*, user) -> None:
     if not user_may_facilitate(user=user):
-        raise Forbidden("facilitators_only", "The console is for facilitators: your account is not in the "
-                        f"'{FACILITATOR_GROUP}' group. Ask an administrator to add you to it (HR: participation "
-                        "reports are under /reports/).")
+        raise Forbidden("facilitators_only", _("The console is for facilitators: your account is not in the "
+                                               "'%(group)s' group. Ask an administrator to add you to it (HR: "
+                                               "participation reports are under /reports/).") % {
+            "group": FACILITATOR_GROUP})
 
 
 def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Session:
@@ -31,9 +34,9 @@ def session_for_facilitator(*, session_id: int, user, lock: bool = False) -> Ses
     qs = Session.objects.select_for_update(no_key=True) if lock else Session.objects
     session = qs.filter(pk=session_id).first()
     if session is None:
-        raise NotFound("unknown_session", "That session does not exist.")
+        raise NotFound("unknown_session", _("That session does not exist."))
     if not (user.is_superuser or session.facilitator_id == user.id):
-        raise Forbidden("not_facilitator", "Only this session's facilitator can do that.")
+        raise Forbidden("not_facilitator", _("Only this session's facilitator can do that."))
     return session
 
 

@@ -4,6 +4,7 @@ Every function takes the acting user and acts on that user's token only: there i
 another person. The key is returned once, by create and rotate; the page shows it then and never again.
 """
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from classroom.errors import Forbidden, LabError
@@ -14,8 +15,8 @@ from classroom.services.access import user_may_facilitate
 def api_token_check(*, user) -> None:
     """API tokens are for the people the API serves: HR, facilitators and superusers."""
     if not (report_user_is_hr(user=user) or user_may_facilitate(user=user)):
-        raise Forbidden("api_token_forbidden", "API tokens are for HR (the 'hr' group) and facilitators. Ask an "
-                        "administrator to add you to one of those groups.")
+        raise Forbidden("api_token_forbidden", _("API tokens are for HR (the 'hr' group) and facilitators. Ask an "
+                                                 "administrator to add you to one of those groups."))
 
 
 def api_token_get(*, user) -> Token | None:
@@ -27,8 +28,8 @@ def api_token_create(*, user) -> str:
     api_token_check(user=user)
     with transaction.atomic():
         if Token.objects.select_for_update().filter(user=user).exists():
-            raise LabError("token_exists", "You have a token already. Rotate it to get a new key (the old one stops "
-                           "working), or revoke it.")
+            raise LabError("token_exists", _("You have a token already. Rotate it to get a new key (the old one "
+                                             "stops working), or revoke it."))
         return Token.objects.create(user=user).key
 
 

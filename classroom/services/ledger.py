@@ -1,5 +1,6 @@
 """Helpers for the participation ledger's once-only client message ids."""
 from django.db.models import Exists
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.models import LedgerEntry, Participant
@@ -11,8 +12,9 @@ CLIENT_ID_MAX = 64
 def client_id_clean(client_msg_id) -> str:
     if (not isinstance(client_msg_id, str) or not 1 <= len(client_msg_id) <= CLIENT_ID_MAX
             or not text_storable(client_msg_id)):
-        raise LabError("invalid_message", f"Every message needs an 'id' string of 1 to {CLIENT_ID_MAX} characters "
-                       "(no NUL characters or unpaired surrogates).", field="id")
+        raise LabError("invalid_message", _("Every message needs an 'id' string of 1 to %(n)s characters "
+                                            "(no NUL characters or unpaired surrogates).") % {"n": CLIENT_ID_MAX},
+                       field="id")
     return client_msg_id
 
 

@@ -6,6 +6,7 @@ import copy
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.events import emit_session_event
@@ -32,10 +33,10 @@ def session_archive(*, session_id: int, user) -> Session:
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state == Session.State.RUNNING:
-            raise LabError("session_running", "A running session cannot be archived: end it first (End session "
-                           "now), then archive it.")
+            raise LabError("session_running", _("A running session cannot be archived: end it first (End session "
+                                                "now), then archive it."))
         if session.archived_at is not None:
-            raise LabError("already_archived", "This session is already archived.")
+            raise LabError("already_archived", _("This session is already archived."))
         session.archived_at = timezone.now()
         session.save(update_fields=["archived_at"])
         _session_changed(session)
@@ -46,7 +47,7 @@ def session_unarchive(*, session_id: int, user) -> Session:
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.archived_at is None:
-            raise LabError("not_archived", "This session is not archived.")
+            raise LabError("not_archived", _("This session is not archived."))
         session.archived_at = None
         session.save(update_fields=["archived_at"])
         _session_changed(session)

@@ -27,9 +27,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from classroom.errors import Forbidden, LabError, NotFound
 from classroom.events import emit_console_team_event, emit_participant_event, emit_team_event
+from classroom.i18n_text import message
 from classroom.models import (DEFAULT_PERSONAL_DATA_PURPOSE, Connection, LedgerEntry, Participant, Session, Team,
                               new_rejoin_code, new_rejoin_token)
 from classroom.reports import report_user_is_hr
@@ -81,10 +84,11 @@ def personal_data_policy_clean(*, asks_email=False, asks_employee_id=False, purp
     """The facilitator's choices from a form or JSON, checked; errors name their field."""
     text = " ".join(str(purpose if purpose is not None else "").split())
     if len(text) > PURPOSE_MAX:
-        raise LabError("invalid_value", f"The purpose has at most {PURPOSE_MAX} characters.",
+        raise LabError("invalid_value", _("The purpose has at most %(n)s characters.") % {"n": PURPOSE_MAX},
                        field="personal_data_purpose")
     if not text_storable(text):
-        raise LabError("invalid_value", "The purpose cannot contain NUL characters.", field="personal_data_purpose")
+        raise LabError("invalid_value", _("The purpose cannot contain NUL characters."),
+                       field="personal_data_purpose")
     if retention_days is None or str(retention_days).strip() == "":
         days = settings.LAB_PERSONAL_DATA_RETENTION_DAYS
     else:
@@ -94,21 +98,29 @@ def personal_data_policy_clean(*, asks_email=False, asks_employee_id=False, purp
         except ValueError:
             days = None
         if days is None or not low <= days <= high:
-            raise LabError("invalid_value", f"Keep personal data for a whole number of days between {low} and "
-                           f"{high}.", field="retention_days")
+            raise LabError("invalid_value", _("Keep personal data for a whole number of days between %(low)s and "
+                                              "%(high)s.") % {"low": low, "high": high}, field="retention_days")
     return PersonalDataPolicy(asks_email=_flag(asks_email), asks_employee_id=_flag(asks_employee_id),
                               purpose=text or DEFAULT_PERSONAL_DATA_PURPOSE, retention_days=days)
+
+
+def purpose_shown(session: Session) -> str:
+    """The session's purpose for the reader: the default one in their language, a facilitator's as written."""
+    purpose = session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE
+    return _(purpose) if purpose == DEFAULT_PERSONAL_DATA_PURPOSE else purpose
 
 
 def personal_data_notice(*, session: Session) -> dict | None:
     """What the join page tells a person about the personal data this session asks (None: it asks nothing)."""
     if not (session.asks_email or session.asks_employee_id):
         return None
-    asked = [label for flag, label in ((session.asks_email, "your email"),
-                                       (session.asks_employee_id, "your employee id")) if flag]
+    if session.asks_email and session.asks_employee_id:
+        asked = _("your email and your employee id")
+    else:
+        asked = _("your email") if session.asks_email else _("your employee id")
     return {"asks_email": session.asks_email, "asks_employee_id": session.asks_employee_id,
-            "purpose": session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE,
-            "retention_days": session.retention_days, "asked": " and ".join(asked)}
+            "purpose": purpose_shown(session),
+            "retention_days": session.retention_days, "asked": asked}
 
 
 def personal_data_notice_for_code(*, join_code: str, client: str | None = None) -> dict | None:
@@ -135,28 +147,29 @@ def personal_data_notice_for_code(*, join_code: str, client: str | None = None) 
 
 def personal_data_for_join(*, session: Session, email, employee_id) -> tuple[str, str]:
     """What a join stores: only what the session asks (anything else sent is dropped, unread), checked."""
-    purpose = session.personal_data_purpose or DEFAULT_PERSONAL_DATA_PURPOSE
+    purpose = purpose_shown(session)
     kept_email = ""
     if session.asks_email:
         kept_email = str(email or "").strip()
         if not kept_email:
-            raise LabError("email_required", f"This workshop asks for your email: {purpose}", field="email")
+            raise LabError("email_required", _("This workshop asks for your email: %(purpose)s") % {"purpose": purpose},
+                           field="email")
         try:
             if len(kept_email) > EMAIL_MAX:
                 raise ValidationError("too long")
             validate_email(kept_email)
         except ValidationError:
-            raise LabError("invalid_email", f"{kept_email[:60]!r} is not an email address: type it like "
-                           "name@example.com.", field="email") from None
+            raise LabError("invalid_email", _("%(email)s is not an email address: type it like name@example.com.") % {
+                "email": repr(kept_email[:60])}, field="email") from None
     kept_id = ""
     if session.asks_employee_id:
         kept_id = " ".join(str(employee_id or "").split())
         if not kept_id:
-            raise LabError("employee_id_required", f"This workshop asks for your employee id: {purpose}",
-                           field="employee_id")
+            raise LabError("employee_id_required", _("This workshop asks for your employee id: %(purpose)s") % {
+                "purpose": purpose}, field="employee_id")
         if len(kept_id) > EMPLOYEE_ID_MAX or not text_storable(kept_id):
-            raise LabError("invalid_employee_id", f"An employee id has at most {EMPLOYEE_ID_MAX} characters.",
-                           field="employee_id")
+            raise LabError("invalid_employee_id", _("An employee id has at most %(n)s characters.") % {
+                "n": EMPLOYEE_ID_MAX}, field="employee_id")
     return kept_email, kept_id
 
 
@@ -169,8 +182,8 @@ def session_personal_data_policy_set(*, session_id: int, user, asks_email=False,
         policy = personal_data_policy_clean(asks_email=asks_email, asks_employee_id=asks_employee_id,
                                             purpose=purpose, retention_days=retention_days)
         if session.state != Session.State.LOBBY:
-            raise LabError("not_in_lobby", "What a session asks can be changed in its lobby only; HR or an "
-                           "administrator can still change how long it is kept, in the admin.")
+            raise LabError("not_in_lobby", _("What a session asks can be changed in its lobby only; HR or an "
+                                             "administrator can still change how long it is kept, in the admin."))
         Session.objects.filter(pk=session.pk).update(**policy.as_fields())
         session_personal_data_minimise(session_id=session.pk)
     session.refresh_from_db()
@@ -202,18 +215,18 @@ def personal_data_may_manage(*, user, session: Session) -> bool:
 
 def _check(*, by, session: Session) -> None:
     if by is None or not by.is_authenticated:
-        raise Forbidden("login_required", "Log in to manage personal data.")
+        raise Forbidden("login_required", _("Log in to manage personal data."))
     if not personal_data_may_manage(user=by, session=session):
-        raise Forbidden("personal_data_forbidden", f"Session {session.id} is run by someone else: personal data "
-                        "can be erased or exported by HR (the 'hr' group), superusers and the session's own "
-                        "facilitator.")
+        raise Forbidden("personal_data_forbidden", _("Session %(id)s is run by someone else: personal data can be "
+                                                     "erased or exported by HR (the 'hr' group), superusers and the "
+                                                     "session's own facilitator.") % {"id": session.id})
 
 
 def _mode_clean(mode) -> str:
     if mode not in MODES:
-        raise LabError("invalid_mode", f"'mode' must be {ANONYMISE!r} (keep an anonymous row with every figure) "
-                       f"or {DELETE!r} (the same, and remove what no figure needs); got {str(mode)[:40]!r}.",
-                       field="mode")
+        raise LabError("invalid_mode", _("'mode' must be %(anonymise)s (keep an anonymous row with every figure) "
+                                         "or %(delete)s (the same, and remove what no figure needs); got %(got)s.") % {
+            "anonymise": repr(ANONYMISE), "delete": repr(DELETE), "got": repr(str(mode)[:40])}, field="mode")
     return mode
 
 
@@ -257,8 +270,9 @@ def _erase(*, session: Session, person: Participant, mode: str, now) -> None:
         ledger.filter(kind=LedgerEntry.Kind.CHAT).update(detail={"text": REDACTED_TEXT, "redacted": True})
     person.save(update_fields=["display_name", "email", "employee_id", "platform_issuer", "platform_subject",
                                "platform_person_id", "rejoin_token", "rejoin_code", "anonymised_at", "last_seen_at"])
-    emit_participant_event(person.id, "participant.erased", {
-        "message": "Your personal data in this workshop was erased, so this page is no longer signed in."})
+    emit_participant_event(person.id, "participant.erased", {  # rendered per socket (docs/i18n.md)
+        "message": message(gettext_noop("Your personal data in this workshop was erased, so this page is no longer "
+                                        "signed in."))})
 
 
 def _announce(session: Session, team_ids: set[int]) -> None:
@@ -277,7 +291,8 @@ def participant_personal_data_erase(*, participant_id: int, by, mode: str = ANON
     mode = _mode_clean(mode)
     found = Participant.objects.filter(pk=participant_id).values_list("session_id", flat=True).first()
     if found is None:
-        raise NotFound("unknown_participant", f"There is no participant with id {participant_id}.")
+        raise NotFound("unknown_participant", _("There is no participant with id %(id)s.") % {
+            "id": participant_id})
     with transaction.atomic():
         session = _lock_session(found)  # joins check names under this lock: the label stays unique
         _check(by=by, session=session)
@@ -293,7 +308,7 @@ def _session_erase(*, session_id: int, mode: str, by, check: bool) -> int:
     with transaction.atomic():
         session = Session.objects.select_for_update(no_key=True).filter(pk=session_id).first()
         if session is None:
-            raise NotFound("unknown_session", f"There is no session with id {session_id}.")
+            raise NotFound("unknown_session", _("There is no session with id %(id)s.") % {"id": session_id})
         if check:
             _check(by=by, session=session)
         people = list(Participant.objects.select_for_update(of=("self",)).filter(session=session, is_bot=False)
@@ -364,7 +379,8 @@ def participant_personal_data_export(*, participant_id: int, by) -> dict:
     token and code admit to the seat and are not data about the person)."""
     person = (Participant.objects.select_related("session", "team").filter(pk=participant_id).first())
     if person is None:
-        raise NotFound("unknown_participant", f"There is no participant with id {participant_id}.")
+        raise NotFound("unknown_participant", _("There is no participant with id %(id)s.") % {
+            "id": participant_id})
     _check(by=by, session=person.session)
     session = person.session
 

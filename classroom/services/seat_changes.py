@@ -5,6 +5,7 @@ owner and every member holds a role. A person moved mid-round plays their new te
 their client is told to resync and its socket follows them to the new team's group.
 """
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.events import emit_console_team_event, emit_team_event
@@ -19,7 +20,7 @@ from game.engine import ROLES
 def _participant(session: Session, participant_id) -> Participant:
     person = session.participants.filter(pk=participant_id).first() if isinstance(participant_id, int) else None
     if person is None:
-        raise LabError("unknown_participant", "That person is not in this session.", field="participant")
+        raise LabError("unknown_participant", _("That person is not in this session."), field="participant")
     return person
 
 
@@ -34,7 +35,7 @@ def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         if session.state == Session.State.FINISHED:
-            raise LabError("session_finished", "The session has ended; teams can no longer change.")
+            raise LabError("session_finished", _("The session has ended; teams can no longer change."))
         person = _participant(session, participant_id)
         old_team = person.team
         if team_number == "new":
@@ -42,11 +43,13 @@ def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
         else:
             team = session.teams.filter(number=team_number).first() if isinstance(team_number, int) else None
             if team is None:
-                raise LabError("unknown_team", "Choose one of this session's teams, or a new team.", field="team")
+                raise LabError("unknown_team", _("Choose one of this session's teams, or a new team."),
+                               field="team")
         if team == old_team:
             return team
         if team.members.count() >= len(ROLES):
-            raise LabError("team_full", f"{team.name} already has {len(ROLES)} people, one per role.", field="team")
+            raise LabError("team_full", _("%(team)s already has %(n)s people, one per role.") % {
+                "team": team.name, "n": len(ROLES)}, field="team")
         Seat.objects.filter(participant=person).delete()
         Seat.objects.filter(held_for=person).update(held_for=None)  # the facilitator's move stands
         person.team = team
@@ -63,12 +66,13 @@ def seat_move(*, session_id: int, user, participant_id, team_number) -> Team:
 def seat_assign_role(*, session_id: int, user, participant_id, role) -> None:
     """Give `role` in the person's team to that person (its previous holder keeps their others)."""
     if role not in ROLES:
-        raise LabError("invalid_value", f"role must be one of {', '.join(ROLES)}.", field="role")
+        raise LabError("invalid_value", _("role must be one of %(roles)s.") % {"roles": ", ".join(ROLES)},
+                       field="role")
     with transaction.atomic():
         session = session_for_facilitator(session_id=session_id, user=user, lock=True)
         person = _participant(session, participant_id)
         if person.team is None:
-            raise LabError("not_seated", "That person has no team yet.", field="participant")
+            raise LabError("not_seated", _("That person has no team yet."), field="participant")
         seat = Seat.objects.select_related("participant").get(team=person.team, role=role)
         previous = seat.participant
         if previous.id != person.id:

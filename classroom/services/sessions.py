@@ -3,8 +3,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from classroom.errors import LabError, NotFound, TooManyTries
+from classroom.i18n_text import message
 from classroom.events import emit_console_team_event, emit_participant_event, emit_team_event
 from classroom.models import (REJOIN_CODE_LENGTH, LedgerEntry, Participant, Session, Team, new_join_code,
                               new_rejoin_code, new_rejoin_token)
@@ -30,7 +33,8 @@ def _int_in_range(value, field: str, low: int, high: int) -> int:
     except (TypeError, ValueError):
         number = None
     if number is None or not low <= number <= high or str(value).strip() not in (str(number), f"+{number}"):
-        raise LabError("invalid_value", f"{field} must be a whole number between {low} and {high}.", field=field)
+        raise LabError("invalid_value", _("%(field)s must be a whole number between %(low)s and %(high)s.") % {
+            "field": field, "low": low, "high": high}, field=field)
     return number
 
 
@@ -42,7 +46,7 @@ def session_insert(**fields) -> Session:
                 return Session.objects.create(join_code=new_join_code(), **fields)
         except IntegrityError:
             continue
-    raise LabError("join_code_exhausted", "Could not allocate a join code; try again.")
+    raise LabError("join_code_exhausted", _("Could not allocate a join code; try again."))
 
 
 def session_create(*, facilitator, name: str, scenario_name: str, rounds, minutes_per_round, seed,
@@ -52,11 +56,12 @@ def session_create(*, facilitator, name: str, scenario_name: str, rounds, minute
     Either way the session keeps a snapshot of the scenario, so later edits never change it. `personal_data`
     (classroom/services/personal_data.py): what it asks of participants; by default nothing."""
     facilitator_check(user=facilitator)  # before the form is judged
-    name = text_check(name or "", field="name", label="Session name").strip()
+    name = text_check(name or "", field="name", label=_("Session name")).strip()
     if not 1 <= len(name) <= 120:
-        raise LabError("invalid_value", "Session name must be 1 to 120 characters.", field="name")
+        raise LabError("invalid_value", _("Session name must be 1 to 120 characters."), field="name")
     if scenario is None and scenario_name not in engine.scenario_names():
-        raise LabError("invalid_value", f"Unknown scenario {scenario_name!r}.", field="scenario_name")
+        raise LabError("invalid_value", _("Unknown scenario %(name)s.") % {"name": repr(scenario_name)},
+                       field="scenario_name")
     if scenario is not None and scenario.name != scenario_name:
         raise ValueError(f"session_create: scenario {scenario.name!r} passed as {scenario_name!r}")
     rounds = _int_in_range(rounds, "rounds", *ROUNDS_RANGE)
@@ -74,24 +79,26 @@ def session_by_code(*, join_code: str, client: str | None = None) -> Session:
     towards that address's join lockout, and a locked-out address is refused before the code is looked up."""
     if client is not None:
         throttle_check(scope=JOIN_SCOPE, client=client)
-    code = text_check(str(join_code or ""), field="join_code", label="The join code").strip().upper()
+    code = text_check(str(join_code or ""), field="join_code", label=_("The join code")).strip().upper()
     session = Session.objects.filter(join_code=code).first()
     if session is None:
         locked = "" if client is None else throttle_fail(scope=JOIN_SCOPE, client=client,
                                                          tries_per_minute=settings.LAB_JOIN_TRIES_PER_MINUTE)
-        raise NotFound("unknown_code", f"No workshop has the code {code!r}. Check the code on the projector.{locked}",
-                       field="join_code")
+        raise NotFound("unknown_code", _("No workshop has the code %(code)s. Check the code on the projector.") % {
+            "code": repr(code)} + locked, field="join_code")
     if session.state == Session.State.FINISHED:
-        raise LabError("expired_code", f"The workshop {code} has ended; its code no longer admits anyone.")
+        raise LabError("expired_code", _("The workshop %(code)s has ended; its code no longer admits anyone.") % {
+            "code": code})
     return session
 
 
 def _clean_display_name(display_name) -> str:
-    name = " ".join(text_check(str(display_name or ""), field="display_name", label="A display name").split())
+    name = " ".join(text_check(str(display_name or ""), field="display_name", label=_("A display name")).split())
     if not name:
-        raise LabError("invalid_name", "Please enter a display name.", field="display_name")
+        raise LabError("invalid_name", _("Please enter a display name."), field="display_name")
     if len(name) > NAME_MAX:
-        raise LabError("invalid_name", f"A display name has at most {NAME_MAX} characters.", field="display_name")
+        raise LabError("invalid_name", _("A display name has at most %(n)s characters.") % {"n": NAME_MAX},
+                       field="display_name")
     return name
 
 
@@ -116,8 +123,8 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
     session_by_code(join_code=join_code, client=client)  # unknown codes count before the form is judged
     name = _clean_display_name(display_name)
     # not cut short here: personal_data_for_join refuses what is too long (a cut id would be someone else's)
-    email = text_check(str(email or ""), field="email", label="The email").strip()
-    employee_id = text_check(str(employee_id or ""), field="employee_id", label="The employee ID").strip()
+    email = text_check(str(email or ""), field="email", label=_("The email")).strip()
+    employee_id = text_check(str(employee_id or ""), field="employee_id", label=_("The employee ID")).strip()
     with transaction.atomic():
         session = session_by_code(join_code=join_code)
         session = Session.objects.select_for_update(no_key=True).get(pk=session.pk)  # see access.py
@@ -129,9 +136,10 @@ def participant_join(*, join_code: str, display_name, email: str = "", employee_
         # only what the session asks is stored (docs/privacy.md)
         email, employee_id = personal_data_for_join(session=session, email=email, employee_id=employee_id)
         if session.participants.filter(display_name__iexact=name).exists():
-            raise LabError("name_taken", f"Someone here is already called {name!r}. If that is you, type your rejoin "
-                           "code too (it is shown in your room, and the facilitator has it); if not, add an initial "
-                           "to tell you apart.", field="display_name")
+            raise LabError("name_taken", _("Someone here is already called %(name)s. If that is you, type your rejoin "
+                                           "code too (it is shown in your room, and the facilitator has it); if not, "
+                                           "add an initial to tell you apart.") % {"name": repr(name)},
+                           field="display_name")
         code = new_rejoin_code()
         while session.participants.filter(rejoin_code=code).exists():
             code = new_rejoin_code()
@@ -183,21 +191,23 @@ def participant_rejoin(*, join_code: str, display_name, rejoin_code, client: str
     scope = rejoin_scope(session.id)
     throttle_check(scope=scope, client=client)
     name = _clean_display_name(display_name)
-    code = "".join(text_check(str(rejoin_code or ""), field="rejoin_code", label="The rejoin code").split()).upper()
+    code = "".join(text_check(str(rejoin_code or ""), field="rejoin_code", label=_("The rejoin code")).split()).upper()
     with transaction.atomic():
         participant = (Participant.objects.select_for_update(of=("self",)).select_related("session", "team")
                        .filter(session=session, display_name__iexact=name, rejoin_code=code).first())
         if participant is None or len(code) != REJOIN_CODE_LENGTH:
             locked = throttle_fail(scope=scope, client=client, tries_per_minute=settings.LAB_REJOIN_TRIES_PER_MINUTE)
-            raise LabError("wrong_rejoin_code", f"Nobody called {name!r} has that rejoin code in this workshop. Check "
-                           f"the code shown in your room, or ask the facilitator.{locked}", field="rejoin_code")
+            raise LabError("wrong_rejoin_code", _("Nobody called %(name)s has that rejoin code in this workshop. Check "
+                                                  "the code shown in your room, or ask the facilitator.") % {
+                "name": repr(name)} + locked, field="rejoin_code")
         participant.rejoin_token = new_rejoin_token()
         participant.save(update_fields=["rejoin_token"])
         if participant.team_id is None:
             participant = participant_seat_again(participant_id=participant.id)
         LedgerEntry.objects.create(session=session, team=participant.team, participant=participant,
                                    kind=LedgerEntry.Kind.REJOIN, round_number=session_round_number(session=session))
+        # read by the old device's sockets, in the person's language there (docs/i18n.md)
         emit_participant_event(participant.id, "seat.elsewhere", {
-            "message": "You opened your seat on another device. This page no longer follows the team; "
-                       "close it, or rejoin here with your name and rejoin code."})
+            "message": message(gettext_noop("You opened your seat on another device. This page no longer follows "
+                                            "the team; close it, or rejoin here with your name and rejoin code."))})
     return participant

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from classroom.errors import Forbidden
 from classroom.models import StaffIdentity
@@ -35,8 +36,9 @@ class GroupMapping:
 
     def describe(self) -> str:
         parts = [f"{what}: {', '.join(sorted(names))}" for what, names in
-                 (("facilitators", self.facilitator), ("HR", self.hr), ("administrators", self.admin)) if names]
-        return "; ".join(parts) or "none is set up yet"
+                 ((_("facilitators"), self.facilitator), (_("HR"), self.hr), (_("administrators"), self.admin))
+                 if names]
+        return "; ".join(parts) or _("none is set up yet")
 
 
 def claim_groups(value) -> set[str]:
@@ -54,8 +56,9 @@ def staff_sso_login(*, issuer: str, claims: dict, groups_claim: str, mapping: Gr
     Raises Forbidden when the claims have no subject or their groups grant nothing."""
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
-        raise Forbidden("sso_no_subject", f"{provider_name} did not say who you are (no 'sub' claim): the lab cannot "
-                        "log you in. Ask whoever runs the lab's single sign-on to check the provider's set-up.")
+        raise Forbidden("sso_no_subject", _("%(provider)s did not say who you are (no 'sub' claim): the lab cannot "
+                                            "log you in. Ask whoever runs the lab's single sign-on to check the "
+                                            "provider's set-up.") % {"provider": provider_name})
     grants = mapping.grants(claim_groups(claims.get(groups_claim)))
     try:
         user = _account_set(issuer=issuer, subject=subject, claims=claims, grants=grants)
@@ -64,10 +67,11 @@ def staff_sso_login(*, issuer: str, claims: dict, groups_claim: str, mapping: Gr
         # committed first, and this try finds its account (or the next free name).
         user = _account_set(issuer=issuer, subject=subject, claims=claims, grants=grants)
     if user is None:
-        ask = contact or f"whoever manages accounts at {provider_name}"
-        raise Forbidden("sso_no_group", f"Your account at {provider_name} is not in a group that may use the lab, so "
-                        f"you are not logged in and nothing about you was kept. Ask {ask} to add you to one of the "
-                        f"lab's groups ({mapping.describe()}), then log in again.")
+        ask = contact or _("whoever manages accounts at %(provider)s") % {"provider": provider_name}
+        raise Forbidden("sso_no_group", _("Your account at %(provider)s is not in a group that may use the lab, so "
+                                          "you are not logged in and nothing about you was kept. Ask %(ask)s to add "
+                                          "you to one of the lab's groups (%(groups)s), then log in again.") % {
+            "provider": provider_name, "ask": ask, "groups": mapping.describe()})
     return user
 
 

@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from limits import RateLimitItemPerMinute
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -27,9 +29,10 @@ from limits.strategies import MovingWindowRateLimiter
 from classroom.errors import LabError, TooManyTries
 
 JOIN_SCOPE = "join"
+# Kept in English in the lockout (the console lists it); translated where shown, e.g. _(lockout["reason"]).
 SCOPE_REASONS = {
-    "join": "wrong join codes",
-    "rejoin": "wrong rejoin codes",
+    "join": gettext_noop("wrong join codes"),
+    "rejoin": gettext_noop("wrong rejoin codes"),
 }
 
 
@@ -60,15 +63,19 @@ def _client(client: str) -> str:
 
 def _wait_words(seconds: float) -> str:
     minutes = max(1, int(-(-seconds // 60)))
-    return "a minute" if minutes == 1 else f"{minutes} minutes"
+    return _("a minute") if minutes == 1 else _("%(n)s minutes") % {"n": minutes}
 
 
 def _locked_error(lockout: dict, what: str) -> TooManyTries:
     until = datetime.fromtimestamp(lockout["until"], tz=timezone.utc)
-    return TooManyTries(
-        "too_many_tries", f"Too many {what} from this device. Wait {_wait_words(lockout['until'] - time.time())} "
-        f"(until {until:%H:%M} UTC) and try again, or ask the facilitator: the console can lift this.",
-        field="rejoin_code" if what == SCOPE_REASONS["rejoin"] else "join_code")
+    words = {"wait": _wait_words(lockout["until"] - time.time()), "until": f"{until:%H:%M}"}
+    if what == SCOPE_REASONS["rejoin"]:
+        text = _("Too many wrong rejoin codes from this device. Wait %(wait)s (until %(until)s UTC) and try again, "
+                 "or ask the facilitator: the console can lift this.") % words
+    else:
+        text = _("Too many wrong join codes from this device. Wait %(wait)s (until %(until)s UTC) and try again, "
+                 "or ask the facilitator: the console can lift this.") % words
+    return TooManyTries("too_many_tries", text, field="rejoin_code" if what == SCOPE_REASONS["rejoin"] else "join_code")
 
 
 def _reason(scope: str) -> str:
@@ -98,8 +105,8 @@ def throttle_fail(*, scope: str, client: str, tries_per_minute: int) -> str:
     index = {c: until for c, until in (cache.get(_index_key(scope)) or {}).items() if until > now}
     index[client] = lockout["until"]
     cache.set(_index_key(scope), index, timeout=lockout_seconds)
-    return (f" That was {tries_per_minute} tries within a minute: this device must now wait "
-            f"{_wait_words(lockout_seconds)} before trying again (the facilitator can lift this).")
+    return " " + _("That was %(n)s tries within a minute: this device must now wait %(wait)s before trying again "
+                   "(the facilitator can lift this).") % {"n": tries_per_minute, "wait": _wait_words(lockout_seconds)}
 
 
 def lockout_list(*, scope: str) -> list[dict]:
@@ -119,8 +126,8 @@ def lockout_lift(*, scope: str, client: str) -> None:
     client = _client(client)
     lockout = cache.get(_lock_key(scope, client))
     if not lockout:
-        raise LabError("not_locked", f"{client} is not locked out (the lockout may have ended already).",
-                       field="client")
+        raise LabError("not_locked", _("%(client)s is not locked out (the lockout may have ended already).") % {
+            "client": client}, field="client")
     cache.delete(_lock_key(scope, client))
     index = cache.get(_index_key(scope)) or {}
     index.pop(client, None)
