@@ -134,7 +134,7 @@ def test_a_role_brief_is_written_in_the_active_language(language, title, sees):
 REFUSED = {
     "en": "Overtime share must be a number from 0 to 30 % of planned hours. HR can change it.",
     "de": "Überstundenanteil: Der Wert muss eine Zahl von 0 bis 30 % der geplanten Stunden sein. "
-          "Das Personalwesen kann das ändern.",
+          "Das Personal kann das ändern.",
     "fr": "Part des heures supplémentaires : la valeur doit être un nombre de 0 à 30 % des heures planifiées. "
           "Les RH peuvent le modifier.",
 }
