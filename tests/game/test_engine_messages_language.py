@@ -191,7 +191,7 @@ def test_the_reveal_event_renders_in_each_readers_language(played):
         score, before = results[-1]["kpis"]["scorecard"], results[-2]["kpis"]["scorecard"]
         english_frame = render(frame, "en")
         assert english_frame["reveal"]["headline"].startswith("Round 2: the scorecard ")
-        for language, start in (("de", "Runde 2: Die Scorecard "), ("fr", "Tour 2 : le tableau de bord ")):
+        for language, start in (("de", "Runde 2: Die Scorecard "), ("fr", "Tour 2 : le score ")):
             text = render(frame, language)["reveal"]
             assert text["headline"].startswith(start), text["headline"]
             assert shown(score, 1, language) in text["headline"]
