@@ -46,7 +46,10 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # Runs against PostgreSQL, Redis and a real Celery worker when they answer on 127.0.0.1,
-# else on the embedded default (config/services_probe.py prints which).
+# else on the embedded default (config/services_probe.py prints which). Two processes (pytest-xdist): the browser
+# tests stay together on one (tests/conftest.py), everything else runs on the other and beside them.
+# PYTEST_ARGS="-p no:xdist" runs it on one process.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 test: $(VENV)/.installed browser
 	@eval "$$($(PY) config/services_probe.py)" && $(PY) -m pytest $(PYTEST_ARGS)
 

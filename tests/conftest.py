@@ -36,6 +36,17 @@ def english_to_start():
 
 
 @pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """Each test gets a channel layer of its own. Each async test runs on its own event loop, and a layer whose
+    receive lock a previous test's socket left held on that test's loop fails the next test's sockets ("bound to a
+    different event loop"), depending on which tests ran before on this process."""
+    yield
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def coalescing_forgotten(request):
     """Coalesced events (classroom/events.py) a test left for later are dropped when it ends, and a publish
     already running on its timer thread is waited for: it would run into the next test, or hold the database

@@ -48,5 +48,9 @@ else:
 if SERVICES_MODE:  # noqa: F405
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
+    # The cache too (chat windows, launch nonces, lockouts): two runs at once (pytest-xdist's workers) number their
+    # participants alike, and would otherwise count each other's chat. The servers a test starts get the same
+    # prefix (CHANNEL_PREFIX, tests/processes.py), so they share this run's lockouts.
+    CACHES["default"]["KEY_PREFIX"] = f"test{os.getpid()}"  # noqa: F405
     CELERY_TASK_DEFAULT_QUEUE = f"test{os.getpid()}"
     LAB_THROTTLE_PREFIX = f"test{os.getpid()}"
