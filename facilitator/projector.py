@@ -23,6 +23,8 @@ from classroom.errors import NotFound
 from classroom.models import Participant, Session
 from classroom.services.throttle import JOIN_SCOPE, throttle_check, throttle_fail
 from game import engine
+from game.engine.disruptions import DISRUPTION_NAMES
+from game.engine_text import capitalized, engine_text
 from game.models import Disruption, Round
 from game.selectors import leaderboard, round_current, round_payload
 
@@ -98,8 +100,8 @@ def _disruptions(session: Session, game_round: Round | None) -> list[dict]:
         numbers = sorted(t.number for t in row.teams.all())
         out.append({
             "id": row.id,
-            "title": row.kind.replace("_", " ").capitalize(),
-            "description": spec.get("description", ""),
+            "title": capitalized(engine_text(DISRUPTION_NAMES.get(row.kind, row.kind.replace("_", " ")))),
+            "description": engine_text(spec.get("description", "")),
             "when": _("From day %(day)s, for %(days)s") % {"day": row.start_day + 1, "days": _days(row.duration_days)},
             "teams": _("All teams") if not numbers else ", ".join(_("Team %(n)s") % {"n": n} for n in numbers),
         })

@@ -18,6 +18,7 @@ from facilitator.scenario_authoring import authored_scenario_for_session, author
 from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
+from game.engine_text import disruption_kinds_shown
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
 from facilitator.json_commands import json_body, json_error
@@ -156,8 +157,7 @@ def session_console(request, session_id: int):
         return render(request, "frontend/error.html", {"error": exc}, status=exc.http_status)
     return render(request, "frontend/console.html", {
         "session": session, **_join_context(request, session),
-        "disruption_kinds": [{"kind": kind, "label": kind.replace("_", " ").capitalize(), **spec}
-                             for kind, spec in engine.DISRUPTION_KINDS.items()],
+        "disruption_kinds": disruption_kinds_shown(),
     })
 
 

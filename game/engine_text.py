@@ -110,6 +110,32 @@ DISRUPTION_DESCRIPTIONS = (
 )
 
 
+# What a disruption's magnitude means, shown beside its field on the console (game/engine/disruptions.py).
+DISRUPTION_MAGNITUDES = (
+    _("share of the station's capacity lost, 0-1 (1 = stopped)"),
+    _("share of that supplier's deliveries lost, 0-1"),
+    _("extra demand as a share of normal daily demand during the days, 0-3"),
+    _("extra share of the workforce absent, 0-0.8"),
+    _("extra defect rate at the targeted stations, 0-0.5"),
+    _("multiplier on the energy price, 1-10"),
+    _("share of the site's capacity lost, 0-1"),
+)
+
+
+def disruption_kinds_shown() -> list[dict]:
+    """Every disruption kind as the console offers it, in the reader's language: its name, what it does and what
+    its magnitude means (the engine's spec otherwise, targets and range unchanged)."""
+    from game.engine.disruptions import DISRUPTION_KINDS, DISRUPTION_NAMES
+
+    return [{**spec, "kind": kind, "label": capitalized(engine_text(DISRUPTION_NAMES[kind])),
+             "description": engine_text(spec["description"]), "magnitude": engine_text(spec["magnitude"])}
+            for kind, spec in DISRUPTION_KINDS.items()]
+
+
+def capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def engine_text(text: str) -> str:
     """An engine label or help text in the active language (the English when it is not in the catalogue)."""
     return gettext(text) if text else text

@@ -190,3 +190,15 @@ def test_the_reveal_of_a_closed_round_reads_in_the_facilitators_language(client,
     assert reveal["lines"][0] == translated("de", "The facilitator closed the round.")
     average = translated("de", "The room's average scorecard: %(score)s.", score="").rstrip(".")
     assert reveal["lines"][1].startswith(average) and "," in reveal["lines"][1]  # 72,5 in German
+
+
+@pytest.mark.parametrize("language", ("de", "fr"))
+def test_the_console_offers_the_disruption_kinds_in_the_readers_language(client, facilitator, started_session,
+                                                                         language):
+    client.force_login(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    body = unescape(client.get(f"/console/s/{started_session.id}/").content.decode())
+    for msgid in ("machine breakdown", "A major machine failure stops stations for the days given.",
+                  "share of the station's capacity lost, 0-1 (1 = stopped)"):
+        assert translated(language, msgid)[1:] in body, msgid  # [1:]: a name may start a sentence, capitalised
+    assert "share of the station" not in body and "Machine breakdown" not in body
