@@ -35,6 +35,17 @@ def services_env(**overrides: str) -> dict:
     return env
 
 
+def stop_process(proc) -> None:
+    """SIGTERM, 20 s to finish, then SIGKILL: a test's process never outlives it."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def wait_until(predicate, timeout: float = 30.0, every: float = 0.2) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -69,11 +80,6 @@ class CeleryWorker:
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)
         if self.proc:
             self.log.close()

@@ -9,7 +9,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.processes import ARTIFACTS, ROOT, free_port, wait_until
+from tests.processes import ARTIFACTS, ROOT, free_port, stop_process, wait_until
 
 
 class OidcProvider:
@@ -57,13 +57,7 @@ class OidcProvider:
         return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)
         if getattr(self, "log", None):
             self.log.close()
 
