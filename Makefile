@@ -48,7 +48,7 @@ messages: $(VENV)/.installed
 # Runs against PostgreSQL, Redis and a real Celery worker when they answer on 127.0.0.1,
 # else on the embedded default (config/services_probe.py prints which). Two processes (pytest-xdist): the browser
 # tests stay together on one (tests/conftest.py), everything else runs on the other and beside them.
-# PYTEST_ARGS="-p no:xdist" runs it on one process.
+# PYTEST_ARGS="-n 0" runs it on one process.
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 test: $(VENV)/.installed browser
 	@eval "$$($(PY) config/services_probe.py)" && $(PY) -m pytest $(PYTEST_ARGS)
