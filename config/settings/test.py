@@ -49,8 +49,8 @@ if SERVICES_MODE:  # noqa: F405
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test{os.getpid()}"  # noqa: F405
     # The cache too (chat windows, launch nonces, lockouts): two runs at once (pytest-xdist's workers) number their
-    # participants alike, and would otherwise count each other's chat. The servers a test starts get the same
-    # prefix (CHANNEL_PREFIX, tests/processes.py), so they share this run's lockouts.
-    CACHES["default"]["KEY_PREFIX"] = f"test{os.getpid()}"  # noqa: F405
+    # participants alike, and would otherwise count each other's chat. Not the prefix of the servers this run starts
+    # (CHANNEL_PREFIX, tests/processes.py): a browser test's lockout of 127.0.0.1 must not lock out later tests.
+    CACHES["default"]["KEY_PREFIX"] = f"test{os.getpid()}-tests"  # noqa: F405
     CELERY_TASK_DEFAULT_QUEUE = f"test{os.getpid()}"
     LAB_THROTTLE_PREFIX = f"test{os.getpid()}"
