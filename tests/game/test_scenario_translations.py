@@ -190,3 +190,40 @@ def test_an_authored_scenario_reads_as_its_author_wrote_it():
         shown = scenario_shown(scenario)
     assert (shown["title"], shown["description"], shown["teaching_note"]) == (
         "Meine Fabrik", "Wie geschrieben.", scenario.teaching_note)
+
+
+def translated_secrets(name: str) -> list[str]:
+    """The parts of every translation a participant must never read."""
+    out = []
+    for tr in raw(name)["translations"].values():
+        note = tr["teaching_note"]
+        out += [note["trap"], note["strong_team"]] + note["questions"] + [item["text"] for item in note["look_for"]]
+    return out
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_room_reads_the_translated_title_and_about_and_none_of_the_facilitators_parts(client, facilitator,
+                                                                                         language):
+    from classroom.identity import cookie_name, sign_token
+    from classroom.services.sessions import session_create
+    from game.snapshots import team_snapshot
+    from tests import factories
+
+    session = session_create(facilitator=facilitator, name="Shock cohort", scenario_name="shocks", rounds=8,
+                             minutes_per_round=10, seed=3)
+    people = factories.join_many(session, 4)
+    factories.start(session, facilitator)
+    tr = raw("shocks")["translations"][language]
+    with translation.override(language):
+        snapshot = team_snapshot(participant_id=people[0].id)
+    assert snapshot["session"]["scenario_title"] == tr["title"]
+    assert {b["scenario"]["about"] for b in snapshot["briefs"]} == {tr["teaching_note"]["about"]}
+    text = json.dumps(snapshot, ensure_ascii=False)
+    client.cookies[cookie_name(session.join_code)] = sign_token(people[0].rejoin_token)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    room = unescape(client.get(f"/play/{session.join_code}/").content.decode())
+    projector = client.get(f"/projector/{session.join_code}/state.json").content.decode()
+    for where, shown in (("snapshot", text), ("room", room), ("projector", projector)):
+        for secret in translated_secrets("shocks"):
+            assert secret not in shown, (where, secret[:40])
