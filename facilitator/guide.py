@@ -15,6 +15,7 @@ from facilitator.scenario_authoring import authored_scenario_for_session
 from game import engine
 from game.dashboards import KPIS
 from game.debrief import kpi_text
+from game.scenario_text import scenario_shown
 from game.selectors import round_results_latest_closed, session_scenario
 
 SUPPLIERS = (gettext_lazy("the main supplier"), gettext_lazy("the second supplier"))
@@ -70,9 +71,10 @@ def _kpi(key: str) -> dict:
 
 def scenario_guide(*, scenario: engine.Scenario) -> dict:
     """Everything the guide page shows of a scenario, read from the scenario itself."""
-    note = scenario.teaching_note or {}
+    shown = scenario_shown(scenario)
+    note = shown["teaching_note"]
     return {
-        "name": scenario.name, "title": scenario.title, "description": scenario.description,
+        "name": scenario.name, "title": shown["title"], "description": shown["description"],
         "rounds": scenario.rounds, "minutes_per_round": scenario.minutes_per_round,
         "about": note.get("about", ""), "trap": note.get("trap", ""), "strong_team": note.get("strong_team", ""),
         "schedule": [{"round": d.round, "kind": d.kind, "label": d.kind.replace("_", " ").capitalize(),

@@ -19,6 +19,7 @@ from game import engine
 from game.services import rounds
 from game.bots.service import bots_fill
 from game.engine_text import disruption_kinds_shown
+from game.scenario_text import scenario_shown
 from game.services.cover import cover_settings, seat_cover_command
 from game.services.disruptions import disruption_cancel, disruption_edit, disruption_schedule
 from facilitator.json_commands import json_body, json_error
@@ -66,12 +67,13 @@ COMMANDS = {
 
 
 def _scenarios():
-    return [engine.load_scenario(name) for name in engine.scenario_names()]
+    """The shipped scenarios as the reader sees them (title, description and note in their language)."""
+    return [scenario_shown(engine.load_scenario(name)) for name in engine.scenario_names()]
 
 
 def _scenario_context(request) -> dict:
     """The new-session form's scenarios: the shipped ones, then those authored in the scenario editor."""
-    return {"scenarios": _scenarios(), "authored_scenarios": authored_scenario_list(),
+    return {"scenarios": _scenarios(), "authored_scenarios": [scenario_shown(s) for s in authored_scenario_list()],
             "may_author": user_may_author(user=request.user, action="view")}
 
 

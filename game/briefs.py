@@ -18,6 +18,7 @@ from game.engine.kpis import SCORECARD_WEIGHTS
 from game.engine.levers import LEVERS, PRIORITY_AXES, ROLES, LeverSpec
 from game.engine_text import PRIORITY_AXIS_LABELS, engine_text
 from game.lever_display import lever_display
+from game.scenario_text import scenario_shown
 
 # Every text a role's brief holds, in one place.
 ROLE_TEXTS: dict[str, dict[str, str]] = {
@@ -155,10 +156,12 @@ def _check_role(role) -> None:
 
 def role_brief(*, role: str, scenario) -> dict:
     """The brief of one role for one scenario, JSON-ready, in the active language (the socket's reader's);
-    ValueError for an unknown role. The scenario's own title and text stay as their author wrote them."""
+    ValueError for an unknown role. The scenario's title and text are its
+    translation where a shipped scenario has one (game/scenario_text.py), else as their author wrote them."""
     _check_role(role)
     text = {key: gettext(value) for key, value in ROLE_TEXTS[role].items()}
-    note = getattr(scenario, "teaching_note", None) or {}
+    shown = scenario_shown(scenario)
+    note = shown["teaching_note"]
     others = [gettext(ROLE_TEXTS[r]["title"]) for r in ROLES if r != role]
     return {
         "role": role,
@@ -169,7 +172,7 @@ def role_brief(*, role: str, scenario) -> dict:
         "others_see": gettext(OTHERS_SEE) % {"others": gettext("%(some)s and %(last)s") % {
             "some": ", ".join(others[:-1]), "last": others[-1]}},
         "judged_by": _judged_by(),
-        "scenario": {"title": scenario.title, "about": note.get("about") or scenario.description},
+        "scenario": {"title": shown["title"], "about": note.get("about") or shown["description"]},
         "your_role_in_it": text["your_role_in_it"],
     }
 

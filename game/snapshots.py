@@ -12,6 +12,7 @@ from game.selectors import (commitment_limits, leaderboard, package_latest, pack
                             session_history, session_scenario, team_results, team_stations)
 from game.services.chat import chat_payload
 from game.services.disruptions import disruptions_for_session, disruptions_for_team
+from game.scenario_text import scenario_shown
 
 CHAT_HISTORY = 100
 
@@ -31,7 +32,7 @@ def team_snapshot(*, participant_id: int) -> dict:
         "type": "state",
         "seq": team.seq,
         "session": {**session_public(session=session), "currency": scenario.currency,
-                    "scenario_title": scenario.title},
+                    "scenario_title": scenario_shown(scenario)["title"]},
         "team": team_summary(team=team),
         "you": {"id": participant.id, "name": participant.display_name, "roles": roles,
                 "rejoin_code": participant.rejoin_code},

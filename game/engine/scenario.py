@@ -16,6 +16,11 @@ SCENARIO_DIR = Path(__file__).parent / "scenarios"
 TEACHING_NOTE_TEXT_KEYS = ("about", "trap", "strong_team")
 TEACHING_NOTE_KEYS = TEACHING_NOTE_TEXT_KEYS + ("questions", "look_for")
 LOOK_FOR_KEYS = ("text", "kpis")
+# A shipped scenario's own text in the other languages the lab speaks (English is the scenario itself):
+# {"de": {"title", "description", "teaching_note": {the note's texts, "questions", "look_for": [{"text"}]}}}.
+# look_for items hold their text only (the KPIs are the English item's); both lists follow the English order.
+TRANSLATION_LANGUAGES = ("de", "fr")
+TRANSLATION_KEYS = ("title", "description", "teaching_note")
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,9 @@ class Scenario:
     # what to look for in the data ("look_for": a list of {"text", "kpis": [KPI keys]}). Any key may
     # be missing. Participants read only "about" (game/briefs.py).
     teaching_note: dict = field(default_factory=dict, hash=False, compare=False)
+    # The title, description and note in German and French (TRANSLATION_LANGUAGES); game picks the
+    # reader's (game/scenario_text.py). Authored scenarios have none.
+    translations: dict = field(default_factory=dict, hash=False, compare=False)
     currency: str = "EUR"  # ISO 4217 code: how the room writes money
 
     def disruptions_for_round(self, round_number: int) -> list[Disruption]:
@@ -78,6 +86,71 @@ def _teaching_note(note, strict: bool) -> dict:
     return out
 
 
+def _translation(lang: str, value, note: dict) -> dict:
+    """One language's texts, checked against the English note: the same keys, lists of the same length."""
+    where = f"translations {lang}"
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} must be an object")
+    unknown = set(value) - set(TRANSLATION_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)} (known: {', '.join(TRANSLATION_KEYS)})")
+    out = {}
+    for key in ("title", "description"):
+        if key in value:
+            if not isinstance(value[key], str) or not value[key].strip():
+                raise ValueError(f"{where}: {key} must be non-empty text")
+            out[key] = value[key]
+    tn = value.get("teaching_note", {})
+    if not isinstance(tn, dict):
+        raise ValueError(f"{where}: teaching_note must be an object")
+    unknown = set(tn) - set(TEACHING_NOTE_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: unknown teaching_note keys {sorted(unknown)} "
+                         f"(known: {', '.join(TEACHING_NOTE_KEYS)})")
+    out_note = {}
+    for key in TEACHING_NOTE_TEXT_KEYS:
+        if key in tn:
+            if not isinstance(tn[key], str) or not tn[key].strip():
+                raise ValueError(f"{where}: teaching_note {key} must be non-empty text")
+            out_note[key] = tn[key]
+    if "questions" in tn:
+        out_note["questions"] = _text_list(tn["questions"], "questions")
+        if len(out_note["questions"]) != len(note.get("questions", [])):
+            raise ValueError(f"{where}: teaching_note questions must be as many as the English "
+                             f"({len(note.get('questions', []))})")
+    if "look_for" in tn:
+        items = tn["look_for"]
+        if not isinstance(items, list) or any(not isinstance(x, dict) or set(x) != {"text"} for x in items):
+            raise ValueError(f'{where}: teaching_note look_for must be a list of {{"text": ...}} objects')
+        out_note["look_for"] = [{"text": t} for t in _text_list([x["text"] for x in items], "look_for")]
+        if len(items) != len(note.get("look_for", [])):
+            raise ValueError(f"{where}: teaching_note look_for must be as many as the English "
+                             f"({len(note.get('look_for', []))})")
+    if out_note:
+        out["teaching_note"] = out_note
+    return out
+
+
+def _translations(value, note: dict, strict: bool) -> dict:
+    value = {} if value is None else value
+    if not isinstance(value, dict):
+        raise ValueError("translations must map a language code to its texts")
+    unknown = set(value) - set(TRANSLATION_LANGUAGES)
+    if unknown and strict:
+        raise ValueError(f"translations: unknown languages {sorted(unknown)} "
+                         f"(known: {', '.join(TRANSLATION_LANGUAGES)})")
+    out = {}
+    for lang in TRANSLATION_LANGUAGES:
+        if lang in value:
+            try:
+                out[lang] = _translation(lang, value[lang], note)
+            except ValueError:
+                if strict:
+                    raise
+                # a snapshot whose note changed shape since: that language reads English
+    return out
+
+
 def _currency(code) -> str:
     if not (isinstance(code, str) and len(code) == 3 and code.isalpha() and code.isupper()):
         raise ValueError("currency must be a three-letter ISO 4217 code such as EUR or USD")
@@ -101,7 +174,8 @@ def scenario_from_dict(d: dict, *, strict: bool = True) -> Scenario:
                     rounds=int(d.get("rounds", 8)), minutes_per_round=int(d.get("minutes_per_round", 10)),
                     params=merge_params(params), disruption_schedule=sched,
                     default_levers=dict(d.get("default_levers", {})),
-                    teaching_note=_teaching_note(d.get("teaching_note"), strict),
+                    teaching_note=(note := _teaching_note(d.get("teaching_note"), strict)),
+                    translations=_translations(d.get("translations"), note, strict),
                     currency=_currency(d.get("currency", "EUR")))
 
 
@@ -115,6 +189,7 @@ def scenario_to_dict(scenario: Scenario) -> dict:
         "default_levers": scenario.default_levers,
         "disruption_schedule": [d.to_dict() for d in scenario.disruption_schedule],
         "teaching_note": scenario.teaching_note,
+        "translations": scenario.translations,
         "currency": scenario.currency,
     }))
 

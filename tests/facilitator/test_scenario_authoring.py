@@ -72,7 +72,9 @@ def test_a_copy_of_every_shipped_scenario_validates_and_plays_the_same(name):
     assert scenario.default_levers == source.default_levers
     assert scenario.disruption_schedule == source.disruption_schedule
     assert scenario.teaching_note == source.teaching_note
-    assert {**scenario_to_dict(scenario), "name": name} == scenario_to_dict(source)
+    # A copy is the author's own text from then on: it keeps no translation of the shipped text it started from.
+    assert scenario.translations == {}
+    assert {**scenario_to_dict(scenario), "name": name, "translations": source.translations} == scenario_to_dict(source)
 
 
 @pytest.mark.parametrize("name", engine.scenario_names())
