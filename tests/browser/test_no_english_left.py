@@ -1,5 +1,5 @@
-"""A German and a French workshop, read in Chromium as people see it: the room, the console, the projector and the
-debrief carry no English sentence (issue 14). What people typed (names, the rationale) is typed here in the
+"""A German and a French workshop, read in Chromium as people see it: the join page, the room, the console, the
+projector, the debrief, the guide and the reports carry no English sentence (issue 14). What people typed (names, the rationale) is typed here in the
 reader's language; a line counts as English when it holds two or more words only English uses."""
 import re
 
@@ -81,9 +81,16 @@ def test_a_workshop_in_one_language_shows_no_english(browser, lab_server, facili
     expect(director.locator("html")).to_have_attribute("lang", language)
     director.wait_for_timeout(1500)
     seen["room, after the month"] = english_lines(director)
-    for path in (f"/console/s/{session.id}/debrief/", f"/console/s/{session.id}/guide/", "/console/"):
+    for path in (f"/console/s/{session.id}/debrief/", f"/console/s/{session.id}/guide/", "/console/", "/reports/"):
         console.goto(lab_server.url + path)
         console.wait_for_timeout(1000)
         seen[path] = english_lines(console)
+
+    newcomer = browser.new_context()
+    newcomer.add_cookies([{"name": "django_language", "value": language, "url": lab_server.url}])
+    join = newcomer.new_page()
+    join.goto(f"{lab_server.url}/join/{session.join_code}/")
+    expect(join.locator("html")).to_have_attribute("lang", language)
+    seen["join page"] = english_lines(join)
 
     assert {page: lines for page, lines in seen.items() if lines} == {}
