@@ -49,7 +49,7 @@ def display_value(kind: str, value) -> str:
     if kind == "date":
         return value.isoformat()
     if kind == "bool":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if kind == "float":
         return f"{value:.1f}"
     if kind == "percent":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 from django.db.models import QuerySet
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from classroom.errors import Forbidden, LabError, NotFound
@@ -141,8 +142,10 @@ def _team_rounds(facts: SessionFacts, team_id: int) -> list[tuple[RoundFacts, ob
 def _align_text(game_round: RoundFacts, team_round) -> str:
     taken = team_round_minutes(game_round, team_round)
     if taken is not None:
-        return f"Round {game_round.number}: {taken:.1f}"
-    return f"Round {game_round.number}: {'not aligned' if game_round.closed_at else 'not aligned yet'}"
+        return _("Round %(n)s: %(minutes)s") % {"n": game_round.number,
+                                                 "minutes": formats.number_format(round(taken, 1), 1, use_l10n=True)}
+    text = _("Round %(n)s: not aligned") if game_round.closed_at else _("Round %(n)s: not aligned yet")
+    return text % {"n": game_round.number}
 
 
 def _team_row(facts: SessionFacts, team) -> dict:
