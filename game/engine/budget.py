@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .messages import gettext_noop, message, number
 from .projects import COST_PER_HOUR, PROJECT_CODES, planned_hours
 
 
@@ -82,19 +83,25 @@ def package_cuts(levers: dict, params: dict, headcount: float | None = None) -> 
         if planned <= cap + 0.5:
             continue
         short = planned - cap
+        # What the plant will not do, as a message game renders in the reader's language (docs/i18n.md).
         if env == "maintenance_budget":
-            what = ("repairs beyond the envelope wait a day for parts, and PM gets only what is left: about "
-                    f"{max(0.0, cap - tech_wages(levers['technicians'], p) - p['repair_reserve']) / p['pm_parts_per_hour']:,.0f}"
-                    f" of {sum(levers['pm_hours'])} PM hours are paid for")
+            paid = max(0.0, cap - tech_wages(levers['technicians'], p) - p['repair_reserve']) / p['pm_parts_per_hour']
+            what = message(gettext_noop("repairs beyond the envelope wait a day for parts, and PM gets only what is "
+                                        "left: about %(paid)s of %(hours)s PM hours are paid for"),
+                           paid=number(paid, 0), hours=sum(levers['pm_hours']))
         elif env == "training_budget":
-            what = f"training and cross-training are cut to {cap / planned:.0%} of the plan"
+            what = message(gettext_noop("training and cross-training are cut to %(share)s%% of the plan"),
+                           share=number(100.0 * cap / planned, 0))
         elif env == "quality_budget":
             insp = inspection_plan(p["inspection_cost"][levers["inspection_level"]], p)
-            what = ("inspection covers only part of the output and the quality program gets nothing" if cap < insp
-                    else f"the quality program runs at {(cap - insp) / p['quality_program_cost']:.2f} instead of "
-                         f"{levers['quality_program']:.2f}")
+            what = (message(gettext_noop("inspection covers only part of the output and the quality program gets "
+                                         "nothing")) if cap < insp
+                    else message(gettext_noop("the quality program runs at %(runs)s instead of %(planned)s"),
+                                 runs=number((cap - insp) / p['quality_program_cost'], 2),
+                                 planned=number(levers['quality_program'], 2)))
         else:
-            what = "engineering hours and projects are cut, the last projects of the portfolio first"
+            what = message(gettext_noop("engineering hours and projects are cut, the last projects of the portfolio "
+                                        "first"))
         out.append({"envelope": env, "role": "finance", "planned": round(planned, 2), "cap": cap,
                     "shortfall": round(short, 2), "cut": what})
     return out

@@ -286,3 +286,25 @@ async def test_over_the_sockets_each_teammate_reads_the_package_and_their_errors
     assert (texts["director-log"], texts["finance-log"]) == ("Overtime share", "Überstundenanteil")
     for comm in sockets.values():
         await comm.disconnect()
+
+
+@pytest.mark.parametrize("language", ["de", "fr"])
+def test_what_a_short_envelope_cuts_reads_in_the_readers_language(language):
+    """The engine says what the plant will cut as a message; the reader gets it in their own words, the English
+    reader as the engine wrote it before."""
+    from classroom.i18n_text import render
+    from game.engine.budget import package_cuts
+    from game.engine.levers import default_levers
+    from game.engine.messages import english
+    from game.engine.scenario import load_scenario
+
+    scenario = load_scenario("demo")
+    envelopes = ("maintenance_budget", "training_budget", "quality_budget", "capex_budget")
+    levers = {**default_levers(scenario), **{envelope: 1.0 for envelope in envelopes}}
+    cuts = {c["envelope"]: c["cut"] for c in package_cuts(levers, scenario.params)}
+    assert set(cuts) == set(envelopes)
+    for cut in cuts.values():
+        shown, plain = render(cut, language), english(cut)
+        assert shown and shown != plain and render(cut, "en") == plain
+    assert english(cuts["capex_budget"]) == "engineering hours and projects are cut, the last projects of " \
+                                                  "the portfolio first"
