@@ -3,7 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 ROLE_CHOICES = [
     ("director", "Director"),
@@ -111,7 +111,9 @@ class Team(models.Model):
 
     @property
     def name(self) -> str:
-        return f"Team {self.number}"
+        """"Team 3" in the active language (the reader's, on a page or a socket of their own); the number is the
+        team's identity everywhere else."""
+        return gettext("Team %(n)s") % {"n": self.number}
 
     def __str__(self):
         return self.name

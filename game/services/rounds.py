@@ -14,11 +14,13 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from classroom.errors import LabError
 from classroom.i18n_text import message
+from classroom.language import DEFAULT as DEFAULT_LANGUAGE
+from classroom.language import staff_language
 from classroom.events import emit_session_event, emit_team_event, emit_team_events
 from classroom.models import Session, Team
 from classroom.services.access import session_for_facilitator
@@ -360,10 +362,12 @@ def round_finalize(*, round_id: int) -> bool:
             "currency": scenario.currency,
             "credibility": credibility.get(result.team_id)} for result, team_state in zip(results, team_dicts)})
         _broadcast_round(session, game_round)
-        emit_session_event(session.id, "round.results",
-                           {"round": game_round.number, "leaderboard": leaderboard(session=session),
-                            "history": session_history(session=session),
-                            "disruptions": disruptions_for_session(session=session)})  # this round's: landed
+        # The console's readers are its facilitator: team names and texts in their language, whoever closed it.
+        with translation.override(staff_language(session.facilitator) or DEFAULT_LANGUAGE):
+            emit_session_event(session.id, "round.results",
+                               {"round": game_round.number, "leaderboard": leaderboard(session=session),
+                                "history": session_history(session=session),
+                                "disruptions": disruptions_for_session(session=session)})  # this round's: landed
         following = session.round_set.filter(number=game_round.number + 1).first()
         if following is not None and not _end_requested(session):
             _round_open(session, following)

@@ -60,6 +60,7 @@ def test_a_workshop_in_one_language_shows_no_english(browser, lab_server, facili
     expect(director.locator("html")).to_have_attribute("lang", language)
     director.wait_for_timeout(500)
     seen["room, round open"] = english_lines(director)
+    expect(director.locator("#team-name")).to_have_text({"de": "Team 1", "fr": "Équipe 1"}[language])
 
     console = browser.new_context().new_page()
     console.goto(f"{lab_server.url}/console/s/{session.id}/")

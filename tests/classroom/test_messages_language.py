@@ -185,3 +185,13 @@ def test_a_number_in_a_message_is_rounded_not_cut():
         assert render(message("%(x)s", x=number(0.96, 0))) == f"{0.96:.0f}" == "1"
         assert render(message("%(x)s", x=number(1234.56, 1))) == "1,234.6"
     assert render(message("%(x)s", x=number(1234.56, 1)), "de") == "1.234,6"
+
+
+@pytest.mark.django_db
+def test_a_team_is_named_in_the_readers_language(started_session):
+    team = started_session.teams.order_by("number").first()
+    with translation.override("fr"):
+        assert team.name == f"Équipe {team.number}"
+    with translation.override("de"):
+        assert team.name == f"Team {team.number}"
+    assert team.name == f"Team {team.number}"
