@@ -161,7 +161,7 @@ def test_a_stored_mistakes_evidence_renders_per_language_with_its_numbers(played
         assert mistake["title"] == title
         for n in big + decimal:
             assert shown(n["number"], n["digits"], language) in mistake["evidence"], (language, mistake["evidence"])
-        row = next(r for r in rows if r[1] == team1.name and r[3] == 2)
+        row = next(r for r in rows if r[2] == team1.number and r[3] == 2)
         assert title in row[[c.header for c in columns].index(
             {"en": "Mistakes found by this month", "de": "Bis zu diesem Monat erkannte Fehler",
              "fr": "Erreurs relevées jusqu'à ce mois"}[language])]
