@@ -98,3 +98,17 @@ def align(session: Session, *, team=None) -> None:
     for seat in team.seats.select_related("participant"):
         package_approve(participant_id=seat.participant_id, version=latest.version,
                         client_msg_id=f"align-{team.id}-{latest.version}-{seat.role}")
+
+
+def cache_clear_own() -> None:
+    """Empty this run's cache only. On Redis, cache.clear() empties the whole database: the other test process's
+    cache, channel layer and Celery queue with it (pytest-xdist runs two)."""
+    from django.core.cache import cache
+
+    if isinstance(getattr(cache, "_cache", None), dict):  # the embedded profile's in-memory cache
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    keys = client.keys(cache.make_key("*"))
+    if keys:
+        client.delete(*keys)

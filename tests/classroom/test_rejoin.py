@@ -1,6 +1,5 @@
 """Rejoin on any device with no account: display name plus a personal rejoin code; wrong codes limited."""
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from classroom.errors import LabError
@@ -15,9 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def fresh_limits():
-    cache.clear()
+    factories.cache_clear_own()
     yield
-    cache.clear()
+    factories.cache_clear_own()
 
 
 def test_every_participant_gets_a_short_readable_code_unique_in_the_session(lobby_session):
