@@ -34,6 +34,7 @@ from game.engine.disruptions import DISRUPTION_NAMES
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.lever_display import ROLE_TITLES, room_lever_specs
 from game.models import Approval, PackageVersion, Round, RoundResult
+from game.money_format import money
 from game.selectors import session_scenario
 
 # The seven parts of the balanced scorecard (game/engine/kpis.py), in the order the page shows them.
@@ -105,12 +106,6 @@ def _number(value: float, digits: int) -> str:
     return number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
 
 
-def money_text(amount: float, currency: str) -> str:
-    """game.money_format.money with the active language's separators (the same rounding and sign)."""
-    sign = "-" if amount < -0.5 else ""
-    return _("%(amount)s %(currency)s") % {"amount": sign + _number(abs(amount), 0), "currency": currency}
-
-
 def kpi_text(value, key: str, currency: str) -> str:
     """One KPI as the room's LabFormat.kpi writes it (frontend/static/lab/format.js)."""
     if value is None or value == "":
@@ -120,7 +115,7 @@ def kpi_text(value, key: str, currency: str) -> str:
     kpi = KPIS.get(key)
     digits, unit = (kpi.digits, kpi.unit) if kpi else (0, "")
     if unit == "money":
-        return money_text(value, currency)
+        return money(value, currency)
     if unit == "money_per_unit":
         return _("%(value)s %(currency)s per unit") % {"value": ('-' if value < 0 else '') + _number(abs(value), 2),
                                                       "currency": currency}
@@ -166,7 +161,7 @@ def lever_text(value, spec: dict, currency: str) -> str:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return str(value)
     if display["money"]:
-        return _("%(money)s per month") % {"money": money_text(value, currency)}
+        return _("%(money)s per month") % {"money": money(value, currency)}
     return f"{_lever_number(value, spec)} {display['unit']}".strip()
 
 

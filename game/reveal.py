@@ -36,7 +36,7 @@ from game.dashboards import KPIS, ROLE_DASHBOARDS, visible_kpis
 from game.engine import ROLES
 from game.engine.kpis import SCORECARD_WEIGHTS
 from game.engine.messages import english
-from game.money_format import money
+from game.money_format import money, money_message
 
 MAX_DRIVERS = 4
 MAX_FACTS = 3  # figures quoted per driver sentence
@@ -105,12 +105,6 @@ def _fixed(value: float, digits: int) -> dict:
 def _as_text(value) -> dict:
     """A bare number as a message (not marked: there is nothing to translate but the number's format)."""
     return message("%(value)s", value=value)
-
-
-def money_message(amount: float, currency: str) -> dict:
-    """game.money_format.money as a message: the same rounding and sign, the reader's separators."""
-    return message(gettext_noop("%(amount)s %(currency)s"),
-                   amount=_fixed(amount if amount < -0.5 else abs(amount), 0), currency=currency)
 
 
 def kpi_message(key: str, value, *, currency: str = "EUR") -> dict:
