@@ -23,7 +23,7 @@ from classroom.report_views import report_download
 from classroom.services.export_audit import export_record
 
 log = logging.getLogger(__name__)
-FIELDS = {"text": serializers.CharField, "int": serializers.IntegerField, "float": serializers.FloatField,
+FIELDS = {"text": serializers.CharField, "roles": serializers.CharField, "int": serializers.IntegerField, "float": serializers.FloatField,
           "percent": serializers.FloatField, "date": serializers.DateField, "datetime": serializers.DateTimeField,
           "bool": serializers.BooleanField}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from classroom.report_columns import SHEET_NAMES
+from classroom.report_columns import SHEET_NAMES, role_names
 from classroom.reports import Report
 
 # OWASP "CSV injection": these first characters make Excel/LibreOffice/Sheets evaluate a cell.
@@ -54,6 +54,8 @@ def display_value(kind: str, value) -> str:
         return f"{value:.1f}"
     if kind == "percent":
         return f"{value:.4f}"
+    if kind == "roles":
+        return role_names(value)
     return str(value)
 
 
@@ -79,6 +81,8 @@ def _xlsx_value(kind: str, value):
         return _utc_naive(value)  # Excel has no timezones: UTC, as the header says
     if kind == "text":
         return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    if kind == "roles":
+        return role_names(value)
     return value
 
 
@@ -94,7 +98,7 @@ def _write_sheet(sheet, report: Report) -> None:
     for r, row in enumerate(report.rows, start=2):
         for i, column in enumerate(report.columns, start=1):
             cell = sheet.cell(row=r, column=i, value=_xlsx_value(column.kind, row[column.key]))
-            if column.kind == "text" and cell.value is not None:
+            if column.kind in ("text", "roles") and cell.value is not None:
                 cell.data_type = "s"  # never a formula, whatever the text
             elif column.kind in XLSX_FORMATS:
                 cell.number_format = XLSX_FORMATS[column.kind]

@@ -7,6 +7,7 @@ page or a file shows them: gettext(column.header). Keys stay English: they are t
 """
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_noop as _
 class Column:
     key: str
     header: str
-    kind: str  # text | int | float | percent | date | datetime | bool
+    kind: str  # text | roles | int | float | percent | date | datetime | bool
     width: int  # characters, for the XLSX sheet
 
 
@@ -51,7 +52,7 @@ _ACTIVITY = (
 PERSON_COLUMNS = (
     *_SESSION,
     *_PERSON,
-    Column("roles", _("Roles"), "text", 26),
+    Column("roles", _("Roles"), "roles", 26),
     Column("joined_at", _("Joined at (UTC)"), "datetime", 20),
     Column("first_activity", _("First activity (UTC)"), "datetime", 20),
     Column("last_activity", _("Last activity (UTC)"), "datetime", 20),
@@ -62,7 +63,7 @@ PERSON_COLUMNS = (
 ROLE_COLUMNS = (
     *_SESSION,
     *_PERSON,
-    Column("role", _("Role"), "text", 12),
+    Column("role", _("Role"), "roles", 12),
     Column("holds_role_now", _("Holds the role now"), "bool", 12),
     *_ACTIVITY,
 )
@@ -102,6 +103,15 @@ SESSION_COLUMNS = (
     Column("median_minutes_to_align", _("Median minutes to align (all team-rounds)"), "float", 18),
     Column("aligned_share", _("Aligned share of team-rounds"), "percent", 28),
 )
+
+# A "roles" cell holds role keys ("director, finance"): the API keeps the keys, pages and files show the names.
+ROLE_NAMES = {"director": _("Director"), "finance": _("Finance"), "engineering": _("Engineering"), "hr": _("HR")}
+
+
+def role_names(keys: str) -> str:
+    """ "director, finance" as "Director, Finance", in the active language (an unknown key is shown as it is)."""
+    return ", ".join(gettext(ROLE_NAMES.get(key, key)) for key in keys.split(", ") if key)
+
 
 REPORT_COLUMNS = {"people": PERSON_COLUMNS, "roles": ROLE_COLUMNS, "teams": TEAM_COLUMNS,
                   "sessions": SESSION_COLUMNS}

@@ -13,13 +13,17 @@ from django.utils.translation import gettext as _
 from classroom.errors import LabError
 from classroom.exports import display_value, report_csv, report_xlsx
 from classroom.report_columns import (PERSON_COLUMNS, PERSON_ROUND_COLUMNS, ROLE_COLUMNS, SESSION_COLUMNS,
-                                      TEAM_COLUMNS, TEAM_ROUND_COLUMNS, VIEW_LABELS)
+                                      TEAM_COLUMNS, TEAM_ROUND_COLUMNS, VIEW_LABELS, role_names)
 from classroom.report_filters import PAGE_FORMATS, REPORT_KINDS, ReportFilter, report_filter_parse, report_kind_parse
 from classroom.reports import (SHEET_NAMES, Report, participation_report, participation_views, report_person_page,
                                report_session_page, report_sessions_for_user)
+from classroom.services.access import user_may_facilitate
 from classroom.services.export_audit import export_record
 
 PREVIEW_ROWS = 200
+# Personal data a session asks only when its facilitator ticks it: the preview leaves such a column out when
+# no row has a value, so the figures come into view (the downloads and the API keep every column).
+OPTIONAL_COLUMNS = ("email", "employee_id", "platform_user", "platform_person_id")
 NUMERIC = {"int", "float", "percent"}  # right-aligned in the preview
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -54,7 +58,8 @@ def _form(params) -> dict:
 @login_required
 def participation_reports(request):
     form = _form(request.GET)
-    context = {"form": form, "kinds": [(kind, _(VIEW_LABELS[kind])) for kind in REPORT_KINDS]}
+    context = {"form": form, "kinds": [(kind, _(VIEW_LABELS[kind])) for kind in REPORT_KINDS],
+               "may_facilitate": user_may_facilitate(user=request.user)}
     try:
         context["sessions"] = report_sessions_for_user(user=request.user).order_by("-created_at")
     except LabError as exc:
@@ -71,14 +76,21 @@ def participation_reports(request):
                       filters=filters.as_params(), rows=len(report.rows))
         return report_download(report=report, filters=filters)
     query = {"report": kind, **filters.as_params()}
+    columns = preview_columns(report.columns, report.rows)
     context.update(
         report=replace(report, title=_(report.title)),  # the page's heading in the reader's language
-        headers=_headers(report.columns),
-        table=_cells(report.columns, report.rows[:PREVIEW_ROWS], links=True),
+        headers=_headers(columns),
+        table=_cells(columns, report.rows[:PREVIEW_ROWS], links=True),
+        left_out=", ".join(_(c.header) for c in report.columns if c not in columns),
         preview_rows=PREVIEW_ROWS,
         downloads={fmt: "?" + urlencode({**query, "format": fmt}) for fmt in PAGE_FORMATS if fmt != "html"},
     )
     return render(request, "frontend/reports.html", context)
+
+
+def preview_columns(columns, rows) -> tuple:
+    """The columns the page shows: every one, but an optional personal-data column only when a row has a value."""
+    return tuple(c for c in columns if c.key not in OPTIONAL_COLUMNS or any(row.get(c.key) for row in rows))
 
 
 def _headers(columns) -> list[tuple[str, bool]]:
@@ -142,6 +154,7 @@ def person_report(request, participant_id: int):
                   filters={"participant": participant_id}, rows=1)
     return render(request, "frontend/report_person.html", {
         "page": page, "person": person, "session": page["session"], "row": page["row"],
+        "roles_held": role_names(page["row"]["roles"]),
         "figures": _figures(PERSON_FIGURES, page["row"]),
         "roles": _table(ROLE_TABLE, page["roles"]),
         "rounds": _table(PERSON_ROUND_COLUMNS, page["rounds"]),
