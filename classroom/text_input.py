@@ -9,6 +9,7 @@ which answers 400 with a plain page or JSON before any view runs.
 import json
 
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -71,10 +72,26 @@ def first_unstorable(value, path: str = "") -> str | None:
     return None
 
 
+def checks_own_text(view):
+    """Marks a form view whose services check every typed value with `text_check`, naming the field in the form's
+    own words: the middleware leaves that form's values to it (never its path or query), so the person gets the
+    form back with what they typed and the error at the field instead of an error page."""
+    view.checks_own_text = True
+    return view
+
+
+def _view_checks_own_text(request) -> bool:
+    try:
+        return getattr(resolve(request.path_info).func, "checks_own_text", False)
+    except Resolver404:
+        return False
+
+
 def _request_field(request) -> str | None:
     if not text_storable(request.path):
         return WHERE_WORDS[1]
-    sources = [request.GET, request.POST] if request.method == "POST" and _is_form(request) else [request.GET]
+    form = request.method == "POST" and _is_form(request)
+    sources = [request.GET, request.POST] if form and not _view_checks_own_text(request) else [request.GET]
     for source in sources:
         for key, values in source.lists():
             if not text_storable(key):

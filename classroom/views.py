@@ -6,6 +6,7 @@ from classroom.errors import LabError
 from classroom.identity import cookie_token, participant_cookie_set
 from classroom.services.personal_data import personal_data_notice_for_code
 from classroom.services.sessions import participant_by_token, participant_join, participant_rejoin
+from classroom.text_input import checks_own_text
 
 
 def _participant_from_request(request, join_code: str):
@@ -16,6 +17,7 @@ def home(request):
     return render(request, "frontend/join.html", {"form": {}})
 
 
+@checks_own_text
 @require_http_methods(["GET", "POST"])
 def join(request, join_code: str = ""):
     if request.method == "GET":

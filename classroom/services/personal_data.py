@@ -130,7 +130,7 @@ def personal_data_notice_for_code(*, join_code: str, client: str | None = None) 
     appearing would otherwise tell a guesser, past the join lockout, which codes exist (classroom/services/
     throttle.py). A locked-out address gets no notice; its join is refused anyway."""
     code = (join_code or "").strip().upper()
-    if not code:
+    if not code or not text_storable(code):
         return None
     if client is not None:
         try:

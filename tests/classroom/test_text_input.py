@@ -75,16 +75,33 @@ def test_session_create_refuses_the_name(facilitator, text):
 
 # ---- HTTP: the safety net answers 400 in words, a page or JSON ---------------------------------
 
+JOIN_FIELD_WORDS = {"display_name": "A display name", "email": "The email", "employee_id": "The employee ID",
+                    "rejoin_code": "The rejoin code", "join_code": "The join code"}
+
+
 @pytest.mark.django_db
-def test_the_join_form_with_nul_is_a_400_page_in_words(client, lobby_session):
-    for field in ("display_name", "email", "employee_id", "rejoin_code", "join_code"):
+def test_the_join_form_with_nul_comes_back_with_the_error_in_words(client, lobby_session):
+    """The join view checks its own fields (checks_own_text): the form comes back, as typed, with the field named
+    as the person knows it; nothing is stored."""
+    for field, words in JOIN_FIELD_WORDS.items():
         form = {"join_code": lobby_session.join_code, "display_name": "Alice", field: "a\x00b"}
         response = client.post("/join/", form)
         assert response.status_code == 400, field
         text = response.content.decode()
-        assert f"The value of &#x27;{field}&#x27; contains a character that cannot be stored" in text
-        assert 'role="alert"' in text
+        assert f"{words} contains a character that cannot be stored" in text, field
+        assert 'role="alert"' in text and '<form method="post" action="/join/"' in text
+        if field != "display_name":
+            assert 'name="display_name" value="Alice"' in text  # what was typed is kept
     assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_safety_net_still_answers_for_other_forms_and_the_join_address(client, lobby_session):
+    response = client.post("/join/", {"join_code": lobby_session.join_code, "display_name": "Alice"},
+                           QUERY_STRING="next=%00")
+    assert response.status_code == 400 and "The value of &#x27;next&#x27;" in response.content.decode()
+    response = client.post("/language/", {"language": "d\x00e"})
+    assert response.status_code == 400 and "The value of &#x27;language&#x27;" in response.content.decode()
 
 
 @pytest.mark.django_db
