@@ -23,12 +23,14 @@ alignment score stays as recorded (a replay does not re-run the team's meeting).
 """
 import math
 
+from django.conf import settings
 from django.utils import formats, translation
 from django.utils.translation import gettext as _, gettext_noop
 
-from classroom.errors import Forbidden, LabError, NotFound
+from classroom.errors import Forbidden, LabError, NotFound, TooManyTries
 from classroom.models import Participant, Session, Team
 from classroom.services.access import participant_roles
+from classroom.services.throttle import person_key, rate_allow
 from game import engine
 from game.dashboards import KPIS, kpi_catalog_json, visible_kpis
 from game.engine import strategies
@@ -306,6 +308,11 @@ def counterfactual_for_participant(*, participant: Participant, from_round, leve
                                         "your team's months with a different decision."))
     if participant.team_id is None:
         raise LabError("not_seated", _("You were not in a team in this workshop, so there is nothing to replay."))
+    per_minute = settings.LAB_WHATIF_RUNS_PER_MINUTE
+    if not rate_allow(scope="whatif-runs", key=person_key(participant), per_minute=per_minute):
+        raise TooManyTries("whatif_too_fast", _(
+            "You asked for more than %(n)s replays in a minute: wait a few seconds, then replay again.")
+            % {"n": per_minute})
     answer = counterfactual(session=participant.session, team=participant.team, from_round=from_round,
                             levers=levers, preset=preset)
     keep = counterfactual_participant_kpis(participant=participant)

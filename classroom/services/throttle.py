@@ -89,6 +89,19 @@ def throttle_check(*, scope: str, client: str) -> None:
         raise _locked_error(lockout, _reason(scope))
 
 
+def rate_allow(*, scope: str, key: str, per_minute: int) -> bool:
+    """Count one use of `scope` by `key` (a person, say); False once `per_minute` were used within the last
+    minute (a moving window, in Redis for every process in the services profile). No lockout: the next minute
+    opens again by itself."""
+    return _limiter().hit(RateLimitItemPerMinute(per_minute), scope, str(key))
+
+
+def person_key(participant) -> str:
+    """The key a person's budget counts under: their id and when they joined (an id reused by a new database
+    starts afresh)."""
+    return f"{participant.id}@{participant.joined_at.timestamp():.6f}"
+
+
 def throttle_fail(*, scope: str, client: str, tries_per_minute: int) -> str:
     """Count one wrong try. The `tries_per_minute`-th within a minute locks the address out of `scope`:
     then the answer is a sentence for the caller's error message saying so (else "")."""

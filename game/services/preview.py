@@ -9,10 +9,12 @@ the same version costs one engine run, and a disruption announced, edited or can
 import threading
 from collections import OrderedDict
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from classroom.errors import LabError
+from classroom.errors import LabError, TooManyTries
 from classroom.models import Participant
+from classroom.services.throttle import person_key, rate_allow
 from game import engine
 from game.engine_text import engine_text
 from game.selectors import package_latest, round_playing, session_scenario
@@ -37,6 +39,16 @@ def _cached(key, compute):
     return value
 
 
+def _preview_budget(participant: Participant) -> None:
+    """A person starts at most LAB_PREVIEW_RUNS_PER_MINUTE engine runs a minute: a run is ~40 ms of a core, and a
+    script editing and previewing in a loop would otherwise hold the server's CPU for the whole room."""
+    per_minute = settings.LAB_PREVIEW_RUNS_PER_MINUTE
+    if not rate_allow(scope="preview-runs", key=person_key(participant), per_minute=per_minute):
+        raise TooManyTries("preview_too_fast", _(
+            "You asked for more than %(n)s new previews in a minute: wait a few seconds, then preview "
+            "again.") % {"n": per_minute})
+
+
 def package_preview(*, participant_id: int, version) -> dict:
     participant = Participant.objects.select_related("session", "team").get(pk=participant_id)
     team, session = participant.team, participant.session
@@ -58,6 +70,7 @@ def package_preview(*, participant_id: int, version) -> dict:
     news = disruptions_announced_for(team=team, round_number=game_round.number)
 
     def compute():
+        _preview_budget(participant)  # only a run counts: a version already previewed is served from the cache
         return engine.preview(state, package.levers, scenario, n_samples=PREVIEW_SAMPLES, seed=session.seed,
                               round_number=game_round.number, disruptions=news)
 

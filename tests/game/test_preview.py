@@ -88,3 +88,22 @@ def test_preview_leaves_surprises_and_later_rounds_out(started_session, facilita
     disruption_schedule(session_id=started_session.id, user=facilitator, spec=SUPPLIER_DOWN, round_number=2)
     preview_service._cache.clear()
     assert package_preview(participant_id=hr.id, version=1) == calm  # giving nothing away
+
+
+def test_a_person_starts_only_so_many_engine_runs_a_minute_cached_ones_are_free(started_session, settings):
+    """A script editing and previewing in a loop would hold a core for the whole room; a person gets
+    LAB_PREVIEW_RUNS_PER_MINUTE new runs, told in words, and a version already run is still served."""
+    settings.LAB_PREVIEW_RUNS_PER_MINUTE = 2
+    preview_service._cache.clear()
+    hr = factories.holder(started_session, "hr")
+    package_preview(participant_id=hr.id, version=1)
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.1, base_version=1, client_msg_id="e1")
+    package_preview(participant_id=hr.id, version=2)
+    package_edit(participant_id=hr.id, lever="overtime_share", value=0.2, base_version=2, client_msg_id="e2")
+    with pytest.raises(LabError) as exc:
+        package_preview(participant_id=hr.id, version=3)
+    assert exc.value.code == "preview_too_fast" and exc.value.http_status == 429
+    assert "more than 2 new previews in a minute" in exc.value.message
+    director = factories.holder(started_session, "director")
+    assert package_preview(participant_id=director.id, version=3)["version"] == 3  # another person's budget
+    assert package_preview(participant_id=hr.id, version=3)["version"] == 3  # now cached: free

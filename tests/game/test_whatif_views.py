@@ -106,3 +106,16 @@ def test_strangers_get_nothing_in_words(client, session, facilitator, lobby_sess
     client.cookies.pop(cookie_name(session.join_code))
     client.force_login(facilitator)
     assert ask(client, session, {"from_round": 1}).status_code == 403
+
+
+def test_replays_are_limited_per_person_in_words(client, session, facilitator, settings):
+    settings.LAB_WHATIF_RUNS_PER_MINUTE = 2
+    session = end(session, facilitator)
+    person = session.teams.order_by("number").first().seats.get(role="hr").participant
+    as_person(client, session, person)
+    for _ in range(2):
+        assert ask(client, session, {"from_round": 1, "preset": "no_overtime"}).status_code == 200
+    refused = ask(client, session, {"from_round": 1, "preset": "no_overtime"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "whatif_too_fast"
+    assert "more than 2 replays in a minute" in refused.json()["error"]["message"]
