@@ -62,7 +62,7 @@ def test_the_person_report_prints_to_pdf_with_figures_and_no_navigation(person_p
     text = pdf_text(body)
     flat = " ".join(text.split())
     assert f"Participation: {person.display_name}" in flat
-    assert "Test workshop" in flat and "director" in flat
+    assert "Test workshop" in flat and "Roles Director" in flat
     # the person's figures, as the people report has them (worked out by hand in tests/classroom/test_reports.py)
     assert (row["minutes_connected"], row["edits"], row["approvals"], row["chat_messages"]) == (50.0, 2, 1, 1)
     for header, value in (("Minutes connected", "50.0"), ("Edits", "2"), ("Approvals", "1"),

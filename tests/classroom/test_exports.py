@@ -132,6 +132,9 @@ def _xlsx_cell(kind: str, value):
         return value.astimezone(dt_timezone.utc).replace(tzinfo=None)
     if kind == "date":
         return datetime.combine(value, datetime.min.time())
+    if kind == "roles":  # role keys in the report, their names in the file
+        return {"director, finance": "Director, Finance", "hr": "HR", "engineering": "Engineering",
+                "director": "Director", "finance": "Finance"}[value]
     return value
 
 
