@@ -337,12 +337,12 @@ LAB_REJOIN_TRIES_PER_MINUTE = env.int("LAB_REJOIN_TRIES_PER_MINUTE", default=5)
 # Socket frames: a burst of LAB_SOCKET_BURST, then LAB_SOCKET_FRAMES_PER_SECOND sustained, per socket.
 LAB_SOCKET_FRAMES_PER_SECOND = env.int("LAB_SOCKET_FRAMES_PER_SECOND", default=20)
 LAB_SOCKET_BURST = env.int("LAB_SOCKET_BURST", default=40)
-# Team chat: at most this many messages per person in any CHAT_WINDOW_SECONDS (a lively argument
-# stays well under it; a stuck key or a script does not).
 # Engine runs one person may start: what-if previews of a new version in the room (cached runs are free), and
 # replays of their team after the workshop (each about 0.1-0.5 s of a core).
 LAB_PREVIEW_RUNS_PER_MINUTE = env.int("LAB_PREVIEW_RUNS_PER_MINUTE", default=30)
 LAB_WHATIF_RUNS_PER_MINUTE = env.int("LAB_WHATIF_RUNS_PER_MINUTE", default=10)
+# Team chat: at most this many messages per person in any CHAT_WINDOW_SECONDS (a lively argument
+# stays well under it; a stuck key or a script does not).
 LAB_CHAT_MESSAGES_PER_WINDOW = env.int("LAB_CHAT_MESSAGES_PER_WINDOW", default=8)
 LAB_CHAT_WINDOW_SECONDS = env.int("LAB_CHAT_WINDOW_SECONDS", default=15)
 # Days a new session keeps participants' personal data by default (the facilitator may choose another); then
