@@ -157,7 +157,7 @@ class SessionFacts:
     entries: dict[int, list[Entry]]  # per participant id, in time order
     spans: dict[int, list[Span]]  # per participant id: connected spans, merged, clipped at the end
     present: dict[int, bool]  # per participant id: connected at the end (or now, while running)
-    held: dict[int, set[str]]  # per participant id: roles held now
+    held: dict[int, set[str]]  # per participant id: roles held now, a role covered for them while away included
     team_chat: dict[int, int] = field(default_factory=dict)  # per team id: chat messages by its people
 
 
@@ -170,9 +170,11 @@ def report_facts_load(*, sessions: QuerySet[Session], now: datetime | None = Non
     for person in Participant.objects.filter(session_id__in=ids, is_bot=False).select_related("team"):
         people[person.session_id].append(person)
     held = defaultdict(set)
-    for participant_id, role in Seat.objects.filter(participant__session_id__in=ids).values_list("participant_id",
-                                                                                                  "role"):
+    seats = Seat.objects.filter(team__session_id__in=ids).values_list("participant_id", "held_for_id", "role")
+    for participant_id, held_for_id, role in seats:
         held[participant_id].add(role)
+        if held_for_id:  # a teammate or a bot covers it while they are away: still their role
+            held[held_for_id].add(role)
     teams = defaultdict(list)
     for team in Team.objects.filter(session_id__in=ids).order_by("number"):
         teams[team.session_id].append(team)

@@ -6,7 +6,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from classroom.models import StaffLanguage
+from classroom.models import Participant, StaffLanguage
+from classroom.services.cover import seat_cover
 from classroom.services.sessions import participant_join
 from tests import factories
 from tests.classroom.test_report_figures import clock, workshop  # noqa: F401  (fixtures)
@@ -85,3 +86,23 @@ def test_hr_finds_the_api_token_and_docs_and_no_console_they_may_not_use(client,
     assert 'href="/console/"' not in body
     client.force_login(workshop["facilitator"])
     assert 'href="/console/"' in client.get("/reports/").content.decode()
+
+
+def test_a_role_covered_while_its_holder_is_away_is_still_theirs_in_the_reports(client):
+    """A bot covers an absent person's role (cover mode); the session ends before they return. HR still reads
+    which role the person played, for them and for the bot's stand-in."""
+    facilitator = factories.make_facilitator("fac")
+    session = factories.make_session(facilitator)
+    factories.join_many(session, 4)
+    factories.start(session, facilitator)
+    absent = factories.holder(session, "finance")
+    bot = Participant.objects.create(session=session, display_name="Bot 1", is_bot=True, team=absent.team)
+    seat_cover(seat=absent.seats.get(role="finance"), by=bot)
+    client.force_login(factories.make_hr_only())
+    rows = {row["Participant"]: row for row in csv_rows(client.get("/reports/", {"session": session.id,
+                                                                                "format": "csv"}))}
+    assert rows[absent.display_name]["Roles"] == "Finance"
+    roles = csv_rows(client.get("/reports/", {"report": "roles", "session": session.id, "format": "csv"}))
+    assert [(r["Role"], r["Holds the role now"]) for r in roles if r["Participant"] == absent.display_name] == [
+        ("Finance", "yes")]
+    assert "Bot 1" not in rows  # a bot is not a person in HR's figures
