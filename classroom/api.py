@@ -34,13 +34,17 @@ FILTER_PARAMETERS = [
                      description="Only sessions created on or after this UTC day (YYYY-MM-DD)."),
     OpenApiParameter("to", OpenApiTypes.DATE,
                      description="Only sessions created on or before this UTC day (YYYY-MM-DD, inclusive)."),
+    OpenApiParameter("person", {"type": "string", "maxLength": 100},
+                     description="Only people whose name, email, employee id or learning-platform id contains this "
+                                 "(any case), and the sessions they took part in: to find one person, e.g. for an "
+                                 "access or erasure request."),
 ]
 
 
 def filters_echo_fields() -> dict:
     """The echoed filters, for the schema (fresh fields each time: a serializer class takes its dict's fields)."""
     return {"session": serializers.IntegerField(allow_null=True), "from": serializers.DateField(allow_null=True),
-            "to": serializers.DateField(allow_null=True)}
+            "to": serializers.DateField(allow_null=True), "person": serializers.CharField(allow_null=True)}
 
 
 def path_id(raw: str, *, what: str = "session") -> int:
@@ -57,7 +61,8 @@ def path_id(raw: str, *, what: str = "session") -> int:
 
 
 def filters_echo(filters: ReportFilter) -> dict:
-    return {"session": filters.session_id, "from": filters.date_from, "to": filters.date_to}
+    return {"session": filters.session_id, "from": filters.date_from, "to": filters.date_to,
+            "person": filters.person or None}
 
 
 def lab_error_response(exc: LabError) -> Response:

@@ -8,24 +8,19 @@ session, a facilitator their own, anyone else is refused in words. Two API-only 
   figures need that a message was sent, not what it said.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from classroom.errors import Forbidden, LabError
-from classroom.models import LedgerEntry, Session
+from classroom.models import LedgerEntry, Participant, Session
 from classroom.report_filters import ReportFilter
-from classroom.reports import report_sessions_for_user
+from classroom.reports import person_match, report_sessions_for_user, report_sessions_narrowed
 from classroom.services.access import user_may_facilitate
 
 LEDGER_KINDS = tuple(LedgerEntry.Kind.values)
 _ID_DIGITS = 18
-
-
-def _utc_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=dt_timezone.utc)
 
 
 def api_sessions_for_user(*, user, filters: ReportFilter) -> QuerySet[Session]:
@@ -36,11 +31,7 @@ def api_sessions_for_user(*, user, filters: ReportFilter) -> QuerySet[Session]:
         if exc.code != "reports_forbidden" or not user_may_facilitate(user=user):
             raise
         sessions = Session.objects.none()  # a facilitator with no session yet: nothing to list, nothing wrong
-    if filters.date_from:
-        sessions = sessions.filter(created_at__gte=_utc_midnight(filters.date_from))
-    if filters.date_to:
-        sessions = sessions.filter(created_at__lt=_utc_midnight(filters.date_to + timedelta(days=1)))
-    return sessions.order_by("created_at", "id")
+    return report_sessions_narrowed(sessions, filters).order_by("created_at", "id")
 
 
 def api_session_runner(*, user, session: Session) -> bool:
@@ -107,6 +98,8 @@ def ledger_list_for_user(*, user, filters: ReportFilter, ledger: LedgerFilter) -
     entries = (LedgerEntry.objects.filter(session__in=api_sessions_for_user(user=user, filters=filters),
                                           participant__is_bot=False)
                .select_related("team", "participant", "session").order_by("at", "id"))
+    if filters.person:
+        entries = entries.filter(participant__in=Participant.objects.filter(person_match(filters.person)))
     if ledger.participant_id is not None:
         entries = entries.filter(participant_id=ledger.participant_id)
     if ledger.kind is not None:

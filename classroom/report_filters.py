@@ -17,6 +17,7 @@ API_FORMATS = ("json", "csv", "xlsx")
 PAGE_FORMATS = ("html", "csv", "xlsx")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # fromisoformat alone also takes 20260101 and 2026-W01
 _ID_MAX_DIGITS = 18  # fits a 64-bit key; longer is a typo, not a lookup
+PERSON_MAX = 100  # a name, an email or an employee id; longer is not a search
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,11 @@ class ReportFilter:
     date_from: date | None = None
     date_to: date | None = None
     format: str = "json"
+    person: str = ""  # part of a name, email, employee id or learning-platform id ("" = everyone)
 
     def as_params(self) -> dict[str, str]:
         """The filters as query parameters (without format), for links and echoing back."""
-        params = {"session": self.session_id, "from": self.date_from, "to": self.date_to}
+        params = {"session": self.session_id, "from": self.date_from, "to": self.date_to, "person": self.person or None}
         return {key: str(value) for key, value in params.items() if value is not None}
 
 
@@ -59,8 +61,17 @@ def _session_id(raw) -> int | None:
     return int(text)
 
 
+def _person(raw) -> str:
+    text = " ".join(str(raw or "").split())
+    if len(text) > PERSON_MAX:
+        raise LabError("invalid_person", _("'person' is part of a name, an email or an employee id, at most %(n)s "
+                                           "characters; got %(got)s.") % {"n": PERSON_MAX, "got": _shown(text)},
+                       field="person")
+    return text
+
+
 def report_filter_parse(*, params: Mapping[str, str], formats: Sequence[str]) -> ReportFilter:
-    """Read session, from, to and format; the first of `formats` is the default."""
+    """Read session, from, to, person and format; the first of `formats` is the default."""
     session_id = _session_id(params.get("session"))
     date_from = _date(params.get("from"), "from")
     date_to = _date(params.get("to"), "to")
@@ -71,7 +82,8 @@ def report_filter_parse(*, params: Mapping[str, str], formats: Sequence[str]) ->
     if fmt not in formats:
         raise LabError("invalid_format", _("'format' must be one of %(formats)s; got %(got)s.") % {
             "formats": ", ".join(formats), "got": _shown(fmt)}, field="format")
-    return ReportFilter(session_id=session_id, date_from=date_from, date_to=date_to, format=fmt)
+    return ReportFilter(session_id=session_id, date_from=date_from, date_to=date_to, format=fmt,
+                        person=_person(params.get("person")))
 
 
 def report_kind_parse(*, value: str | None) -> str:

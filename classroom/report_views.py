@@ -52,7 +52,7 @@ def report_download(*, report: Report, filters: ReportFilter) -> HttpResponse:
 
 
 def _form(params) -> dict:
-    return {key: (params.get(key) or "").strip()[:40] for key in ("report", "session", "from", "to")}
+    return {key: (params.get(key) or "").strip()[:100] for key in ("report", "session", "from", "to", "person")}
 
 
 @login_required

@@ -11,7 +11,7 @@ How far each session's play went and the times of its rounds are told by the app
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone as dt_timezone
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -40,6 +40,8 @@ class Report:
     # The sessions the report covers (access already checked): the workbook adds the other views of the same
     # sessions. Empty for a report built by hand.
     session_ids: tuple[int, ...] = ()
+    # The people a `person` filter found (their ids), kept for the workbook's other views; None: everyone.
+    person_ids: frozenset[int] | None = None
 
 
 def report_user_is_hr(*, user) -> bool:
@@ -69,6 +71,21 @@ def report_sessions_for_user(*, user, session_id: int | None = None) -> QuerySet
 
 def _utc_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=dt_timezone.utc)
+
+
+def person_match(text: str) -> Q:
+    """Participants whose name, email, employee id or learning-platform id contains `text` (any case)."""
+    return (Q(display_name__icontains=text) | Q(email__icontains=text) | Q(employee_id__icontains=text)
+            | Q(platform_person_id__icontains=text) | Q(platform_subject__icontains=text))
+
+
+def report_sessions_narrowed(sessions: QuerySet[Session], filters: ReportFilter) -> QuerySet[Session]:
+    """`sessions` narrowed by the filters' dates and, with a `person`, to those a matching person took part in."""
+    sessions = _in_range(sessions, filters.date_from, filters.date_to)
+    if filters.person:
+        people = Participant.objects.filter(person_match(filters.person), is_bot=False)
+        sessions = sessions.filter(pk__in=people.values("session_id"))
+    return sessions
 
 
 def _in_range(sessions, date_from: date | None, date_to: date | None):
@@ -198,11 +215,14 @@ def _session_row(facts: SessionFacts) -> dict:
     }
 
 
-def _rows(kind: str, loaded: list[SessionFacts]) -> list[dict]:
+def _rows(kind: str, loaded: list[SessionFacts], person_ids: frozenset[int] | None = None) -> list[dict]:
+    def people(facts: SessionFacts):
+        return [p for p in facts.people if person_ids is None or p.id in person_ids]
+
     if kind == "people":
-        return [_person_row(f, p) for f in loaded for p in f.people]
+        return [_person_row(f, p) for f in loaded for p in people(f)]
     if kind == "roles":
-        return [row for f in loaded for p in f.people for row in _role_rows(f, p)]
+        return [row for f in loaded for p in people(f) for row in _role_rows(f, p)]
     if kind == "teams":
         return [_team_row(f, t) for f in loaded for t in f.teams]
     return [_session_row(f) for f in loaded]
@@ -223,9 +243,9 @@ def participation_rows_per_session(*, sessions: QuerySet[Session], date_from: da
     return participation_rows(kind="sessions", sessions=sessions, date_from=date_from, date_to=date_to)
 
 
-def _report(kind: str, loaded: list[SessionFacts]) -> Report:
-    return Report(kind, REPORT_TITLES[kind], REPORT_COLUMNS[kind], _rows(kind, loaded),
-                  session_ids=tuple(f.session.id for f in loaded))
+def _report(kind: str, loaded: list[SessionFacts], person_ids: frozenset[int] | None = None) -> Report:
+    return Report(kind, REPORT_TITLES[kind], REPORT_COLUMNS[kind], _rows(kind, loaded, person_ids),
+                  session_ids=tuple(f.session.id for f in loaded), person_ids=person_ids)
 
 
 def participation_report(*, user, kind: str, filters: ReportFilter) -> Report:
@@ -233,15 +253,19 @@ def participation_report(*, user, kind: str, filters: ReportFilter) -> Report:
     if kind not in REPORT_KINDS:
         raise LabError("invalid_report", _("There is no %(kind)s report; the reports are %(kinds)s.") % {
             "kind": repr(kind), "kinds": ", ".join(REPORT_KINDS)}, field="report")
-    sessions = report_sessions_for_user(user=user, session_id=filters.session_id)
-    return _report(kind, report_facts_load(sessions=_in_range(sessions, filters.date_from, filters.date_to)))
+    sessions = report_sessions_narrowed(report_sessions_for_user(user=user, session_id=filters.session_id), filters)
+    person_ids = None
+    if filters.person:  # the people and roles views list only them; teams and sessions, those they took part in
+        person_ids = frozenset(Participant.objects.filter(person_match(filters.person), is_bot=False,
+                                                          session__in=sessions).values_list("id", flat=True))
+    return _report(kind, report_facts_load(sessions=sessions), person_ids)
 
 
 def participation_views(*, report: Report) -> list[Report]:
     """Every view of the sessions `report` covers, in REPORT_KINDS order, `report` itself among them (for the
     workbook). Access was checked when `report` was built."""
     loaded = report_facts_load(sessions=Session.objects.filter(pk__in=report.session_ids))
-    return [report if kind == report.kind else _report(kind, loaded) for kind in REPORT_KINDS]
+    return [report if kind == report.kind else _report(kind, loaded, report.person_ids) for kind in REPORT_KINDS]
 
 
 # ---- printable pages -----------------------------------------------------------------------------------------

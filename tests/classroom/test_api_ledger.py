@@ -64,8 +64,8 @@ def test_filters(client, played):
                                              .values_list("id", flat=True))
     assert all(not e["counted"] for e in no_ops) and all(e["counted"] for e in rows(client, hr, counted="true"))
     echoed = client.get(LEDGER, {"kind": "chat", "round": 1}, **auth(hr)).json()["filters"]
-    assert echoed == {"session": None, "from": None, "to": None, "participant": None, "kind": "chat", "team": None,
-                      "round": 1, "counted": None}
+    assert echoed == {"session": None, "from": None, "to": None, "person": None, "participant": None, "kind": "chat",
+                      "team": None, "round": 1, "counted": None}
 
 
 def test_counted_edits_add_up_to_the_people_report(client, played):

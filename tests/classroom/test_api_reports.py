@@ -82,7 +82,7 @@ def test_pages_keep_the_filters(client, played):
     mine = played["mine"].id
     first = client.get(url("people"), {"session": mine, "page_size": 5}, **hr).json()
     assert first["count"] == 12 and f"session={mine}" in first["next"]
-    assert first["filters"] == {"session": mine, "from": None, "to": None}
+    assert first["filters"] == {"session": mine, "from": None, "to": None, "person": None}
 
 
 @pytest.mark.parametrize("params, status, code, field", [

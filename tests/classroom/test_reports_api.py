@@ -86,7 +86,7 @@ def test_filters_by_session_and_dates(client, workshops, facilitator):
         created_at=datetime(2026, 4, 2, 10, tzinfo=dt_timezone.utc))
     march = client.get(PEOPLE, {"from": "2026-03-01", "to": "2026-03-31"}, **hr)
     assert names(march) == ["Ann", "Ben", "Cat", "Dov"]
-    assert march.json()["filters"] == {"session": None, "from": "2026-03-01", "to": "2026-03-31"}
+    assert march.json()["filters"] == {"session": None, "from": "2026-03-01", "to": "2026-03-31", "person": None}
     assert client.get(SESSIONS, {"from": "2026-04-02"}, **hr).json()["rows"][0]["session_id"] == workshops["theirs"].id
     assert client.get(SESSIONS, {"to": "2026-03-01"}, **hr).json()["count"] == 0
 
