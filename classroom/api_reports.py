@@ -24,8 +24,8 @@ from classroom.services.export_audit import export_record
 
 log = logging.getLogger(__name__)
 FIELDS = {"text": serializers.CharField, "roles": serializers.CharField,  # roles: keys, "director, finance"
-          "int": serializers.IntegerField, "float": serializers.FloatField, "percent": serializers.FloatField, "date": serializers.DateField, "datetime": serializers.DateTimeField,
-          "bool": serializers.BooleanField}
+          "int": serializers.IntegerField, "float": serializers.FloatField, "percent": serializers.FloatField,
+          "date": serializers.DateField, "datetime": serializers.DateTimeField, "bool": serializers.BooleanField}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -24,7 +24,8 @@ _ID_DIGITS = 18
 
 
 def api_sessions_for_user(*, user, filters: ReportFilter) -> QuerySet[Session]:
-    """Sessions `user` may read through the API, narrowed by the filters (created_at, UTC days, inclusive)."""
+    """Sessions `user` may read through the API, narrowed by the filters (created_at, UTC days, inclusive; a
+    person's sessions)."""
     try:
         sessions = report_sessions_for_user(user=user, session_id=filters.session_id)
     except Forbidden as exc:

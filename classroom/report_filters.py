@@ -30,7 +30,8 @@ class ReportFilter:
 
     def as_params(self) -> dict[str, str]:
         """The filters as query parameters (without format), for links and echoing back."""
-        params = {"session": self.session_id, "from": self.date_from, "to": self.date_to, "person": self.person or None}
+        params = {"session": self.session_id, "from": self.date_from, "to": self.date_to,
+                  "person": self.person or None}
         return {key: str(value) for key, value in params.items() if value is not None}
 
 
