@@ -11,6 +11,12 @@ if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
     os.environ.setdefault("LAB_HTTPS", "false")
 
+# Every process of a test run has its own connection pool (two pytest workers, their Celery workers, the daphne
+# servers the browser, storm and fault tests start): at the default 20 each, a storm in one worker beside a fault
+# test in the other passed PostgreSQL's 100 connections and a pool waited out its 10 s (PoolTimeout). 8 each keeps
+# a run under 80; inherited by the processes the suite starts.
+os.environ.setdefault("DB_POOL_MAX", "8")
+
 from .base import *  # noqa: E402, F403
 
 # The suite's own requests use made-up host names (a laptop's LAN name, the join address picker) in
