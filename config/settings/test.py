@@ -11,12 +11,6 @@ if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
     os.environ.setdefault("LAB_HTTPS", "false")
 
-# Every process of a test run has its own connection pool (two pytest workers, their Celery workers, the daphne
-# servers the browser, storm and fault tests start): at the default 20 each, a storm in one worker beside a fault
-# test in the other passed PostgreSQL's 100 connections and a pool waited out its 10 s (PoolTimeout). 8 each keeps
-# a run under 80; inherited by the processes the suite starts.
-os.environ.setdefault("DB_POOL_MAX", "8")
-
 from .base import *  # noqa: E402, F403
 
 # The suite's own requests use made-up host names (a laptop's LAN name, the join address picker) in
@@ -50,6 +44,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}  # noqa: F405
+    # A test process runs sockets in-process: the loop's executor threads (channels' database_sync_to_async), the
+    # coalescing timers and the test's own thread each hold a connection while they work, and a socket test with
+    # several seats had all 20 out at once, one waiting out the pool's 10 s (PoolTimeout, seen in two runs). Its
+    # own pool is larger and waits longer; the servers and workers it starts keep the production size (20).
+    DATABASES["default"]["OPTIONS"]["pool"] = {**DATABASES["default"]["OPTIONS"]["pool"],  # noqa: F405
+                                               "max_size": 40, "timeout": 30}
 
 if SERVICES_MODE:  # noqa: F405
     # Keep this run's groups apart from any server or earlier run sharing the Redis instance.
