@@ -7,8 +7,9 @@ page or a file shows them: gettext(column.header). Keys stay English: they are t
 """
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
+
+from classroom.roles import role_title
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,10 @@ SESSION_COLUMNS = (
     Column("aligned_share", _("Aligned share of team-rounds"), "percent", 28),
 )
 
-# A "roles" cell holds role keys ("director, finance"): the API keeps the keys, pages and files show the names.
-ROLE_NAMES = {"director": _("Director"), "finance": _("Finance"), "engineering": _("Engineering"), "hr": _("HR")}
-
-
 def role_names(keys: str) -> str:
-    """ "director, finance" as "Director, Finance", in the active language (an unknown key is shown as it is)."""
-    return ", ".join(gettext(ROLE_NAMES.get(key, key)) for key in keys.split(", ") if key)
+    """A "roles" cell's keys ("director, finance") as the pages and files show them ("Director, Finance"), in the
+    active language; the API keeps the keys."""
+    return ", ".join(role_title(key) for key in keys.split(", ") if key)
 
 
 REPORT_COLUMNS = {"people": PERSON_COLUMNS, "roles": ROLE_COLUMNS, "teams": TEAM_COLUMNS,

@@ -4,15 +4,14 @@ The engine keeps its own units (shares as 0..1, money per round); `display` tell
 unit to print and the factor between what a person types and what is sent (25 % is sent as 0.25),
 so the browser copies no range or unit of its own. One round is one month.
 
-Labels, units and role titles are English here, marked for the catalogue; the functions below give them in the
+Labels and units are English here (role titles: classroom/roles.py), marked for the catalogue; the functions below give them in the
 active language (the page's or the socket's), so JSON never holds a lazy string.
 """
 from django.utils.translation import gettext, gettext_noop as _
 
+from classroom.roles import ROLE_TITLES, role_title, role_titles  # noqa: F401  (the room's callers import them here)
 from game import engine
 from game.engine_text import PRIORITY_AXIS_LABELS, engine_text
-
-ROLE_TITLES = {"director": _("Director"), "finance": _("Finance"), "engineering": _("Engineering"), "hr": _("HR")}
 
 # engine unit -> (unit shown, factor shown/engine, input step in shown units)
 _DISPLAY = {
@@ -28,15 +27,6 @@ _DISPLAY = {
     "h per worker per round": (_("h per worker per month"), 1, 1),
     "%": (_("points"), 1, 1),
 }
-
-
-def role_title(role: str) -> str:
-    """A role's title in the active language (the role's code when it is not one)."""
-    return gettext(ROLE_TITLES[role]) if role in ROLE_TITLES else role
-
-
-def role_titles() -> dict[str, str]:
-    return {role: gettext(title) for role, title in ROLE_TITLES.items()}
 
 
 def lever_display(unit: str, currency: str) -> dict:

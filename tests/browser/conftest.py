@@ -98,3 +98,21 @@ def lab_server(transactional_db, request):
     server.start()
     yield server
     server.stop()
+
+
+STAFF_PASSWORD = "pw-for-tests"
+
+
+def staff_page(browser, server, user, path: str, *, viewport=(1366, 900)):
+    """A new browser page that opens `path` on `server` and logs `user` in on the login page it is sent to (the
+    password is set with PBKDF2, a hasher the server's production settings read)."""
+    from django.contrib.auth.hashers import make_password
+
+    user.password = make_password(STAFF_PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    page = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}).new_page()
+    page.goto(f"{server.url}{path}")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.click("main button[type=submit]")
+    return page

@@ -1,10 +1,10 @@
 """A facilitator checking on a phone while walking the room: the sessions list, the live console and the debrief fit
 390 px with no sideways scroll (wide tables scroll inside their box), and the top bar's links stay reachable."""
 import pytest
-from django.contrib.auth.hashers import make_password
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.conftest import staff_page
 from tests.played import play_two_months
 
 pytestmark = pytest.mark.browser
@@ -17,13 +17,7 @@ def page_width(page) -> tuple[int, int]:
 def test_the_console_list_live_console_and_debrief_fit_a_phone(browser, lab_server, facilitator):
     session = factories.make_session(facilitator, rounds_count=2)
     play_two_months(session, facilitator)
-    facilitator.password = make_password("pw-for-tests", hasher="pbkdf2_sha256")  # the server's hasher
-    facilitator.save()
-    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    page.goto(f"{lab_server.url}/console/")
-    page.get_by_label("Username").fill(facilitator.username)
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.click("main button[type=submit]")
+    page = staff_page(browser, lab_server, facilitator, "/console/", viewport=(390, 844))
     expect(page.get_by_role("heading", name="New session")).to_be_visible()
     for path, heading in (("/console/", "New session"), (f"/console/s/{session.id}/", "Teams"),
                           (f"/console/s/{session.id}/debrief/", "Debrief: Test workshop")):

@@ -4,12 +4,12 @@ under "Participant N" with no email left."""
 import re
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from playwright.sync_api import expect
 
 from classroom.models import Participant
 from tests import factories
 from tests.browser.axe import axe_violations
+from tests.browser.conftest import staff_page
 from tests.classroom.test_reports import play_workshop
 
 pytestmark = pytest.mark.browser
@@ -22,14 +22,7 @@ def test_hr_finds_a_person_by_email_and_erases_their_data(browser, lab_server, f
         someone.email = f"{someone.display_name.lower()}@example.org"
         someone.save(update_fields=["email"])
     person = Participant.objects.get(session=workshop["session"], email="p1@example.com")
-    hr = factories.make_hr_only("hanna")
-    hr.password = make_password("pw-for-tests", hasher="pbkdf2_sha256")  # the server's hasher
-    hr.save()
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    page.goto(f"{lab_server.url}/reports/")
-    page.get_by_label("Username").fill(hr.username)
-    page.get_by_label("Password").fill("pw-for-tests")
-    page.click("main button[type=submit]")
+    page = staff_page(browser, lab_server, factories.make_hr_only("hanna"), "/reports/")
 
     page.get_by_label("Person (part of a name, email or employee id)").fill("P1@EXAMPLE.COM")
     page.get_by_role("button", name="Show report").click()
